@@ -1,0 +1,171 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pio] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pio'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pio'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand workers 'Manage the workers in the cluster''s inventory'
+            cand generate-docs 'Write completions and man pages (for packaging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;workers'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every unit in the inventory'
+            cand add 'Add a worker to the inventory (or update its address or state)'
+            cand remove 'Remove workers from the inventory, with their addresses'
+            cand set-active 'Make a worker active (1) or inactive (0)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;workers;list'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --active 'Only active workers'
+            cand --inactive 'Only inactive workers'
+            cand --names 'One name per line (for scripts and completion)'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;add'= {
+            cand -a 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
+            cand --address 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inactive 'Add the worker as inactive'
+            cand --offline 'Only edit config.ini; do not contact the worker'
+            cand --dry-run 'Show the change to config.ini as a diff and write nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;remove'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --dry-run 'Show the change to config.ini as a diff and write nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;set-active'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --dry-run 'Show the change to config.ini as a diff and write nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;help'= {
+            cand list 'List every unit in the inventory'
+            cand add 'Add a worker to the inventory (or update its address or state)'
+            cand remove 'Remove workers from the inventory, with their addresses'
+            cand set-active 'Make a worker active (1) or inactive (0)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;workers;help;list'= {
+        }
+        &'pio;workers;help;add'= {
+        }
+        &'pio;workers;help;remove'= {
+        }
+        &'pio;workers;help;set-active'= {
+        }
+        &'pio;workers;help;help'= {
+        }
+        &'pio;generate-docs'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;help'= {
+            cand workers 'Manage the workers in the cluster''s inventory'
+            cand generate-docs 'Write completions and man pages (for packaging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;help;workers'= {
+            cand list 'List every unit in the inventory'
+            cand add 'Add a worker to the inventory (or update its address or state)'
+            cand remove 'Remove workers from the inventory, with their addresses'
+            cand set-active 'Make a worker active (1) or inactive (0)'
+        }
+        &'pio;help;workers;list'= {
+        }
+        &'pio;help;workers;add'= {
+        }
+        &'pio;help;workers;remove'= {
+        }
+        &'pio;help;workers;set-active'= {
+        }
+        &'pio;help;generate-docs'= {
+        }
+        &'pio;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

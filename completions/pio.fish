@@ -1,0 +1,118 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pio_global_optspecs
+    string join \n config= json color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_pio_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pio_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pio_using_subcommand
+    set -l cmd (__fish_pio_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pio -n "__fish_pio_needs_command" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_needs_command" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_needs_command" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_needs_command" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_needs_command" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_needs_command" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_needs_command" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
+complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l active -d 'Only active workers'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l inactive -d 'Only inactive workers'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l names -d 'One name per line (for scripts and completion)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s a -l address -d 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inactive -d 'Add the worker as inactive'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l offline -d 'Only edit config.ini; do not contact the worker'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'

@@ -1,0 +1,118 @@
+//! The cluster as pio understands it: who leads, which workers exist, which are active and where
+//! they are. Pure data and decisions; reading and writing config.ini lives in `crate::config`.
+
+pub mod name;
+pub mod plan;
+
+pub use name::{NameError, UnitName, parse_address};
+
+/// One line of the inventory, with its static address if `[cluster.addresses]` has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Worker {
+    /// The key as written in the inventory (it may predate pio's validation, e.g. `testing_unit`).
+    pub name: String,
+    pub active: bool,
+    pub address: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// `[cluster.topology] leader_hostname`, or this host when the file leaves it empty.
+    pub leader: String,
+    pub leader_address: Option<String>,
+    /// In inventory order.
+    pub workers: Vec<Worker>,
+    /// Every `[cluster.addresses]` entry, in file order (it may hold units that are not workers,
+    /// such as the leader).
+    pub addresses: Vec<(String, String)>,
+}
+
+impl Cluster {
+    /// The worker with this name; hostnames compare without regard to case.
+    pub fn worker(&self, name: &str) -> Option<&Worker> {
+        self.workers
+            .iter()
+            .find(|w| w.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn address_of(&self, name: &str) -> Option<&str> {
+        self.addresses
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, a)| a.as_str())
+    }
+
+    pub fn is_leader(&self, name: &str) -> bool {
+        self.leader.eq_ignore_ascii_case(name)
+    }
+
+    /// Where pio reaches a unit: its static address, else `<name>.local` by mDNS.
+    pub fn reach_address(&self, name: &str) -> String {
+        match self.address_of(name) {
+            Some(a) => a.to_string(),
+            None => format!("{}.local", name.to_ascii_lowercase()),
+        }
+    }
+}
+
+/// One edit of the cluster's membership; applied to config.ini by `crate::config`, and reported
+/// to the operator as is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    AddWorker {
+        name: String,
+        active: bool,
+    },
+    SetActive {
+        name: String,
+        active: bool,
+    },
+    SetAddress {
+        name: String,
+        old: Option<String>,
+        new: String,
+    },
+    RemoveWorker {
+        name: String,
+    },
+    RemoveAddress {
+        name: String,
+        address: String,
+    },
+}
+
+pub fn yes_no(active: bool) -> &'static str {
+    if active { "active" } else { "inactive" }
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Change::AddWorker { name, active } => {
+                write!(f, "Added {name} to the inventory ({})", yes_no(*active))
+            }
+            Change::SetActive { name, active } => write!(
+                f,
+                "Made {name} {} (was {})",
+                yes_no(*active),
+                yes_no(!*active)
+            ),
+            Change::SetAddress {
+                name,
+                old: None,
+                new,
+            } => {
+                write!(f, "Set {name}'s address to {new}")
+            }
+            Change::SetAddress {
+                name,
+                old: Some(old),
+                new,
+            } => write!(f, "Changed {name}'s address from {old} to {new}"),
+            Change::RemoveWorker { name } => write!(f, "Removed {name} from the inventory"),
+            Change::RemoveAddress { name, address } => {
+                write!(f, "Removed {name}'s address ({address})")
+            }
+        }
+    }
+}

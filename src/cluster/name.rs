@@ -1,0 +1,175 @@
+//! Unit names (hostnames) and unit addresses, validated before they reach a file or a shell.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// A valid unit name: an RFC 1123 label in lower case. Only these ever reach config.ini, a
+/// remote shell or a URL.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnitName(String);
+
+const NAME_RULES: &str = "A unit name is its hostname: lower-case letters a-z, digits and '-', \
+1 to 63 characters, not starting or ending with '-'.";
+
+/// Why a string is not a unit name; the message says what to type instead where it can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameError {
+    pub input: String,
+    pub reason: String,
+    pub hint: String,
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "'{}' is not a valid unit name: {}",
+            self.input, self.reason
+        )
+    }
+}
+
+impl UnitName {
+    pub fn parse(input: &str) -> Result<UnitName, NameError> {
+        let fail = |reason: &str, hint: String| NameError {
+            input: input.to_string(),
+            reason: reason.to_string(),
+            hint,
+        };
+        let rules = NAME_RULES.to_string();
+        if input.is_empty() {
+            return Err(fail("it is empty", rules));
+        }
+        if input.parse::<Ipv4Addr>().is_ok()
+            || input.contains(':') && input.parse::<std::net::Ipv6Addr>().is_ok()
+        {
+            return Err(fail(
+                "that is an IP address, not a name",
+                "Give the unit's hostname, and its address with -a/--address.".to_string(),
+            ));
+        }
+        if let Some(stem) = input.strip_suffix(".local") {
+            return Err(fail(
+                "the '.local' suffix is not part of the name",
+                format!("Use '{stem}'; pio adds .local itself when it looks the unit up by mDNS."),
+            ));
+        }
+        if input.eq_ignore_ascii_case("localhost") {
+            return Err(fail(
+                "'localhost' names whichever machine you are on",
+                "Use the unit's own hostname (run `hostname` on it).".to_string(),
+            ));
+        }
+        if input.len() > 63 {
+            return Err(fail("it is longer than 63 characters", rules));
+        }
+        if let Some(bad) = input
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            let reason = match bad {
+                c if c.is_ascii_uppercase() => "it has upper-case letters".to_string(),
+                '_' => "'_' is not allowed in hostnames".to_string(),
+                '.' => "'.' is not allowed: give the bare hostname, not a domain name".to_string(),
+                c if c.is_whitespace() => "it contains white space".to_string(),
+                c => format!("{c:?} is not allowed"),
+            };
+            let suggestion = input.to_ascii_lowercase().replace('_', "-");
+            let hint = match suggestion != input && UnitName::parse(&suggestion).is_ok() {
+                true => format!("Did you mean '{suggestion}'? {NAME_RULES}"),
+                false => rules,
+            };
+            return Err(fail(&reason, hint));
+        }
+        if input.starts_with('-') || input.ends_with('-') {
+            return Err(fail("it starts or ends with '-'", rules));
+        }
+        Ok(UnitName(input.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnitName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses a unit's static address: dotted-quad IPv4 of a single host.
+pub fn parse_address(input: &str) -> Result<Ipv4Addr, NameError> {
+    let fail = |reason: &str| {
+        NameError {
+        input: input.to_string(),
+        reason: reason.to_string(),
+        hint: "Give a dotted IPv4 address such as 192.168.1.42 (four numbers 0-255, no leading zeros)."
+            .to_string(),
+    }
+    };
+    // Rust's parser rejects leading zeros ("010" would be octal to some tools) and short forms.
+    let ip: Ipv4Addr = input
+        .parse()
+        .map_err(|_| fail("it is not a dotted IPv4 address"))?;
+    if ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() {
+        return Err(fail("it does not name a single host"));
+    }
+    Ok(ip)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_rfc1123_labels() {
+        for ok in ["pio01", "a", "worker-3", "0pio", &"a".repeat(63)] {
+            assert_eq!(UnitName::parse(ok).unwrap().as_str(), ok);
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else_with_a_reason() {
+        for (bad, reason) in [
+            ("", "empty"),
+            ("Pio01", "upper-case"),
+            ("pio_01", "'_'"),
+            ("pio01.local", ".local"),
+            ("pio.lab", "'.'"),
+            ("localhost", "localhost"),
+            ("LocalHost", "localhost"),
+            ("10.0.0.1", "IP address"),
+            ("-pio", "'-'"),
+            ("pio-", "'-'"),
+            ("a;reboot", "';'"),
+            ("a b", "white space"),
+            ("$(reboot)", "'$'"),
+        ] {
+            let e = UnitName::parse(bad).unwrap_err();
+            assert!(e.to_string().contains(reason), "{bad}: {e}");
+        }
+        assert!(UnitName::parse(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn addresses_are_single_host_ipv4() {
+        assert_eq!(
+            parse_address("127.0.1.5").unwrap(),
+            Ipv4Addr::new(127, 0, 1, 5)
+        );
+        for bad in [
+            "10.0.0",
+            "10.0.0.256",
+            "010.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.251",
+            "pio01",
+            "::1",
+            " 10.0.0.1",
+        ] {
+            assert!(parse_address(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Deciding what an inventory command changes, before anything is written.
+
+use std::net::Ipv4Addr;
+
+use super::{Change, Cluster, UnitName};
+
+/// What `workers add` changes: nothing when the worker is already there exactly as asked.
+pub fn add(
+    cluster: &Cluster,
+    name: &UnitName,
+    address: Option<Ipv4Addr>,
+    active: bool,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    match cluster.worker(name.as_str()) {
+        None => changes.push(Change::AddWorker {
+            name: name.to_string(),
+            active,
+        }),
+        Some(w) if w.active != active => changes.push(Change::SetActive {
+            name: w.name.clone(),
+            active,
+        }),
+        Some(_) => {}
+    }
+    if let Some(ip) = address {
+        let new = ip.to_string();
+        let old = cluster.address_of(name.as_str());
+        if old != Some(new.as_str()) {
+            changes.push(Change::SetAddress {
+                name: name.to_string(),
+                old: old.map(str::to_string),
+                new,
+            });
+        }
+    }
+    changes
+}
+
+/// A name on the command line that is not in the inventory.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotInInventory(pub Vec<String>);
+
+/// What `workers remove` changes: every name's inventory line and address line. All or nothing:
+/// one unknown name and nothing is planned. The leader keeps its address line, since it still
+/// leads and must stay reachable.
+pub fn remove(cluster: &Cluster, names: &[String]) -> Result<Vec<Change>, NotInInventory> {
+    let unknown: Vec<String> = names
+        .iter()
+        .filter(|n| cluster.worker(n).is_none())
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(NotInInventory(unknown));
+    }
+    let mut changes = Vec::new();
+    for name in names {
+        let worker = cluster.worker(name).expect("checked above");
+        let change = Change::RemoveWorker {
+            name: worker.name.clone(),
+        };
+        if changes.contains(&change) {
+            continue; // named twice
+        }
+        changes.push(change);
+        if let (Some(address), false) = (cluster.address_of(name), cluster.is_leader(name)) {
+            changes.push(Change::RemoveAddress {
+                name: worker.name.clone(),
+                address: address.to_string(),
+            });
+        }
+    }
+    Ok(changes)
+}
+
+/// What `workers set-active` changes.
+pub fn set_active(
+    cluster: &Cluster,
+    name: &str,
+    active: bool,
+) -> Result<Vec<Change>, NotInInventory> {
+    let worker = cluster
+        .worker(name)
+        .ok_or_else(|| NotInInventory(vec![name.to_string()]))?;
+    if worker.active == active {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Change::SetActive {
+        name: worker.name.clone(),
+        active,
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Worker;
+
+    fn cluster() -> Cluster {
+        Cluster {
+            leader: "lead".into(),
+            leader_address: None,
+            workers: vec![
+                Worker {
+                    name: "lead".into(),
+                    active: true,
+                    address: Some("10.0.0.1".into()),
+                },
+                Worker {
+                    name: "Pio02".into(),
+                    active: false,
+                    address: Some("10.0.0.2".into()),
+                },
+            ],
+            addresses: vec![
+                ("lead".into(), "10.0.0.1".into()),
+                ("Pio02".into(), "10.0.0.2".into()),
+            ],
+        }
+    }
+
+    fn name(s: &str) -> UnitName {
+        UnitName::parse(s).unwrap()
+    }
+
+    #[test]
+    fn add_new_identical_and_changed() {
+        let c = cluster();
+        assert_eq!(
+            add(&c, &name("pio03"), None, true),
+            vec![Change::AddWorker {
+                name: "pio03".into(),
+                active: true
+            }]
+        );
+        assert!(add(&c, &name("pio02"), Some("10.0.0.2".parse().unwrap()), false).is_empty());
+        assert_eq!(
+            add(&c, &name("pio02"), Some("10.0.0.9".parse().unwrap()), true),
+            vec![
+                Change::SetActive {
+                    name: "Pio02".into(),
+                    active: true
+                },
+                Change::SetAddress {
+                    name: "pio02".into(),
+                    old: Some("10.0.0.2".into()),
+                    new: "10.0.0.9".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn remove_is_all_or_nothing_and_keeps_leader_address() {
+        let c = cluster();
+        assert_eq!(
+            remove(&c, &["pio02".into(), "nope".into()]),
+            Err(NotInInventory(vec!["nope".into()]))
+        );
+        let changes = remove(&c, &["lead".into(), "pio02".into(), "PIO02".into()]).unwrap();
+        assert_eq!(
+            changes,
+            vec![
+                Change::RemoveWorker {
+                    name: "lead".into()
+                },
+                Change::RemoveWorker {
+                    name: "Pio02".into()
+                },
+                Change::RemoveAddress {
+                    name: "Pio02".into(),
+                    address: "10.0.0.2".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn set_active_only_when_different() {
+        let c = cluster();
+        assert!(set_active(&c, "pio02", false).unwrap().is_empty());
+        assert_eq!(set_active(&c, "pio02", true).unwrap().len(), 1);
+        assert!(set_active(&c, "ghost", true).is_err());
+    }
+}

@@ -1,0 +1,350 @@
+//! config.ini: where it is, what its cluster sections say, and how pio changes it safely.
+
+pub mod diff;
+pub mod ini;
+pub mod store;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::cluster::{Change, Cluster, Worker};
+use crate::error::{Error, Kind, Result};
+use ini::Document;
+
+/// The sample pio starts from when a unit has no config.ini yet.
+pub const SAMPLE: &str = include_str!("../../config.ini.sample");
+
+/// Names of the sections that hold the cluster, as this file spells them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionNames {
+    pub topology: &'static str,
+    pub inventory: &'static str,
+    pub addresses: &'static str,
+}
+
+impl SectionNames {
+    /// Current names unless the file only has the pre-2022 `[network.*]` ones, in which case pio
+    /// reads and edits those (the Python release that reads this file expects them there).
+    fn of(doc: &Document) -> SectionNames {
+        let pick = |new: &'static str, old: &'static str| {
+            if !doc.has_section(new) && doc.has_section(old) {
+                old
+            } else {
+                new
+            }
+        };
+        SectionNames {
+            topology: pick("cluster.topology", "network.topology"),
+            inventory: pick("cluster.inventory", "network.inventory"),
+            addresses: "cluster.addresses",
+        }
+    }
+}
+
+/// A config.ini in memory: its text as read, and the document pio edits.
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    /// Whether the file exists on disk (otherwise this is the single-unit default).
+    pub exists: bool,
+    pub original: String,
+    pub doc: Document,
+    pub sections: SectionNames,
+    /// Notes for the operator about how the file is written (legacy sections, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    /// Reads and checks the file at `path`, or builds the single-unit default when there is none.
+    pub fn load(path: &Path, hostname: &str) -> Result<Config> {
+        match store::read(path)? {
+            Some(text) => Config::from_text(path, text, true),
+            None => Config::fresh(path, hostname),
+        }
+    }
+
+    /// The config a fresh unit gets on its first write: the sample with this host as leader and
+    /// only worker.
+    fn fresh(path: &Path, hostname: &str) -> Result<Config> {
+        let mut config = Config::from_text(path, String::new(), false)?;
+        config.doc = Document::parse(SAMPLE).expect("the embedded sample parses");
+        let t = config.sections.topology;
+        config
+            .doc
+            .set(t, "leader_hostname", hostname, |k| k == "leader_hostname");
+        config
+            .doc
+            .set(t, "leader_address", &format!("{hostname}.local"), |k| {
+                k == "leader_address"
+            });
+        config.apply(&[Change::AddWorker {
+            name: hostname.to_string(),
+            active: true,
+        }]);
+        Ok(config)
+    }
+
+    pub fn from_text(path: &Path, text: String, exists: bool) -> Result<Config> {
+        let doc = Document::parse(&text).map_err(|e| {
+            invalid(path, e.line(), &e.to_string_without_line()).with_hint(
+                "Python's configparser would refuse this file too; fix that line and run pio again.",
+            )
+        })?;
+        let sections = SectionNames::of(&doc);
+        let mut warnings = Vec::new();
+        for (old, new) in [
+            (sections.topology, "cluster.topology"),
+            (sections.inventory, "cluster.inventory"),
+        ] {
+            if old != new {
+                warnings.push(format!(
+                    "{}: uses the pre-2022 section [{old}]; pio reads and edits it there. \
+                     To modernise, rename the header to [{new}] (the Pioreactor software since 2022 reads only that).",
+                    path.display()
+                ));
+            }
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            exists,
+            original: text,
+            doc,
+            sections,
+            warnings,
+        })
+    }
+
+    /// The cluster this file describes, checked as the Python stack would read it.
+    /// `hostname` stands in for an empty `leader_hostname`.
+    pub fn cluster(&self, hostname: &str) -> Result<Cluster> {
+        let names = &self.sections;
+        self.check_unique_hostnames(names.inventory)?;
+        self.check_unique_hostnames(names.addresses)?;
+
+        let addresses: Vec<(String, String)> = self
+            .doc
+            .section(names.addresses)
+            .map(|s| {
+                s.entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.clone().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let by_name: HashMap<String, &String> = addresses
+            .iter()
+            .map(|(n, a)| (n.to_ascii_lowercase(), a))
+            .collect();
+        let address_of = |name: &str| {
+            by_name
+                .get(&name.to_ascii_lowercase())
+                .map(|a| a.to_string())
+        };
+        let mut workers = Vec::new();
+        if let Some(section) = self.doc.section(names.inventory) {
+            for entry in &section.entries {
+                let active = entry
+                    .value
+                    .as_deref()
+                    .and_then(python_bool)
+                    .ok_or_else(|| {
+                        invalid(
+                            &self.path,
+                            entry.line,
+                            &format!(
+                                "[{}] {} has the value {}, which is not a yes/no value",
+                                section.name,
+                                entry.key,
+                                match &entry.value {
+                                    Some(v) => format!("'{v}'"),
+                                    None => "nothing".to_string(),
+                                }
+                            ),
+                        )
+                        .with_hint(format!(
+                            "Write {}=1 (active) or {}=0 (inactive); Python reads only 1/yes/true/on and 0/no/false/off, \
+                             and a ';' or '#' after the value is part of it.",
+                            entry.key.to_ascii_lowercase(),
+                            entry.key.to_ascii_lowercase()
+                        ))
+                    })?;
+                workers.push(Worker {
+                    name: entry.key.clone(),
+                    active,
+                    address: address_of(&entry.key),
+                });
+            }
+        }
+        let topology = |key: &str| {
+            self.doc
+                .get(names.topology, key)
+                .and_then(|e| e.value.clone())
+                .filter(|v| !v.is_empty())
+        };
+        Ok(Cluster {
+            leader: topology("leader_hostname").unwrap_or_else(|| hostname.to_string()),
+            leader_address: topology("leader_address"),
+            workers,
+            addresses,
+        })
+    }
+
+    /// Two spellings of one hostname in a section would be a duplicate to one of the Python
+    /// releases (older ones lower-case keys), so pio refuses to guess which one is meant.
+    fn check_unique_hostnames(&self, section: &str) -> Result<()> {
+        let Some(s) = self.doc.section(section) else {
+            return Ok(());
+        };
+        let mut seen: HashMap<String, &ini::Entry> = HashMap::new();
+        for later in &s.entries {
+            if let Some(first) = seen.insert(later.key.to_ascii_lowercase(), later) {
+                return Err(invalid(
+                    &self.path,
+                    later.line,
+                    &format!(
+                        "[{section}] lists {} again (as {} on line {}); hostnames ignore case, so these are one unit",
+                        later.key,
+                        first.key,
+                        first.line + 1
+                    ),
+                )
+                .with_hint("Delete one of the two lines."));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies membership changes to the document, touching only the lines concerned.
+    pub fn apply(&mut self, changes: &[Change]) {
+        let names = self.sections.clone();
+        for change in changes {
+            match change {
+                Change::AddWorker { name, active } | Change::SetActive { name, active } => {
+                    let value = if *active { "1" } else { "0" };
+                    self.doc
+                        .set(names.inventory, &name.to_ascii_lowercase(), value, |k| {
+                            k.eq_ignore_ascii_case(name)
+                        });
+                }
+                Change::SetAddress { name, new, .. } => {
+                    self.doc
+                        .set(names.addresses, &name.to_ascii_lowercase(), new, |k| {
+                            k.eq_ignore_ascii_case(name)
+                        });
+                }
+                Change::RemoveWorker { name } => {
+                    self.doc
+                        .remove(names.inventory, |k| k.eq_ignore_ascii_case(name));
+                }
+                Change::RemoveAddress { name, .. } => {
+                    self.doc
+                        .remove(names.addresses, |k| k.eq_ignore_ascii_case(name));
+                }
+            }
+        }
+    }
+
+    /// The edited text.
+    pub fn render(&self) -> String {
+        self.doc.render()
+    }
+
+    /// Whether the edited text differs from what was read (a fresh unit always counts as changed).
+    pub fn is_changed(&self) -> bool {
+        !self.exists || self.render() != self.original
+    }
+}
+
+/// Python's `ConfigParser.getboolean` values.
+pub fn python_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" => Some(true),
+        "0" | "no" | "false" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// An error about the content of config.ini at a line (0-based), shown as `path:line: ...`.
+fn invalid(path: &Path, line: usize, what: &str) -> Error {
+    Error::new(
+        Kind::Usage,
+        format!("{}:{}: {what}", path.display(), line + 1),
+    )
+}
+
+impl ini::ParseError {
+    /// The message without its leading "line N: ", for callers that print `path:N:` themselves.
+    fn to_string_without_line(&self) -> String {
+        let s = self.to_string();
+        match s.split_once(": ") {
+            Some((_, rest)) => rest.to_string(),
+            None => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_as_python_reads_them() {
+        for t in ["1", "yes", "TRUE", "On"] {
+            assert_eq!(python_bool(t), Some(true));
+        }
+        for f in ["0", "no", "False", "OFF"] {
+            assert_eq!(python_bool(f), Some(false));
+        }
+        for bad in ["", "2", "1 ; note", "y", "enabled"] {
+            assert_eq!(python_bool(bad), None);
+        }
+    }
+
+    #[test]
+    fn fresh_unit_gets_the_sample_filled_in() {
+        let c = Config::load(Path::new("/nonexistent/pio/config.ini"), "pio01").unwrap();
+        assert!(!c.exists && c.is_changed());
+        let text = c.render();
+        assert!(text.contains("leader_hostname=pio01\n"));
+        assert!(text.contains("leader_address=pio01.local\n"));
+        let cluster = Config::from_text(Path::new("x"), text, true)
+            .unwrap()
+            .cluster("other")
+            .unwrap();
+        assert_eq!(cluster.leader, "pio01");
+        assert_eq!(cluster.workers.len(), 1);
+        assert!(cluster.workers[0].active);
+    }
+
+    #[test]
+    fn legacy_sections_are_read_with_a_warning() {
+        let text = "[network.topology]\nleader_hostname=lead\n[network.inventory]\nw1=1\nw2=off\n";
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        assert_eq!(c.warnings.len(), 2);
+        let cluster = c.cluster("me").unwrap();
+        assert_eq!(cluster.leader, "lead");
+        assert_eq!(cluster.workers.len(), 2);
+        assert!(!cluster.workers[1].active);
+    }
+
+    #[test]
+    fn invalid_inventory_value_names_file_and_line() {
+        let text = "[cluster.inventory]\nw1=1\nw2=1 ; spare\n";
+        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
+            .unwrap()
+            .cluster("me")
+            .unwrap_err();
+        assert!(e.message.starts_with("c.ini:3: "), "{}", e.message);
+        assert_eq!(e.kind, Kind::Usage);
+    }
+
+    #[test]
+    fn two_spellings_of_one_name_are_refused() {
+        let text = "[cluster.inventory]\nPio1=1\nx=1\npio1=0\n";
+        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
+            .unwrap()
+            .cluster("me")
+            .unwrap_err();
+        assert!(e.message.contains("c.ini:4:") && e.message.contains("line 2"));
+    }
+}

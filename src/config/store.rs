@@ -1,0 +1,181 @@
+//! Reading config.ini, locking it across read-modify-write, and replacing it atomically.
+//!
+//! A cron job and an operator may run pio at the same moment, and the Pi may lose power mid-write.
+//! So every write holds an advisory lock on a sidecar file for the whole read-modify-write, writes
+//! a temporary file in the same folder, fsyncs it, renames it over config.ini and fsyncs the
+//! folder: readers see the complete old file or the complete new one, never a mix.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Kind, Result};
+
+fn io_error(action: &str, path: &Path, e: &std::io::Error) -> Error {
+    let hint = match e.kind() {
+        ErrorKind::PermissionDenied => {
+            "Check the file's owner and permissions (ls -l), or run pio as the user who owns it."
+        }
+        _ => "Check that the path is right and the disk is healthy.",
+    };
+    Error::new(
+        Kind::ConfigIo,
+        format!("cannot {action} {}: {e}", path.display()),
+    )
+    .with_hint(hint)
+}
+
+/// The file's text, or `None` when there is no file.
+pub fn read(path: &Path) -> Result<Option<String>> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
+            let text = String::from_utf8_lossy(e.as_bytes());
+            let valid = e.utf8_error().valid_up_to();
+            let line = text[..valid].matches('\n').count() + 1;
+            Error::usage(format!(
+                "{}:{line}: the file is not UTF-8 text",
+                path.display()
+            ))
+            .with_hint("Save config.ini as UTF-8 (the Pioreactor software reads it as UTF-8).")
+        }),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error("read", path, &e)),
+    }
+}
+
+/// The path writes go to: the file a symlink points at, so the link itself survives the rename.
+pub fn write_target(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "config.ini".into());
+    path.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// An exclusive advisory lock on `.config.ini.lock`, released when dropped (or when pio dies).
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes the lock for `path`, waiting at most `timeout` for another pio to finish.
+pub fn lock(path: &Path, timeout: Duration) -> Result<Lock> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|e| io_error("create the folder", dir, &e))?;
+    }
+    let lock_path = sidecar(path, "lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| io_error("create the lock file", &lock_path, &e))?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::new(
+                    Kind::LockTimeout,
+                    format!(
+                        "{} is locked by another pio (lock file {}); gave up after {:.1} s",
+                        path.display(),
+                        lock_path.display(),
+                        timeout.as_secs_f64()
+                    ),
+                )
+                .with_hint(
+                    "Another pio command is changing config.ini. Wait for it and try again; \
+                     `fuser -v` on the lock file shows which process holds it.",
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_error("lock", &lock_path, &e)),
+        }
+    }
+}
+
+/// Replaces the file at `path` with `text` atomically, keeping its mode and owner.
+/// The caller holds the lock, so the temporary name can be fixed: a leftover from a crash is
+/// simply overwritten by the next write.
+pub fn save(path: &Path, text: &str, _lock: &Lock) -> Result<()> {
+    let tmp = sidecar(path, "pio-tmp");
+    let old = fs::metadata(path).ok();
+    let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
+    let write = || -> std::io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        if let Some(m) = &old {
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+            // Only root can give a file away; anyone else already owns what they write.
+            let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
+        }
+        f.sync_all()?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error("write", &tmp, &e));
+    }
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error("replace", path, &e)
+    })?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error("sync the folder", dir, &e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_keeps_mode_and_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.ini");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let lock = lock(&path, Duration::from_secs(1)).unwrap();
+        save(&path, "new", &lock).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o640);
+        assert!(!sidecar(&path, "pio-tmp").exists());
+    }
+
+    #[test]
+    fn a_held_lock_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.ini");
+        let _held = lock(&path, Duration::from_secs(1)).unwrap();
+        // flock locks belong to the open file description, so a second open conflicts.
+        let e = lock(&path, Duration::from_millis(50)).unwrap_err();
+        assert_eq!(e.kind, Kind::LockTimeout);
+    }
+
+    #[test]
+    fn missing_file_reads_as_none() {
+        assert!(
+            read(Path::new("/nonexistent/pio/config.ini"))
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! Everything pio learns from its surroundings, resolved once: environment variables, terminals,
+//! this host's name. No other module reads the environment or asks "is this a terminal?".
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+/// How long a write waits for another pio holding config.ini's lock.
+const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub config_path: PathBuf,
+    /// Where the path came from, for `--verbose`.
+    pub config_source: &'static str,
+    /// This unit's hostname.
+    pub hostname: String,
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub color: bool,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    pub stdin_is_terminal: bool,
+    pub lock_wait: Duration,
+}
+
+/// The environment pio reads, captured so that tests can build a context without touching the
+/// process environment.
+pub struct Env {
+    pub vars: Vec<(String, OsString)>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        Env {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
+                .collect(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&OsString> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl Context {
+    pub fn resolve(global: &GlobalArgs, env: &Env) -> Context {
+        let (config_path, config_source) = if let Some(p) = &global.config {
+            (p.clone(), "--config")
+        } else if let Some(p) = env.get("GLOBAL_CONFIG") {
+            (PathBuf::from(p), "$GLOBAL_CONFIG")
+        } else if let Some(d) = env.get("DOT_PIOREACTOR") {
+            (PathBuf::from(d).join("config.ini"), "$DOT_PIOREACTOR")
+        } else {
+            let home = env.get("HOME").map(PathBuf::from).unwrap_or_default();
+            (home.join(".pioreactor").join("config.ini"), "the default")
+        };
+        let hostname = env
+            .get("PIO_HOSTNAME")
+            .map(|h| h.to_string_lossy().into_owned())
+            .unwrap_or_else(system_hostname);
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let stderr_is_terminal = std::io::stderr().is_terminal();
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_terminal && env.get("NO_COLOR").is_none(),
+        };
+        let lock_wait = env
+            .get("PIO_LOCK_WAIT")
+            .and_then(|v| v.to_str()?.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64)
+            .unwrap_or(DEFAULT_LOCK_WAIT);
+        Context {
+            config_path,
+            config_source,
+            hostname,
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color,
+            stdout_is_terminal,
+            stderr_is_terminal,
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            lock_wait,
+        }
+    }
+}
+
+/// The kernel's hostname, lower-cased as hostnames compare (`localhost` if it cannot be read).
+fn system_hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    if !ok || end == 0 {
+        return "localhost".to_string();
+    }
+    String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn ctx(args: &[&str], vars: &[(&str, &str)]) -> Context {
+        let cli =
+            crate::cli::Cli::parse_from(["pio"].iter().chain(args).chain(&["workers", "list"]));
+        let env = Env {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.into()))
+                .collect(),
+        };
+        Context::resolve(&cli.global, &env)
+    }
+
+    #[test]
+    fn config_lookup_order() {
+        let all = [
+            ("GLOBAL_CONFIG", "/g/config.ini"),
+            ("DOT_PIOREACTOR", "/d"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(
+            ctx(&["--config", "/c.ini"], &all).config_path,
+            PathBuf::from("/c.ini")
+        );
+        assert_eq!(ctx(&[], &all).config_path, PathBuf::from("/g/config.ini"));
+        assert_eq!(
+            ctx(&[], &all[1..]).config_path,
+            PathBuf::from("/d/config.ini")
+        );
+        assert_eq!(
+            ctx(&[], &all[2..]).config_path,
+            PathBuf::from("/h/.pioreactor/config.ini")
+        );
+        // An empty variable counts as unset, as in a shell's ${VAR:-...}.
+        assert_eq!(
+            ctx(&[], &[("GLOBAL_CONFIG", ""), ("HOME", "/h")]).config_path,
+            PathBuf::from("/h/.pioreactor/config.ini")
+        );
+    }
+
+    #[test]
+    fn no_color_and_explicit_choice() {
+        assert!(!ctx(&[], &[("NO_COLOR", "1")]).color);
+        assert!(ctx(&["--color", "always"], &[("NO_COLOR", "1")]).color);
+        assert!(!ctx(&["--color", "never"], &[]).color);
+    }
+}

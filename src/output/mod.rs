@@ -1,0 +1,195 @@
+//! Everything pio prints: data on stdout, narration and errors on stderr, tables, JSON, colour.
+
+pub mod table;
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::cluster::{Change, Cluster};
+use crate::context::Context;
+use crate::error::Error;
+
+/// Writes data to stdout. A closed pipe (`pio workers list | head -1`) is not an error.
+pub fn data(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+pub fn json_data(value: &Value) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    text.push('\n');
+    data(&text)
+}
+
+/// Narration on stderr, silenced by `--quiet`.
+pub struct Narrator {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Narrator {
+    pub fn new(ctx: &Context) -> Narrator {
+        Narrator {
+            quiet: ctx.quiet,
+            verbose: ctx.verbose,
+            color: ctx.color && ctx.stderr_is_terminal,
+        }
+    }
+
+    pub fn say(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    pub fn detail(&self, msg: &str) {
+        if self.verbose {
+            eprintln!("{msg}");
+        }
+    }
+
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{}: {msg}", paint(self.color, "33", "warning"));
+        }
+    }
+}
+
+fn paint(on: bool, code: &str, text: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Prints an error and its hint on stderr.
+pub fn error(err: &Error, color: bool) {
+    if err.already_reported {
+        return;
+    }
+    eprintln!("{}: {}", paint(color, "1;31", "error"), err.message);
+    if let Some(hint) = &err.hint {
+        eprintln!("  {}: {hint}", paint(color, "36", "hint"));
+    }
+}
+
+/// One row of `workers list`, also its JSON object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerRow {
+    pub name: String,
+    pub active: bool,
+    pub address: String,
+    /// Whether the address is a static one from `[cluster.addresses]` (else mDNS).
+    pub static_address: bool,
+    pub leader: bool,
+}
+
+impl WorkerRow {
+    pub fn from_cluster(cluster: &Cluster) -> Vec<WorkerRow> {
+        cluster
+            .workers
+            .iter()
+            .map(|w| WorkerRow {
+                name: w.name.clone(),
+                active: w.active,
+                address: w
+                    .address
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.local", w.name.to_ascii_lowercase())),
+                static_address: w.address.is_some(),
+                leader: cluster.is_leader(&w.name),
+            })
+            .collect()
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "name": self.name,
+            "active": self.active,
+            "address": self.address,
+            "address_source": if self.static_address { "static" } else { "mdns" },
+            "leader": self.leader,
+        })
+    }
+}
+
+/// What an inventory command did (or, with `--dry-run`, would do).
+pub struct ChangeReport<'a> {
+    pub command: &'a str,
+    pub config_path: String,
+    pub changes: &'a [Change],
+    pub dry_run: bool,
+    pub created: bool,
+    pub diff: String,
+}
+
+impl ChangeReport<'_> {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "command": self.command,
+            "config": self.config_path,
+            "dry_run": self.dry_run,
+            "changed": !self.changes.is_empty(),
+            "created_config": self.created,
+            "changes": self.changes.iter().map(change_json).collect::<Vec<_>>(),
+            "diff": if self.dry_run { Value::String(self.diff.clone()) } else { Value::Null },
+        })
+    }
+}
+
+fn change_json(change: &Change) -> Value {
+    match change {
+        Change::AddWorker { name, active } => {
+            json!({"action": "add_worker", "name": name, "active": active})
+        }
+        Change::SetActive { name, active } => {
+            json!({"action": "set_active", "name": name, "active": active})
+        }
+        Change::SetAddress { name, old, new } => {
+            json!({"action": "set_address", "name": name, "old": old, "new": new})
+        }
+        Change::RemoveWorker { name } => json!({"action": "remove_worker", "name": name}),
+        Change::RemoveAddress { name, address } => {
+            json!({"action": "remove_address", "name": name, "address": address})
+        }
+    }
+}
+
+/// Prints a change report: JSON or the diff on stdout, the story on stderr.
+pub fn changes(ctx: &Context, report: &ChangeReport) -> io::Result<()> {
+    let narrator = Narrator::new(ctx);
+    if ctx.json {
+        return json_data(&report.to_json());
+    }
+    if report.dry_run {
+        if report.changes.is_empty() {
+            narrator.say("Nothing would change.");
+        } else {
+            narrator.say(&format!(
+                "Dry run: {} would change as follows; nothing was written.",
+                report.config_path
+            ));
+        }
+        return data(&report.diff);
+    }
+    if report.changes.is_empty() {
+        return Ok(());
+    }
+    if report.created {
+        narrator.say(&format!(
+            "Created {} (this unit leads the cluster).",
+            report.config_path
+        ));
+    }
+    for change in report.changes {
+        narrator.say(&change.to_string());
+    }
+    narrator.detail(&format!("Wrote {}.", report.config_path));
+    Ok(())
+}

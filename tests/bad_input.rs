@@ -1,0 +1,237 @@
+//! Every rule of input validation: a clear message on stderr, exit code 2, the file untouched.
+
+mod common;
+
+use common::Env;
+
+const CONFIG: &str = "# lab notes\n[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio02=1\npio03=0\n\n[cluster.addresses]\npio02=10.0.0.2\n";
+
+/// Runs pio on a copy of `config` and checks: exit `code`, `needle` on stderr, nothing on
+/// stdout, config.ini byte-identical, no stray files.
+#[track_caller]
+fn refused(config: &str, args: &[&str], code: i32, needle: &str) -> String {
+    let env = Env::new();
+    let path = env.write_config(config);
+    let run = env.run(args);
+    run.code(code);
+    assert!(
+        run.stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "stdout: {}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        config,
+        "config.ini changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "config.ini" && n != ".config.ini.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    run.stderr
+}
+
+#[test]
+fn names_must_be_hostnames() {
+    for (name, why) in [
+        ("Pio04", "upper-case"),
+        ("pio_04", "'_' is not allowed"),
+        ("pio04.local", "'.local' suffix"),
+        ("pio04.lab.org", "'.' is not allowed"),
+        ("localhost", "localhost"),
+        ("192.168.1.4", "IP address"),
+        ("-pio04", "starts or ends with '-'"),
+        ("pio04-", "starts or ends with '-'"),
+        ("a;reboot", "';' is not allowed"),
+        ("", "empty"),
+    ] {
+        let stderr = refused(CONFIG, &["workers", "add", "--offline", "--", name], 2, why);
+        assert!(stderr.contains("hint:"), "{stderr}");
+    }
+    refused(
+        CONFIG,
+        &["workers", "add", &"p".repeat(64), "--offline"],
+        2,
+        "longer than 63",
+    );
+    let stderr = refused(
+        CONFIG,
+        &["workers", "add", "Pio_04", "--offline"],
+        2,
+        "not a valid unit name",
+    );
+    assert!(stderr.contains("Did you mean 'pio-04'?"), "{stderr}");
+}
+
+#[test]
+fn addresses_must_be_ipv4() {
+    for bad in [
+        "10.0.0",
+        "10.0.0.256",
+        "010.0.0.1",
+        "pio04.local",
+        "fe80::1",
+        "0.0.0.0",
+        "255.255.255.255",
+    ] {
+        refused(
+            CONFIG,
+            &["workers", "add", "pio04", "-a", bad, "--offline"],
+            2,
+            "IPv4",
+        );
+    }
+}
+
+#[test]
+fn unknown_workers_change_nothing() {
+    let stderr = refused(
+        CONFIG,
+        &["workers", "remove", "pio02", "ghost"],
+        2,
+        "ghost is not in the inventory",
+    );
+    assert!(stderr.contains("nothing was changed"));
+    refused(
+        CONFIG,
+        &["workers", "set-active", "ghost", "0"],
+        2,
+        "ghost is not in the inventory",
+    );
+    refused(
+        CONFIG,
+        &["workers", "remove", "pio02", "Bad_Name"],
+        2,
+        "not a valid unit name",
+    );
+}
+
+#[test]
+fn set_active_takes_only_booleans() {
+    refused(
+        CONFIG,
+        &["workers", "set-active", "pio02", "maybe"],
+        2,
+        "'maybe' is not one of",
+    );
+}
+
+#[test]
+fn inventory_values_python_cannot_read() {
+    let bad = CONFIG.replace("pio03=0", "pio03=0 ; spare");
+    let stderr = refused(
+        &bad,
+        &["workers", "add", "pio04", "--offline"],
+        2,
+        "config.ini:7: ",
+    );
+    assert!(stderr.contains("'0 ; spare'"), "{stderr}");
+    let bare = CONFIG.replace("pio03=0", "pio03");
+    refused(&bare, &["workers", "list"], 2, "config.ini:7: ");
+}
+
+#[test]
+fn two_spellings_of_one_name() {
+    let dup = CONFIG.replace("pio03=0\n", "pio03=0\nPIO02=1\n");
+    let stderr = refused(
+        &dup,
+        &["workers", "set-active", "pio03", "1"],
+        2,
+        "config.ini:8: ",
+    );
+    assert!(stderr.contains("line 6"), "{stderr}");
+}
+
+#[test]
+fn structural_errors_python_would_raise() {
+    refused(
+        &CONFIG.replace("[cluster.addresses]", "[cluster.inventory]"),
+        &["workers", "list"],
+        2,
+        "config.ini:9: section [cluster.inventory] appears again (first on line 5)",
+    );
+    refused(
+        &CONFIG.replace("pio03=0", "pio03=0\npio03=1"),
+        &["workers", "list"],
+        2,
+        "config.ini:8: key 'pio03' appears twice",
+    );
+    refused(
+        &format!("orphan=1\n{CONFIG}"),
+        &["workers", "add", "pio04", "--offline"],
+        2,
+        "config.ini:1: a key before any [section]",
+    );
+    refused(
+        &CONFIG.replace("pio03=0", "=0"),
+        &["workers", "list"],
+        2,
+        "config.ini:7: a value without a key",
+    );
+}
+
+#[test]
+fn not_utf8() {
+    let env = Env::new();
+    let path = env.config();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut bytes = CONFIG.as_bytes().to_vec();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let run = env.run(&["workers", "add", "pio04", "--offline"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("config.ini:11: the file is not UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::new();
+    env.run(&["workers", "frobnicate"]).code(2);
+    env.run(&["workers", "remove"]).code(2);
+    env.run(&["workers", "list", "--active", "--inactive"])
+        .code(2);
+    env.run(&["--color", "sometimes", "workers", "list"])
+        .code(2);
+    assert!(!env.config().exists());
+}
+
+#[test]
+fn unreadable_config_exits_3() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config()).unwrap(); // a folder where the file should be
+    let run = env.run(&["workers", "list"]);
+    run.code(3);
+    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+}
+
+#[test]
+fn lock_held_too_long_exits_4() {
+    let env = Env::new();
+    let path = env.write_config(CONFIG);
+    let lock = std::fs::File::create(path.with_file_name(".config.ini.lock")).unwrap();
+    lock.lock().unwrap();
+    let run = env.run_with(
+        &["workers", "add", "pio04", "--offline"],
+        &[("PIO_LOCK_WAIT", "0.3")],
+    );
+    run.code(4);
+    assert!(
+        run.stderr.contains("locked by another pio"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
+    // Reading needs no lock.
+    env.run(&["workers", "list"]).ok();
+    drop(lock);
+    env.run(&["workers", "add", "pio04", "--offline"]).ok();
+}

@@ -1,0 +1,424 @@
+//! The inventory commands as an operator and a script see them.
+
+mod common;
+
+use common::{Env, HOSTNAME};
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+const CONFIG: &str = "[cluster.topology]\nleader_hostname=leader1\nleader_address=10.0.0.1\n\n[cluster.inventory]\nleader1=1\npio02=1\npio03=0\n\n[cluster.addresses]\nleader1=10.0.0.1\npio02=10.0.0.2\n";
+
+#[test]
+fn list_plain_when_piped() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["workers", "list"]);
+    run.ok();
+    let rows: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["NAME", "ACTIVE", "ADDRESS", "LEADER"],
+            vec!["leader1", "yes", "10.0.0.1", "leader"],
+            vec!["pio02", "yes", "10.0.0.2"],
+            vec!["pio03", "no", "pio03.local"],
+        ]
+    );
+    assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('│'));
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn list_filters_and_names() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    assert_eq!(
+        env.run(&["workers", "list", "--names"]).stdout,
+        "leader1\npio02\npio03\n"
+    );
+    assert_eq!(
+        env.run(&["workers", "list", "--names", "--active"]).stdout,
+        "leader1\npio02\n"
+    );
+    assert_eq!(
+        env.run(&["workers", "list", "--names", "--inactive"])
+            .stdout,
+        "pio03\n"
+    );
+}
+
+#[test]
+fn list_json_schema() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["workers", "list", "--json", "--inactive"]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"name": "pio03", "active": false, "address": "pio03.local", "address_source": "mdns", "leader": false}])
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "workers", "list"]).stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(all[1]["address_source"], "static");
+}
+
+/// Runs pio under script(1), which gives it a pseudo-terminal as an operator's ssh session would.
+fn on_terminal(env: &Env, args: &str, vars: &[(&str, &str)]) -> String {
+    let pio = env!("CARGO_BIN_EXE_pio");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{pio} {args}"), "/dev/null"])
+        .env_clear()
+        .env("HOME", env.home())
+        .env("PIO_HOSTNAME", HOSTNAME)
+        .env("TERM", "xterm")
+        .envs(vars.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn list_on_a_terminal_is_a_table() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let screen = on_terminal(&env, "workers list", &[]);
+    assert!(screen.contains('│') && screen.contains("pio03"), "{screen}");
+    assert!(
+        screen.contains('\x1b'),
+        "expected colour on a terminal: {screen}"
+    );
+    let screen = on_terminal(&env, "workers list", &[("NO_COLOR", "1")]);
+    assert!(
+        screen.contains('│') && !screen.contains('\x1b'),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn fresh_unit_is_a_single_unit_cluster() {
+    let env = Env::new();
+    let run = env.run(&["workers", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "mdns", "leader": true}])
+    );
+    assert!(!env.config().exists(), "listing must not write");
+
+    let run = env.run(&["workers", "add", "pio02", "--offline"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains(&format!("Created {}", env.config().display())),
+        "{}",
+        run.stderr
+    );
+    let ini = common::python_reads(&env.config(), "current").unwrap();
+    assert_eq!(ini["cluster.topology"]["leader_hostname"], HOSTNAME);
+    assert_eq!(ini["cluster.topology"]["leader_address"], "leader1.local");
+    assert_eq!(
+        ini["cluster.inventory"]
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<Vec<_>>(),
+        [(HOSTNAME, "1"), ("pio02", "1")]
+    );
+    let sample = include_str!("../config.ini.sample");
+    for line in sample.lines().filter(|l| l.starts_with('#')) {
+        assert!(
+            env.read_config().contains(line),
+            "sample comment lost: {line}"
+        );
+    }
+}
+
+#[test]
+fn re_adding_is_idempotent_and_changes_are_reported() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["workers", "add", "pio02", "-a", "10.0.0.2", "--offline"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("already in the inventory") && run.stderr.contains("nothing changed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read_config(), CONFIG);
+
+    let run = env.run(&[
+        "workers",
+        "add",
+        "pio02",
+        "-a",
+        "10.0.0.9",
+        "--inactive",
+        "--offline",
+    ]);
+    run.ok();
+    assert!(
+        run.stderr.contains("Made pio02 inactive (was active)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("Changed pio02's address from 10.0.0.2 to 10.0.0.9"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.read_config(),
+        CONFIG
+            .replace("pio02=10.0.0.2", "pio02=10.0.0.9")
+            .replace("pio02=1\n", "pio02=0\n")
+    );
+
+    let run = env.run(&["workers", "set-active", "pio02", "off"]);
+    run.ok();
+    assert!(run.stderr.contains("already inactive"));
+}
+
+#[test]
+fn json_reports_changes() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&[
+        "--json",
+        "workers",
+        "add",
+        "pio04",
+        "-a",
+        "10.0.0.4",
+        "--offline",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(v["command"], "workers add");
+    assert_eq!(v["changed"], true);
+    assert_eq!(v["dry_run"], false);
+    assert_eq!(v["config"], env.config().display().to_string());
+    assert_eq!(
+        v["changes"],
+        serde_json::json!([
+            {"action": "add_worker", "name": "pio04", "active": true},
+            {"action": "set_address", "name": "pio04", "old": null, "new": "10.0.0.4"}
+        ])
+    );
+    let run = env.run(&["--json", "workers", "remove", "pio04"]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        v["changes"][1],
+        serde_json::json!({"action": "remove_address", "name": "pio04", "address": "10.0.0.4"})
+    );
+}
+
+#[test]
+fn dry_run_prints_the_diff_and_writes_nothing() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["workers", "set-active", "pio03", "1", "--dry-run"]);
+    run.ok();
+    let path = env.config().display().to_string();
+    assert!(
+        run.stdout
+            .starts_with(&format!("--- {path}\n+++ {path}\n@@ ")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\n-pio03=0\n+pio03=1\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(env.read_config(), CONFIG);
+
+    let run = env.run(&["workers", "remove", "pio02", "--dry-run"]);
+    assert!(run.ok().stdout.contains("-pio02=1\n") && run.stdout.contains("-pio02=10.0.0.2\n"));
+    assert_eq!(env.read_config(), CONFIG);
+
+    // A fresh unit: the diff creates the whole file, and the file stays absent.
+    let fresh = Env::new();
+    let run = fresh.run(&["workers", "add", "pio02", "--offline", "--dry-run"]);
+    assert!(
+        run.ok().stdout.starts_with("--- /dev/null\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!fresh.config().exists());
+}
+
+#[test]
+fn removing_the_leader_keeps_its_address() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    env.run(&["workers", "remove", "leader1", "pio02"]).ok();
+    let ini = common::python_reads(&env.config(), "current").unwrap();
+    assert_eq!(
+        ini["cluster.inventory"].keys().collect::<Vec<_>>(),
+        ["pio03"]
+    );
+    assert_eq!(
+        ini["cluster.addresses"].keys().collect::<Vec<_>>(),
+        ["leader1"]
+    );
+}
+
+#[test]
+fn config_lookup_order() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    for sub in ["explicit", "global", "dot"] {
+        fs::create_dir_all(dir.join(sub)).unwrap();
+        fs::write(
+            dir.join(sub).join("config.ini"),
+            format!("[cluster.inventory]\n{sub}=1\n"),
+        )
+        .unwrap();
+    }
+    env.write_config("[cluster.inventory]\nhome=1\n");
+    let explicit = dir.join("explicit/config.ini");
+    let global = dir.join("global/config.ini");
+    let dot = dir.join("dot");
+    let vars = [
+        ("GLOBAL_CONFIG", global.to_str().unwrap()),
+        ("DOT_PIOREACTOR", dot.to_str().unwrap()),
+    ];
+    let names = |args: &[&str], vars: &[(&str, &str)]| env.run_with(args, vars).stdout;
+    assert_eq!(
+        names(
+            &[
+                "--config",
+                explicit.to_str().unwrap(),
+                "workers",
+                "list",
+                "--names"
+            ],
+            &vars
+        ),
+        "explicit\n"
+    );
+    assert_eq!(names(&["workers", "list", "--names"], &vars), "global\n");
+    assert_eq!(names(&["workers", "list", "--names"], &vars[1..]), "dot\n");
+    assert_eq!(names(&["workers", "list", "--names"], &[]), "home\n");
+}
+
+#[test]
+fn legacy_sections_warn_and_are_edited_in_place() {
+    let env = Env::new();
+    let legacy = "[network.topology]\nleader_hostname=leader1\n\n[network.inventory]\npio02=1\n";
+    env.write_config(legacy);
+    let run = env.run(&["workers", "add", "pio03", "--offline"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("warning:")
+            && run
+                .stderr
+                .contains("rename the header to [cluster.inventory]"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.read_config(),
+        "[network.topology]\nleader_hostname=leader1\n\n[network.inventory]\npio02=1\npio03=1\n"
+    );
+    assert!(env.run(&["-q", "workers", "list"]).stderr.is_empty());
+}
+
+#[test]
+fn quiet_says_nothing_but_errors() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["-q", "workers", "add", "pio04", "--offline"]);
+    assert!(run.ok().stderr.is_empty() && run.stdout.is_empty());
+    let run = env.run(&["-q", "workers", "add", "bad_name", "--offline"]);
+    assert!(run.code(2).stderr.contains("error:"));
+}
+
+#[test]
+fn writes_keep_mode_and_symlinks() {
+    let env = Env::new();
+    let real = env.dir.path().join("shared-config.ini");
+    fs::write(&real, CONFIG).unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::create_dir_all(env.config().parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&real, env.config()).unwrap();
+    env.run(&["workers", "add", "pio04", "--offline"]).ok();
+    assert!(
+        fs::symlink_metadata(env.config())
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(fs::read_to_string(&real).unwrap().contains("pio04=1"));
+    assert_eq!(fs::metadata(&real).unwrap().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn help_version_and_exit_codes() {
+    let env = Env::new();
+    let help = env.run(&["--help"]);
+    help.ok();
+    for needle in [
+        "Exit codes:",
+        "  2  usage error",
+        "  4  config.ini stayed locked",
+        "Examples:",
+        "GLOBAL_CONFIG",
+    ] {
+        assert!(help.stdout.contains(needle), "--help lacks {needle:?}");
+    }
+    let v = env.run(&["--version"]);
+    assert_eq!(
+        v.ok().stdout,
+        format!("pio {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    for args in [
+        &["help", "workers", "add"][..],
+        &["workers", "add", "--help"],
+    ] {
+        let run = env.run(args);
+        assert!(
+            run.ok()
+                .stdout
+                .contains("pio workers add pio03 -a 192.168.1.43"),
+            "{}",
+            run.stdout
+        );
+    }
+    let readme = include_str!("../README.md");
+    for (code, meaning) in [
+        (0, "success"),
+        (2, "usage error"),
+        (3, "could not be read or written"),
+        (4, "locked"),
+        (5, "confirmation"),
+    ] {
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.contains(&format!("| {code} ")) && l.contains(meaning)),
+            "README lacks exit code {code}"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let pio = env!("CARGO_BIN_EXE_pio");
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("{pio} workers list | head -c 1 >/dev/null; echo ${{PIPESTATUS:-0}}"),
+        ])
+        .env("HOME", env.home())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
