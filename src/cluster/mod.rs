@@ -7,51 +7,44 @@ pub mod plan;
 pub use name::{NameError, UnitName, parse_address};
 
 /// One line of the inventory, with its static address if `[cluster.addresses]` has one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Worker {
+/// Borrowed from config.ini's text: a leader may list thousands of workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Worker<'a> {
     /// The key as written in the inventory (it may predate pio's validation, e.g. `testing_unit`).
-    pub name: String,
+    pub name: &'a str,
     pub active: bool,
-    pub address: Option<String>,
+    pub address: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cluster {
+pub struct Cluster<'a> {
     /// `[cluster.topology] leader_hostname`, or this host when the file leaves it empty.
-    pub leader: String,
-    pub leader_address: Option<String>,
+    pub leader: &'a str,
+    pub leader_address: Option<&'a str>,
     /// In inventory order.
-    pub workers: Vec<Worker>,
+    pub workers: Vec<Worker<'a>>,
     /// Every `[cluster.addresses]` entry, in file order (it may hold units that are not workers,
     /// such as the leader).
-    pub addresses: Vec<(String, String)>,
+    pub addresses: Vec<(&'a str, &'a str)>,
 }
 
-impl Cluster {
+impl<'a> Cluster<'a> {
     /// The worker with this name; hostnames compare without regard to case.
-    pub fn worker(&self, name: &str) -> Option<&Worker> {
+    pub fn worker(&self, name: &str) -> Option<&Worker<'a>> {
         self.workers
             .iter()
             .find(|w| w.name.eq_ignore_ascii_case(name))
     }
 
-    pub fn address_of(&self, name: &str) -> Option<&str> {
+    pub fn address_of(&self, name: &str) -> Option<&'a str> {
         self.addresses
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, a)| a.as_str())
+            .map(|(_, a)| *a)
     }
 
     pub fn is_leader(&self, name: &str) -> bool {
         self.leader.eq_ignore_ascii_case(name)
-    }
-
-    /// Where pio reaches a unit: its static address, else `<name>.local` by mDNS.
-    pub fn reach_address(&self, name: &str) -> String {
-        match self.address_of(name) {
-            Some(a) => a.to_string(),
-            None => format!("{}.local", name.to_ascii_lowercase()),
-        }
     }
 }
 

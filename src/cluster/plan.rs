@@ -18,7 +18,7 @@ pub fn add(
             active,
         }),
         Some(w) if w.active != active => changes.push(Change::SetActive {
-            name: w.name.clone(),
+            name: w.name.to_string(),
             active,
         }),
         Some(_) => {}
@@ -57,7 +57,7 @@ pub fn remove(cluster: &Cluster, names: &[String]) -> Result<Vec<Change>, NotInI
     for name in names {
         let worker = cluster.worker(name).expect("checked above");
         let change = Change::RemoveWorker {
-            name: worker.name.clone(),
+            name: worker.name.to_string(),
         };
         if changes.contains(&change) {
             continue; // named twice
@@ -65,7 +65,7 @@ pub fn remove(cluster: &Cluster, names: &[String]) -> Result<Vec<Change>, NotInI
         changes.push(change);
         if let (Some(address), false) = (cluster.address_of(name), cluster.is_leader(name)) {
             changes.push(Change::RemoveAddress {
-                name: worker.name.clone(),
+                name: worker.name.to_string(),
                 address: address.to_string(),
             });
         }
@@ -86,7 +86,7 @@ pub fn set_active(
         return Ok(Vec::new());
     }
     Ok(vec![Change::SetActive {
-        name: worker.name.clone(),
+        name: worker.name.to_string(),
         active,
     }])
 }
@@ -96,26 +96,23 @@ mod tests {
     use super::*;
     use crate::cluster::Worker;
 
-    fn cluster() -> Cluster {
+    fn cluster() -> Cluster<'static> {
         Cluster {
-            leader: "lead".into(),
+            leader: "lead",
             leader_address: None,
             workers: vec![
                 Worker {
-                    name: "lead".into(),
+                    name: "lead",
                     active: true,
-                    address: Some("10.0.0.1".into()),
+                    address: Some("10.0.0.1"),
                 },
                 Worker {
-                    name: "Pio02".into(),
+                    name: "Pio02",
                     active: false,
-                    address: Some("10.0.0.2".into()),
+                    address: Some("10.0.0.2"),
                 },
             ],
-            addresses: vec![
-                ("lead".into(), "10.0.0.1".into()),
-                ("Pio02".into(), "10.0.0.2".into()),
-            ],
+            addresses: vec![("lead", "10.0.0.1"), ("Pio02", "10.0.0.2")],
         }
     }
 

@@ -8,9 +8,8 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{self, ChangeReport, Narrator};
 
-/// Reads config.ini (the single-unit default when there is none) and the cluster it describes,
-/// printing its warnings.
-pub fn read_cluster(ctx: &Context) -> Result<(Config, Cluster)> {
+/// Reads config.ini (the single-unit default when there is none), printing its warnings.
+pub fn read_config(ctx: &Context) -> Result<Config> {
     let narrator = Narrator::new(ctx);
     narrator.detail(&format!(
         "config.ini: {} (from {})",
@@ -24,8 +23,7 @@ pub fn read_cluster(ctx: &Context) -> Result<(Config, Cluster)> {
     for w in &config.warnings {
         narrator.warn(w);
     }
-    let cluster = config.cluster(&ctx.hostname)?;
-    Ok((config, cluster))
+    Ok(config)
 }
 
 /// The read-modify-write of every inventory command: under the lock, read the cluster, let
@@ -43,16 +41,16 @@ pub fn edit_inventory(
     } else {
         Some(store::lock(&path, ctx.lock_wait)?)
     };
-    let (mut config, cluster) = read_cluster(ctx)?;
-    let changes = plan(&cluster)?;
+    let mut config = read_config(ctx)?;
+    let changes = plan(&config.cluster(&ctx.hostname)?)?;
     config.apply(&changes);
     let changed = !changes.is_empty() && config.is_changed();
     let new_text = config.render();
     if let (Some(lock), true) = (&lock, changed) {
-        store::save(&path, &new_text, lock)?;
+        store::save(&path, new_text, lock)?;
     }
-    let diff = if changed {
-        diff::unified(&config.original, &new_text, &path.display().to_string())
+    let diff = if changed && dry_run {
+        diff::unified(&config.original, new_text, &path.display().to_string())
     } else {
         String::new()
     };

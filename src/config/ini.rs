@@ -1,39 +1,87 @@
 //! A format-preserving INI document that reads lines the way Python's `configparser` does.
 //!
 //! config.ini is shared with the Python side of the Pioreactor stack and holds operators' notes in
-//! comments, so an edit must change only the lines it means to change. The document keeps every
-//! line's raw text and line ending; parsing only records where sections and keys are. Edits splice
-//! lines in or out and the index is rebuilt, which keeps the code obvious and is cheap even for
-//! tens of thousands of lines.
+//! comments, so an edit must change only the lines it means to change. The document is the file's
+//! text plus an index of where lines, sections and keys are (byte ranges, no copies, so a leader
+//! with ten thousand workers parses in about a millisecond). An edit splices the text and indexes
+//! it again.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
-/// One physical line: its text without the line ending, and the ending itself
-/// (`"\n"`, `"\r\n"`, or `""` for a last line without a final newline).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Line {
-    text: String,
-    ending: &'static str,
+/// FNV-1a: a fast hash for the short keys of an INI file (no untrusted input of any size).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// One physical line: `text[start..end]` is its content, `text[end..next]` its line ending
+/// (`\n`, `\r\n`, or nothing for a last line without a final newline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+    next: u32,
+}
+
+impl Span {
+    fn content(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// Whether the line has no line ending (the last line of a file without a final newline).
+    fn is_open(self) -> bool {
+        self.next == self.end
+    }
 }
 
 /// A `key=value` (or `key: value`, or bare `key`) entry and the lines it spans.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// The key as written, with surrounding whitespace removed.
-    pub key: String,
-    /// The value as Python would see it: continuation lines joined with `\n`; `None` for a bare key.
-    pub value: Option<String>,
+    key: Range<u32>,
+    /// The value on the key's own line, stripped; `None` for a bare key.
+    value: Option<Range<u32>>,
     /// Index of the key's line.
-    pub line: usize,
+    line: u32,
     /// Index of the last line that belongs to the value (the key's line when it has none).
-    pub last_line: usize,
+    last_line: u32,
+}
+
+impl Entry {
+    /// Index (0-based) of the key's line.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// Index of the last line that belongs to the value (the key's line when it has none).
+    pub fn last_line(&self) -> usize {
+        self.last_line as usize
+    }
 }
 
 /// A section header and the entries under it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
-    pub name: String,
+    name: Range<u32>,
     /// Index of the `[name]` line.
     pub header_line: usize,
     /// Index one past the section's last line (the next header, or the end of the file).
@@ -64,32 +112,26 @@ pub enum ParseError {
 }
 
 impl fmt::Display for ParseError {
-    /// Line numbers are shown 1-based, as editors show them.
+    /// Without the line number, which callers show as `path:line:`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ParseError::MissingSectionHeader { line } => {
-                write!(f, "line {}: a key before any [section] header", line + 1)
+            ParseError::MissingSectionHeader { .. } => {
+                write!(f, "a key before any [section] header")
             }
-            ParseError::EmptyKey { line } => write!(f, "line {}: a value without a key", line + 1),
-            ParseError::DuplicateSection {
-                name,
-                first,
-                second,
-            } => write!(
+            ParseError::EmptyKey { .. } => write!(f, "a value without a key"),
+            ParseError::DuplicateSection { name, first, .. } => write!(
                 f,
-                "line {}: section [{name}] appears again (first on line {})",
-                second + 1,
+                "section [{name}] appears again (first on line {})",
                 first + 1
             ),
             ParseError::DuplicateKey {
                 section,
                 key,
                 first,
-                second,
+                ..
             } => write!(
                 f,
-                "line {}: key '{key}' appears twice in [{section}] (first on line {})",
-                second + 1,
+                "key '{key}' appears twice in [{section}] (first on line {})",
                 first + 1
             ),
         }
@@ -109,17 +151,28 @@ impl ParseError {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    lines: Vec<Line>,
+    text: String,
+    lines: Vec<Span>,
     sections: Vec<Section>,
 }
 
 /// Python's `str.strip()` for the characters that occur in config files.
 fn py_strip(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace())
+    s.trim_matches(char::is_whitespace)
 }
 
 fn is_comment(stripped: &str) -> bool {
     stripped.starts_with('#') || stripped.starts_with(';')
+}
+
+/// The range of `inner` within `outer` (`inner` must be a sub-slice of `outer`).
+fn range_in(outer: &str, outer_start: u32, inner: &str) -> Range<u32> {
+    let start = outer_start + (inner.as_ptr() as usize - outer.as_ptr() as usize) as u32;
+    start..start + inner.len() as u32
+}
+
+fn usize_range(r: &Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 /// The section name if the stripped line is a header: configparser's `\[(?P<header>.+)\]`,
@@ -130,54 +183,69 @@ fn header_name(stripped: &str) -> Option<&str> {
     (close > 0).then(|| &rest[..close])
 }
 
-/// Splits an option line at the first `=` or `:` like configparser's OPTCRE_NV.
-/// Returns the key and, if a delimiter was present, the byte offset where the value starts.
-fn split_option(line: &str) -> (String, Option<usize>) {
-    match line.find(['=', ':']) {
-        Some(pos) => {
-            let key = py_strip(&line[..pos]).to_string();
-            let after = &line[pos + 1..];
-            let value_start = pos + 1 + (after.len() - after.trim_start().len());
-            (key, Some(value_start))
-        }
-        None => (py_strip(line).to_string(), None),
+/// Splits an option line at the first `=` or `:` like configparser's OPTCRE_NV: the stripped key,
+/// and the stripped value if a delimiter was present.
+fn split_option(stripped: &str) -> (&str, Option<&str>) {
+    match stripped.find(['=', ':']) {
+        Some(pos) => (
+            py_strip(&stripped[..pos]),
+            Some(py_strip(&stripped[pos + 1..])),
+        ),
+        None => (stripped, None),
     }
+}
+
+fn split_lines(text: &str) -> Vec<Span> {
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    let mut start = 0;
+    for (i, _) in text.match_indices('\n') {
+        let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
+        lines.push(Span {
+            start: start as u32,
+            end: end as u32,
+            next: (i + 1) as u32,
+        });
+        start = i + 1;
+    }
+    if start < text.len() {
+        let len = text.len() as u32;
+        lines.push(Span {
+            start: start as u32,
+            end: len,
+            next: len,
+        });
+    }
+    lines
 }
 
 impl Document {
     /// Reads a text as configparser would, keeping every byte.
     pub fn parse(text: &str) -> Result<Document, ParseError> {
-        let mut lines = Vec::new();
-        let mut rest = text;
-        while !rest.is_empty() {
-            let (raw, next) = match rest.find('\n') {
-                Some(i) => (&rest[..=i], &rest[i + 1..]),
-                None => (rest, ""),
-            };
-            let (body, ending) = if let Some(b) = raw.strip_suffix("\r\n") {
-                (b, "\r\n")
-            } else if let Some(b) = raw.strip_suffix('\n') {
-                (b, "\n")
-            } else {
-                (raw, "")
-            };
-            lines.push(Line {
-                text: body.to_string(),
-                ending,
-            });
-            rest = next;
-        }
-        let sections = index(&lines)?;
-        Ok(Document { lines, sections })
+        Document::from_string(text.to_string())
     }
 
-    pub fn render(&self) -> String {
-        let mut out = String::with_capacity(self.lines.iter().map(|l| l.text.len() + 2).sum());
-        for l in &self.lines {
-            out.push_str(&l.text);
-            out.push_str(l.ending);
-        }
-        out
+    fn from_string(text: String) -> Result<Document, ParseError> {
+        // Offsets are u32 to halve the index; config.ini is a few kilobytes, never 4 GiB.
+        assert!(
+            text.len() < u32::MAX as usize,
+            "config.ini larger than 4 GiB"
+        );
+        let lines = split_lines(&text);
+        let sections = index(&text, &lines)?;
+        Ok(Document {
+            text,
+            lines,
+            sections,
+        })
+    }
+
+    /// The whole text, as it would be written.
+    pub fn render(&self) -> &str {
+        &self.text
     }
 
     pub fn sections(&self) -> &[Section] {
@@ -185,38 +253,69 @@ impl Document {
     }
 
     pub fn section(&self, name: &str) -> Option<&Section> {
-        self.sections.iter().find(|s| s.name == name)
+        self.sections.iter().find(|s| self.name(s) == name)
     }
 
     pub fn has_section(&self, name: &str) -> bool {
         self.section(name).is_some()
     }
 
-    /// The entry whose key matches `key` exactly.
-    pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
-        self.section(section)?.entries.iter().find(|e| e.key == key)
+    pub fn name(&self, section: &Section) -> &str {
+        &self.text[usize_range(&section.name)]
     }
 
-    /// The entry whose key equals `key` ignoring ASCII case (hostname keys).
-    pub fn get_ignore_case(&self, section: &str, key: &str) -> Option<&Entry> {
+    pub fn key(&self, entry: &Entry) -> &str {
+        &self.text[usize_range(&entry.key)]
+    }
+
+    /// The value as Python sees it: continuation lines joined with `\n` (blank ones too, comment
+    /// lines not), trailing blank lines dropped; `None` for a bare key.
+    pub fn value(&self, entry: &Entry) -> Option<Cow<'_, str>> {
+        let first = &self.text[usize_range(entry.value.as_ref()?)];
+        if entry.last_line == entry.line {
+            return Some(Cow::Borrowed(first));
+        }
+        let mut value = first.to_string();
+        for span in &self.lines[entry.line() + 1..=entry.last_line()] {
+            let stripped = py_strip(&self.text[span.content()]);
+            if !is_comment(stripped) {
+                value.push('\n');
+                value.push_str(stripped);
+            }
+        }
+        Some(Cow::Owned(value.trim_end().to_string()))
+    }
+
+    /// The entry whose key matches `key` exactly.
+    pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
+        self.find(section, |k| k == key)
+    }
+
+    /// The first entry in `section` whose key satisfies `matches`.
+    pub fn find(&self, section: &str, matches: impl Fn(&str) -> bool) -> Option<&Entry> {
         self.section(section)?
             .entries
             .iter()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-    }
-
-    /// The raw text of a line (0-based), without its ending.
-    pub fn line_text(&self, line: usize) -> &str {
-        &self.lines[line].text
+            .find(|e| matches(self.key(e)))
     }
 
     /// The ending new lines get: the file's first line ending, else `\n`.
     fn newline(&self) -> &'static str {
-        self.lines
-            .iter()
-            .map(|l| l.ending)
-            .find(|e| !e.is_empty())
-            .unwrap_or("\n")
+        match self.lines.iter().find(|l| !l.is_open()) {
+            Some(l) if l.next - l.end == 2 => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    /// Replaces `range` of the text and indexes it again. Edits only splice whole well-formed
+    /// lines or parts of a line's value or key, so the text stays parseable.
+    fn splice(&mut self, range: Range<u32>, with: &str) {
+        let mut text = std::mem::take(&mut self.text);
+        // Free the old index first: a leader's inventory can hold thousands of workers.
+        self.lines = Vec::new();
+        self.sections = Vec::new();
+        text.replace_range(usize_range(&range), with);
+        *self = Document::from_string(text).expect("an edit keeps the document parseable");
     }
 
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
@@ -224,212 +323,170 @@ impl Document {
     /// A new key is written as `key=value` after the last non-blank line of the section; a missing
     /// section is appended at the end of the file after one blank line.
     pub fn set(&mut self, section: &str, key: &str, value: &str, matches: impl Fn(&str) -> bool) {
-        let existing = self
-            .section(section)
-            .and_then(|s| s.entries.iter().find(|e| matches(&e.key)))
-            .cloned();
-        if let Some(entry) = existing {
-            let text = &self.lines[entry.line].text;
-            let (_, value_start) = split_option(text);
-            let new_text = match value_start {
-                Some(start) => {
-                    // Keep trailing whitespace as it was; replace only the value itself.
-                    let old_value = text[start..].trim_end();
-                    format!(
-                        "{}{}{}",
-                        &text[..start],
-                        value,
-                        &text[start + old_value.len()..]
-                    )
-                }
+        if let Some(entry) = self.find(section, matches).cloned() {
+            let line = self.lines[entry.line()];
+            if entry.last_line > entry.line {
+                let continuation = line.next..self.lines[entry.last_line()].next;
+                // Keep the key line's ending when the value ran to the end of a file without one.
+                let continuation = if self.lines[entry.last_line()].is_open() {
+                    line.end..continuation.end
+                } else {
+                    continuation
+                };
+                self.splice(continuation, "");
+            }
+            match entry.value {
+                Some(v) => self.splice(v, value),
                 None => {
-                    let indent = &text[..text.len() - text.trim_start().len()];
-                    format!("{indent}{}={value}", entry.key)
+                    let new = format!("{}={value}", self.key(&entry));
+                    self.splice(entry.key.start..line.end, &new);
                 }
-            };
-            self.lines[entry.line].text = new_text;
-            self.remove_lines(entry.line + 1, entry.last_line + 1);
+            }
             return;
         }
+        let nl = self.newline();
         let new_line = format!("{key}={value}");
         match self.section(section) {
             Some(s) => {
-                let mut after = s.header_line;
-                for i in (s.header_line..s.end).rev() {
-                    if !py_strip(&self.lines[i].text).is_empty() {
-                        after = i;
-                        break;
-                    }
+                let last = (s.header_line..s.end)
+                    .rev()
+                    .find(|&i| {
+                        let l = self.lines[i];
+                        !py_strip(&self.text[l.content()]).is_empty()
+                    })
+                    .unwrap_or(s.header_line);
+                let l = self.lines[last];
+                if l.is_open() {
+                    // The last line of a file without a final newline: keep it that way.
+                    self.splice(l.end..l.end, &format!("{nl}{new_line}"));
+                } else {
+                    self.splice(l.next..l.next, &format!("{new_line}{nl}"));
                 }
-                self.insert_line(after + 1, new_line);
             }
             None => {
-                let at = self.lines.len();
-                let mut new = Vec::new();
-                if self
+                let mut add = String::new();
+                let ends_open = self.lines.last().is_some_and(|l| l.is_open());
+                if ends_open {
+                    add.push_str(nl);
+                }
+                let last_blank = self
                     .lines
                     .last()
-                    .is_some_and(|l| !py_strip(&l.text).is_empty())
-                {
-                    new.push(String::new());
+                    .is_none_or(|l| py_strip(&self.text[l.content()]).is_empty());
+                if !last_blank {
+                    add.push_str(nl);
                 }
-                new.push(format!("[{section}]"));
-                new.push(new_line);
-                for (i, text) in new.into_iter().enumerate() {
-                    self.insert_line(at + i, text);
+                add.push_str(&format!("[{section}]{nl}{new_line}"));
+                if !ends_open {
+                    add.push_str(nl);
                 }
+                let end = self.text.len() as u32;
+                self.splice(end..end, &add);
             }
         }
-        self.reindex();
     }
 
     /// Renames the key of an existing entry in place, keeping its line, value and spacing.
-    pub fn rename_key(&mut self, section: &str, old: &str, new: &str) -> bool {
-        let Some(entry) = self.get_ignore_case(section, old).cloned() else {
+    pub fn rename_key(&mut self, section: &str, matches: impl Fn(&str) -> bool, new: &str) -> bool {
+        let Some(entry) = self.find(section, matches).cloned() else {
             return false;
         };
-        let text = &self.lines[entry.line].text;
-        let indent = text.len() - text.trim_start().len();
-        let key_start = indent + text[indent..].find(&entry.key).unwrap_or(0);
-        let new_text = format!(
-            "{}{}{}",
-            &text[..key_start],
-            new,
-            &text[key_start + entry.key.len()..]
-        );
-        self.lines[entry.line].text = new_text;
-        self.reindex();
+        self.splice(entry.key, new);
         true
     }
 
     /// Removes the entry found by `matches` and its continuation lines. Returns whether one was found.
     pub fn remove(&mut self, section: &str, matches: impl Fn(&str) -> bool) -> bool {
-        let Some(entry) = self
-            .section(section)
-            .and_then(|s| s.entries.iter().find(|e| matches(&e.key)))
-            .cloned()
-        else {
+        let Some(entry) = self.find(section, matches).cloned() else {
             return false;
         };
-        self.remove_lines(entry.line, entry.last_line + 1);
+        let (first, last) = (self.lines[entry.line()], self.lines[entry.last_line()]);
+        let range = if last.is_open() && entry.line > 0 {
+            // The file's last line, without a final newline: the line before it becomes the last,
+            // also without one.
+            self.lines[entry.line() - 1].end..last.next
+        } else {
+            first.start..last.next
+        };
+        self.splice(range, "");
         true
-    }
-
-    /// Inserts a line before index `at`, giving it the file's line ending. If it becomes the last
-    /// line, the file's "no final newline" state moves to it.
-    fn insert_line(&mut self, at: usize, text: String) {
-        let nl = self.newline();
-        let mut ending = nl;
-        if at == self.lines.len()
-            && let Some(last) = self.lines.last_mut()
-            && last.ending.is_empty()
-        {
-            last.ending = nl;
-            ending = "";
-        }
-        self.lines.insert(at, Line { text, ending });
-        self.reindex();
-    }
-
-    fn remove_lines(&mut self, from: usize, to: usize) {
-        if from >= to {
-            return;
-        }
-        let removed_last = to == self.lines.len();
-        let had_final_newline = self.lines.last().is_some_and(|l| !l.ending.is_empty());
-        self.lines.drain(from..to);
-        if removed_last
-            && !had_final_newline
-            && let Some(last) = self.lines.last_mut()
-        {
-            last.ending = "";
-        }
-        self.reindex();
-    }
-
-    fn reindex(&mut self) {
-        // Edits only splice well-formed lines, so the text stays parseable.
-        self.sections = index(&self.lines).expect("an edit kept the document parseable");
     }
 }
 
 /// Finds sections and entries, following configparser's `_read` line by line.
-fn index(lines: &[Line]) -> Result<Vec<Section>, ParseError> {
+fn index(text: &str, lines: &[Span]) -> Result<Vec<Section>, ParseError> {
     let mut sections: Vec<Section> = Vec::new();
-    // Index into `sections` of the current section, and of the current entry in it.
-    let mut current: Option<usize> = None;
-    let mut current_entry: Option<usize> = None;
+    // Whether the current section's last entry has a value that indented lines continue.
+    let mut open_value = false;
     let mut indent_level = 0usize;
-    // Per section: key → line, so duplicate checks stay linear for inventories of thousands.
-    let mut keys_seen: Vec<HashMap<String, usize>> = Vec::new();
+    // The current section's keys, so duplicate checks stay linear for thousands of workers.
+    let mut keys_seen: FastMap<&str, usize> = FastMap::default();
 
-    for (i, line) in lines.iter().enumerate() {
-        let stripped = py_strip(&line.text);
-        // Blank and comment lines neither end a multi-line value nor belong to one
+    for (i, span) in lines.iter().enumerate() {
+        let line = &text[span.content()];
+        let stripped = py_strip(line);
+        // Blank and comment lines neither end a multi-line value nor start anything
         // (configparser's empty_lines_in_values default).
         if stripped.is_empty() || is_comment(stripped) {
             continue;
         }
-        let indent = line.text.len() - line.text.trim_start().len();
-        if let (Some(s), Some(e)) = (current, current_entry) {
-            let entry = &mut sections[s].entries[e];
-            if indent > indent_level && entry.value.is_some() {
-                entry.last_line = i;
-                if let Some(v) = entry.value.as_mut() {
-                    v.push('\n');
-                    v.push_str(stripped);
-                }
-                continue;
-            }
+        let indent = line.len() - line.trim_start().len();
+        if open_value && indent > indent_level {
+            let entry = sections
+                .last_mut()
+                .and_then(|s| s.entries.last_mut())
+                .expect("an open value belongs to an entry");
+            entry.last_line = i as u32;
+            continue;
         }
         indent_level = indent;
         if let Some(name) = header_name(stripped) {
-            if let Some(first) = sections.iter().find(|s| s.name == name) {
+            if let Some(first) = sections
+                .iter()
+                .find(|s| &text[usize_range(&s.name)] == name)
+            {
                 return Err(ParseError::DuplicateSection {
                     name: name.to_string(),
                     first: first.header_line,
                     second: i,
                 });
             }
-            if let Some(s) = current {
-                sections[s].end = i;
+            if let Some(s) = sections.last_mut() {
+                s.end = i;
             }
             sections.push(Section {
-                name: name.to_string(),
+                name: range_in(line, span.start, name),
                 header_line: i,
                 end: lines.len(),
                 entries: Vec::new(),
             });
-            keys_seen.push(HashMap::new());
-            current = Some(sections.len() - 1);
-            current_entry = None;
+            keys_seen.clear();
+            open_value = false;
             continue;
         }
-        let Some(s) = current else {
+        let Some(section) = sections.last_mut() else {
             return Err(ParseError::MissingSectionHeader { line: i });
         };
-        let (key, value_start) = split_option(stripped);
+        let (key, value) = split_option(stripped);
         if key.is_empty() {
             return Err(ParseError::EmptyKey { line: i });
         }
-        let section = &mut sections[s];
-        if let Some(&first) = keys_seen[s].get(key.as_str()) {
+        if let Some(&first) = keys_seen.get(key) {
             return Err(ParseError::DuplicateKey {
-                section: section.name.clone(),
-                key,
+                section: text[usize_range(&section.name)].to_string(),
+                key: key.to_string(),
                 first,
                 second: i,
             });
         }
-        keys_seen[s].insert(key.clone(), i);
-        let value = value_start.map(|start| py_strip(&stripped[start..]).to_string());
+        keys_seen.insert(key, i);
+        open_value = value.is_some();
         section.entries.push(Entry {
-            key,
-            value,
-            line: i,
-            last_line: i,
+            key: range_in(line, span.start, key),
+            value: value.map(|v| range_in(line, span.start, v)),
+            line: i as u32,
+            last_line: i as u32,
         });
-        current_entry = Some(section.entries.len() - 1);
     }
     Ok(sections)
 }
@@ -451,19 +508,20 @@ mod tests {
     #[test]
     fn reads_values_as_configparser_does() {
         let d = doc("[s]\na = 1 ; not a comment\nb: two\nc\nd =\n  x\n# note\n\n  y\ne=5\n");
-        let get = |k: &str| d.get("s", k).unwrap().value.clone();
+        let get = |k: &str| d.value(d.get("s", k).unwrap()).map(|v| v.into_owned());
         assert_eq!(get("a").as_deref(), Some("1 ; not a comment"));
         assert_eq!(get("b").as_deref(), Some("two"));
         assert_eq!(get("c"), None);
-        assert_eq!(get("d").as_deref(), Some("\nx\ny"));
-        assert_eq!(d.get("s", "d").unwrap().last_line, 8);
+        // Blank lines inside a value count, comment lines do not (as in configparser).
+        assert_eq!(get("d").as_deref(), Some("\nx\n\ny"));
+        assert_eq!(d.get("s", "d").unwrap().last_line(), 8);
         assert_eq!(get("e").as_deref(), Some("5"));
     }
 
     #[test]
     fn header_runs_to_last_bracket() {
         let d = doc("[a]b] trailing\nk=v\n");
-        assert_eq!(d.sections()[0].name, "a]b");
+        assert_eq!(d.name(&d.sections()[0]), "a]b");
     }
 
     #[test]
@@ -548,8 +606,18 @@ mod tests {
     #[test]
     fn rename_key_keeps_everything_else() {
         let mut d = doc("[s]\n  Old1 = 1 \nx=2\n");
-        assert!(d.rename_key("s", "old1", "new1"));
+        assert!(d.rename_key("s", |k| k.eq_ignore_ascii_case("old1"), "new1"));
         assert_eq!(d.render(), "[s]\n  new1 = 1 \nx=2\n");
+    }
+
+    #[test]
+    fn continuation_at_end_without_final_newline() {
+        let mut d = doc("[s]\na=1\n  2");
+        d.set("s", "a", "9", |k| k == "a");
+        assert_eq!(d.render(), "[s]\na=9");
+        let mut d = doc("[s]\nb=0\na=1\n  2");
+        d.remove("s", |k| k == "a");
+        assert_eq!(d.render(), "[s]\nb=0");
     }
 
     #[test]

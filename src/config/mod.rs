@@ -4,12 +4,13 @@ pub mod diff;
 pub mod ini;
 pub mod store;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::cluster::{Change, Cluster, Worker};
 use crate::error::{Error, Kind, Result};
-use ini::Document;
+use ini::{Document, Entry, FastMap};
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -86,7 +87,7 @@ impl Config {
 
     pub fn from_text(path: &Path, text: String, exists: bool) -> Result<Config> {
         let doc = Document::parse(&text).map_err(|e| {
-            invalid(path, e.line(), &e.to_string_without_line()).with_hint(
+            invalid(path, e.line(), &e.to_string()).with_hint(
                 "Python's configparser would refuse this file too; fix that line and run pio again.",
             )
         })?;
@@ -116,102 +117,105 @@ impl Config {
 
     /// The cluster this file describes, checked as the Python stack would read it.
     /// `hostname` stands in for an empty `leader_hostname`.
-    pub fn cluster(&self, hostname: &str) -> Result<Cluster> {
+    pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
+        let doc = &self.doc;
         let names = &self.sections;
-        self.check_unique_hostnames(names.inventory)?;
-        self.check_unique_hostnames(names.addresses)?;
+        let entries = |section: &str| doc.section(section).map_or(&[][..], |s| &s.entries[..]);
+        // Checked one at a time so that only one lookup table is alive at once.
+        drop(self.unique_hostnames(names.inventory)?);
+        let address_by_name = self.unique_hostnames(names.addresses)?;
 
-        let addresses: Vec<(String, String)> = self
-            .doc
-            .section(names.addresses)
-            .map(|s| {
-                s.entries
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.clone().unwrap_or_default()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let by_name: HashMap<String, &String> = addresses
-            .iter()
-            .map(|(n, a)| (n.to_ascii_lowercase(), a))
-            .collect();
-        let address_of = |name: &str| {
-            by_name
-                .get(&name.to_ascii_lowercase())
-                .map(|a| a.to_string())
-        };
-        let mut workers = Vec::new();
-        if let Some(section) = self.doc.section(names.inventory) {
-            for entry in &section.entries {
-                let active = entry
-                    .value
-                    .as_deref()
-                    .and_then(python_bool)
-                    .ok_or_else(|| {
-                        invalid(
-                            &self.path,
-                            entry.line,
-                            &format!(
-                                "[{}] {} has the value {}, which is not a yes/no value",
-                                section.name,
-                                entry.key,
-                                match &entry.value {
-                                    Some(v) => format!("'{v}'"),
-                                    None => "nothing".to_string(),
-                                }
-                            ),
-                        )
-                        .with_hint(format!(
-                            "Write {}=1 (active) or {}=0 (inactive); Python reads only 1/yes/true/on and 0/no/false/off, \
-                             and a ';' or '#' after the value is part of it.",
-                            entry.key.to_ascii_lowercase(),
-                            entry.key.to_ascii_lowercase()
-                        ))
-                    })?;
-                workers.push(Worker {
-                    name: entry.key.clone(),
-                    active,
-                    address: address_of(&entry.key),
-                });
-            }
+        let mut workers = Vec::with_capacity(entries(names.inventory).len());
+        for entry in entries(names.inventory) {
+            let key = doc.key(entry);
+            let value = doc.value(entry);
+            let Some(active) = value.as_deref().and_then(python_bool) else {
+                let shown = match &value {
+                    Some(v) => format!("'{v}'"),
+                    None => "nothing".to_string(),
+                };
+                let lower = key.to_ascii_lowercase();
+                return Err(invalid(
+                    &self.path,
+                    entry.line(),
+                    &format!("[{}] {key} has the value {shown}, which is not a yes/no value", names.inventory),
+                )
+                .with_hint(format!(
+                    "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
+                     0/no/false/off, and a ';' or '#' after the value is part of it."
+                )));
+            };
+            let address = match address_by_name.get(&Caseless(key)) {
+                Some(e) => Some(self.single_line(names.addresses, e)?),
+                None => None,
+            };
+            workers.push(Worker {
+                name: key,
+                active,
+                address,
+            });
         }
-        let topology = |key: &str| {
-            self.doc
-                .get(names.topology, key)
-                .and_then(|e| e.value.clone())
-                .filter(|v| !v.is_empty())
+        drop(address_by_name);
+        let mut addresses = Vec::with_capacity(entries(names.addresses).len());
+        for e in entries(names.addresses) {
+            addresses.push((doc.key(e), self.single_line(names.addresses, e)?));
+        }
+        let topology = |key: &str| -> Result<Option<&'a str>> {
+            match doc.get(names.topology, key) {
+                Some(e) => Ok(Some(self.single_line(names.topology, e)?).filter(|v| !v.is_empty())),
+                None => Ok(None),
+            }
         };
         Ok(Cluster {
-            leader: topology("leader_hostname").unwrap_or_else(|| hostname.to_string()),
-            leader_address: topology("leader_address"),
+            leader: topology("leader_hostname")?.unwrap_or(hostname),
+            leader_address: topology("leader_address")?,
             workers,
             addresses,
         })
     }
 
-    /// Two spellings of one hostname in a section would be a duplicate to one of the Python
-    /// releases (older ones lower-case keys), so pio refuses to guess which one is meant.
-    fn check_unique_hostnames(&self, section: &str) -> Result<()> {
+    /// A value that must fit on its key's line (an address, a hostname); a bare key reads as empty.
+    fn single_line(&self, section: &str, entry: &Entry) -> Result<&str> {
+        match self.doc.value(entry) {
+            None => Ok(""),
+            Some(Cow::Borrowed(v)) => Ok(v),
+            Some(Cow::Owned(_)) => Err(invalid(
+                &self.path,
+                entry.line(),
+                &format!(
+                    "[{section}] {} continues on the next line (it is indented), so its value is several lines",
+                    self.doc.key(entry)
+                ),
+            )
+            .with_hint("Remove the indentation of the line after it, or join the lines.")),
+        }
+    }
+
+    /// The section's entries by hostname. Two spellings of one hostname would be a duplicate to
+    /// one of the Python releases (older ones lower-case keys), so pio refuses to guess which one
+    /// is meant.
+    fn unique_hostnames(&self, section: &str) -> Result<FastMap<Caseless<'_>, &Entry>> {
+        let mut seen = FastMap::default();
         let Some(s) = self.doc.section(section) else {
-            return Ok(());
+            return Ok(seen);
         };
-        let mut seen: HashMap<String, &ini::Entry> = HashMap::new();
+        seen.reserve(s.entries.len());
         for later in &s.entries {
-            if let Some(first) = seen.insert(later.key.to_ascii_lowercase(), later) {
+            let key = self.doc.key(later);
+            if let Some(first) = seen.insert(Caseless(key), later) {
                 return Err(invalid(
                     &self.path,
-                    later.line,
+                    later.line(),
                     &format!(
-                        "[{section}] lists {} again (as {} on line {}); hostnames ignore case, so these are one unit",
-                        later.key,
-                        first.key,
-                        first.line + 1
+                        "[{section}] lists {key} again (as {} on line {}); hostnames ignore case, so these are one unit",
+                        self.doc.key(first),
+                        first.line() + 1
                     ),
                 )
                 .with_hint("Delete one of the two lines."));
             }
         }
-        Ok(())
+        Ok(seen)
     }
 
     /// Applies membership changes to the document, touching only the lines concerned.
@@ -245,13 +249,33 @@ impl Config {
     }
 
     /// The edited text.
-    pub fn render(&self) -> String {
+    pub fn render(&self) -> &str {
         self.doc.render()
     }
 
     /// Whether the edited text differs from what was read (a fresh unit always counts as changed).
     pub fn is_changed(&self) -> bool {
         !self.exists || self.render() != self.original
+    }
+}
+
+/// A hostname key: hashes and compares without regard to ASCII case.
+#[derive(Clone, Copy, Debug)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
     }
 }
 
@@ -270,17 +294,6 @@ fn invalid(path: &Path, line: usize, what: &str) -> Error {
         Kind::Usage,
         format!("{}:{}: {what}", path.display(), line + 1),
     )
-}
-
-impl ini::ParseError {
-    /// The message without its leading "line N: ", for callers that print `path:N:` themselves.
-    fn to_string_without_line(&self) -> String {
-        let s = self.to_string();
-        match s.split_once(": ") {
-            Some((_, rest)) => rest.to_string(),
-            None => s,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -307,10 +320,8 @@ mod tests {
         let text = c.render();
         assert!(text.contains("leader_hostname=pio01\n"));
         assert!(text.contains("leader_address=pio01.local\n"));
-        let cluster = Config::from_text(Path::new("x"), text, true)
-            .unwrap()
-            .cluster("other")
-            .unwrap();
+        let written = Config::from_text(Path::new("x"), text.to_string(), true).unwrap();
+        let cluster = written.cluster("other").unwrap();
         assert_eq!(cluster.leader, "pio01");
         assert_eq!(cluster.workers.len(), 1);
         assert!(cluster.workers[0].active);

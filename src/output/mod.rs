@@ -2,27 +2,36 @@
 
 pub mod table;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cluster::{Change, Cluster};
+use crate::cluster::{Change, Cluster, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
-/// Writes data to stdout. A closed pipe (`pio workers list | head -1`) is not an error.
-pub fn data(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+/// Writes data to stdout through a buffer. A closed pipe (`pio workers list | head -1`) is not an
+/// error: the reader has what it wanted.
+pub fn data_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
 }
 
-pub fn json_data(value: &Value) -> io::Result<()> {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialise");
-    text.push('\n');
-    data(&text)
+pub fn data(text: &str) -> io::Result<()> {
+    data_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Pretty JSON on stdout, streamed (an inventory can be long).
+pub fn json_data(value: &impl Serialize) -> io::Result<()> {
+    data_with(|out| {
+        serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    })
 }
 
 /// Narration on stderr, silenced by `--quiet`.
@@ -80,43 +89,56 @@ pub fn error(err: &Error, color: bool) {
 }
 
 /// One row of `workers list`, also its JSON object.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkerRow {
-    pub name: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkerRow<'a> {
+    pub name: &'a str,
     pub active: bool,
-    pub address: String,
-    /// Whether the address is a static one from `[cluster.addresses]` (else mDNS).
-    pub static_address: bool,
+    /// The address from `[cluster.addresses]`, if any.
+    pub static_address: Option<&'a str>,
     pub leader: bool,
 }
 
-impl WorkerRow {
-    pub fn from_cluster(cluster: &Cluster) -> Vec<WorkerRow> {
-        cluster
-            .workers
-            .iter()
-            .map(|w| WorkerRow {
-                name: w.name.clone(),
-                active: w.active,
-                address: w
-                    .address
-                    .clone()
-                    .unwrap_or_else(|| format!("{}.local", w.name.to_ascii_lowercase())),
-                static_address: w.address.is_some(),
-                leader: cluster.is_leader(&w.name),
-            })
-            .collect()
+impl<'a> WorkerRow<'a> {
+    pub fn new(cluster: &Cluster<'a>, w: &Worker<'a>) -> WorkerRow<'a> {
+        WorkerRow {
+            name: w.name,
+            active: w.active,
+            static_address: w.address,
+            leader: cluster.is_leader(w.name),
+        }
     }
 
-    pub fn to_json(&self) -> Value {
-        json!({
-            "name": self.name,
-            "active": self.active,
-            "address": self.address,
-            "address_source": if self.static_address { "static" } else { "mdns" },
-            "leader": self.leader,
-        })
+    /// Where the unit is reached: its static address, else `<name>.local` (mDNS).
+    pub fn address(&self) -> Cow<'a, str> {
+        match self.static_address {
+            Some(a) => Cow::Borrowed(a),
+            None => Cow::Owned(format!("{}.local", self.name.to_ascii_lowercase())),
+        }
     }
+
+    /// The row's JSON object (stable schema: name, active, address, address_source, leader).
+    pub fn to_json(&self) -> WorkerJson<'a> {
+        WorkerJson {
+            name: self.name,
+            active: self.active,
+            address: self.address(),
+            address_source: if self.static_address.is_some() {
+                "static"
+            } else {
+                "mdns"
+            },
+            leader: self.leader,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct WorkerJson<'a> {
+    name: &'a str,
+    active: bool,
+    address: Cow<'a, str>,
+    address_source: &'static str,
+    leader: bool,
 }
 
 /// What an inventory command did (or, with `--dry-run`, would do).

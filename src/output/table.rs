@@ -1,7 +1,10 @@
-//! Tables: boxed and coloured on a terminal, plain aligned columns when piped.
+//! Tables: boxed and coloured on a terminal (comfy-table), plain aligned columns when piped.
 
-use comfy_table::presets::{NOTHING, UTF8_FULL_CONDENSED};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 use super::WorkerRow;
 
@@ -14,16 +17,10 @@ pub struct Style {
 
 fn table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
-    if style.boxed {
-        t.load_style(UTF8_FULL_CONDENSED);
-        // Wrap to the terminal's width, unless it reports none (some pseudo-terminals say 0).
-        if t.width().is_some_and(|w| w >= 40) {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-    } else {
-        t.load_style(NOTHING);
-        // Without a terminal comfy-table would still emit style codes unless told otherwise.
-        t.force_no_tty();
+    t.load_style(UTF8_FULL_CONDENSED);
+    // Wrap to the terminal's width, unless it reports none (some pseudo-terminals say 0).
+    if t.width().is_some_and(|w| w >= 40) {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
     }
     if style.color {
         t.enforce_styling();
@@ -39,54 +36,92 @@ fn table(style: Style, header: &[&str]) -> Table {
     t
 }
 
-pub fn workers(rows: &[WorkerRow], style: Style) -> String {
-    let mut t = table(style, &["name", "active", "address", "leader"]);
+pub fn workers(rows: &[WorkerRow], style: Style, out: &mut dyn Write) -> io::Result<()> {
+    fn cells<'a>(r: &WorkerRow<'a>) -> [Cow<'a, str>; 4] {
+        [
+            r.name.into(),
+            (if r.active { "yes" } else { "no" }).into(),
+            r.address(),
+            (if r.leader { "leader" } else { "" }).into(),
+        ]
+    }
+    const HEADER: [&str; 4] = ["NAME", "ACTIVE", "ADDRESS", "LEADER"];
+    if !style.boxed {
+        return plain(&HEADER, rows, cells, out);
+    }
+    let mut t = table(style, &HEADER);
     for r in rows {
-        let active = Cell::new(if r.active { "yes" } else { "no" });
+        let [name, active, address, leader] = cells(r);
         let active = match (style.color, r.active) {
-            (true, true) => active.fg(Color::Green),
-            (true, false) => active.fg(Color::DarkGrey),
-            _ => active,
+            (true, true) => Cell::new(active).fg(Color::Green),
+            (true, false) => Cell::new(active).fg(Color::DarkGrey),
+            _ => Cell::new(active),
         };
         t.add_row(vec![
-            Cell::new(&r.name),
+            Cell::new(name),
             active,
-            Cell::new(&r.address),
-            Cell::new(if r.leader { "leader" } else { "" }),
+            Cell::new(address),
+            Cell::new(leader),
         ]);
     }
-    let mut s = t.to_string();
-    if !style.boxed {
-        // The NOTHING preset pads every cell with a space on both sides; scripts want columns that
-        // start at the margin and no trailing blanks.
-        s = s
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
-            .collect::<Vec<_>>()
-            .join("\n");
+    writeln!(out, "{t}")
+}
+
+/// Aligned columns separated by two spaces, no trailing blanks: for pipes and scripts. Streams
+/// the rows, so an inventory of thousands costs no extra memory.
+fn plain<'c, T, const N: usize>(
+    header: &[&str; N],
+    rows: &[T],
+    cells: impl Fn(&T) -> [Cow<'c, str>; N],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(cells(row)) {
+            *w = (*w).max(cell.chars().count());
+        }
     }
-    s.push('\n');
-    s
+    let mut line = |cells: &[Cow<str>; N]| -> io::Result<()> {
+        // The last non-empty cell ends the line: no trailing blanks.
+        let last = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+        for (i, cell) in cells[..=last].iter().enumerate() {
+            out.write_all(cell.as_bytes())?;
+            if i < last {
+                let pad = widths[i] - cell.chars().count() + 2;
+                write!(out, "{:pad$}", "")?;
+            }
+        }
+        out.write_all(b"\n")
+    };
+    line(&header.map(Cow::Borrowed))?;
+    for row in rows {
+        line(&cells(row))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn rows() -> Vec<WorkerRow> {
+    fn render(style: Style) -> String {
+        let mut out = Vec::new();
+        workers(&rows(), style, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn rows() -> Vec<WorkerRow<'static>> {
         vec![
             WorkerRow {
-                name: "lead".into(),
+                name: "lead",
                 active: true,
-                address: "lead.local".into(),
-                static_address: false,
+                static_address: None,
                 leader: true,
             },
             WorkerRow {
-                name: "pio02".into(),
+                name: "pio02",
                 active: false,
-                address: "10.0.0.2".into(),
-                static_address: true,
+                static_address: Some("10.0.0.2"),
                 leader: false,
             },
         ]
@@ -94,13 +129,10 @@ mod tests {
 
     #[test]
     fn plain_table_is_aligned_columns() {
-        let s = workers(
-            &rows(),
-            Style {
-                boxed: false,
-                color: false,
-            },
-        );
+        let s = render(Style {
+            boxed: false,
+            color: false,
+        });
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("NAME"));
@@ -118,13 +150,10 @@ mod tests {
 
     #[test]
     fn boxed_colored_table_has_styles() {
-        let s = workers(
-            &rows(),
-            Style {
-                boxed: true,
-                color: true,
-            },
-        );
+        let s = render(Style {
+            boxed: true,
+            color: true,
+        });
         assert!(s.contains('\x1b') && s.contains('│'));
     }
 }

@@ -1,34 +1,41 @@
 //! `pio workers list`
 
 use crate::cli::ListArgs;
-use crate::commands::{read_cluster, stdout_error};
+use crate::commands::{read_config, stdout_error};
 use crate::context::Context;
 use crate::error::Result;
 use crate::output::{self, WorkerRow, table};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let (_, cluster) = read_cluster(ctx)?;
-    let rows: Vec<WorkerRow> = WorkerRow::from_cluster(&cluster)
-        .into_iter()
-        .filter(|r| !(args.active && !r.active || args.inactive && r.active))
-        .collect();
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
+    let mut rows = Vec::with_capacity(cluster.workers.len());
+    rows.extend(
+        cluster
+            .workers
+            .iter()
+            .filter(|w| !(args.active && !w.active || args.inactive && w.active))
+            .map(|w| WorkerRow::new(&cluster, w)),
+    );
     let printed = if ctx.json {
-        output::json_data(&serde_json::Value::Array(
-            rows.iter().map(WorkerRow::to_json).collect(),
-        ))
+        output::json_data(&JsonRows(&rows))
     } else if args.names {
-        output::data(
-            &rows
-                .iter()
-                .map(|r| format!("{}\n", r.name))
-                .collect::<String>(),
-        )
+        output::data_with(|out| rows.iter().try_for_each(|r| writeln!(out, "{}", r.name)))
     } else {
         let style = table::Style {
             boxed: ctx.stdout_is_terminal,
             color: ctx.color,
         };
-        output::data(&table::workers(&rows, style))
+        output::data_with(|out| table::workers(&rows, style, out))
     };
     printed.map_err(stdout_error)
+}
+
+/// The rows as a JSON array, serialised one row at a time.
+struct JsonRows<'a>(&'a [WorkerRow<'a>]);
+
+impl serde::Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(WorkerRow::to_json))
+    }
 }
