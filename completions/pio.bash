@@ -22,6 +22,9 @@ _pio() {
             pio,help)
                 cmd="pio__subcmd__help"
                 ;;
+            pio,reboot)
+                cmd="pio__subcmd__reboot"
+                ;;
             pio,workers)
                 cmd="pio__subcmd__workers"
                 ;;
@@ -30,6 +33,9 @@ _pio() {
                 ;;
             pio__subcmd__help,help)
                 cmd="pio__subcmd__help__subcmd__help"
+                ;;
+            pio__subcmd__help,reboot)
+                cmd="pio__subcmd__help__subcmd__reboot"
                 ;;
             pio__subcmd__help,workers)
                 cmd="pio__subcmd__help__subcmd__workers"
@@ -46,6 +52,9 @@ _pio() {
             pio__subcmd__help__subcmd__workers,set-active)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__set__subcmd__active"
                 ;;
+            pio__subcmd__help__subcmd__workers,status)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__status"
+                ;;
             pio__subcmd__workers,add)
                 cmd="pio__subcmd__workers__subcmd__add"
                 ;;
@@ -60,6 +69,9 @@ _pio() {
                 ;;
             pio__subcmd__workers,set-active)
                 cmd="pio__subcmd__workers__subcmd__set__subcmd__active"
+                ;;
+            pio__subcmd__workers,status)
+                cmd="pio__subcmd__workers__subcmd__status"
                 ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
@@ -76,6 +88,9 @@ _pio() {
             pio__subcmd__workers__subcmd__help,set-active)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__set__subcmd__active"
                 ;;
+            pio__subcmd__workers__subcmd__help,status)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +98,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,7 +142,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers generate-docs help"
+            opts="workers reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,8 +183,22 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__help__subcmd__reboot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__help__subcmd__workers)
-            opts="list add remove set-active"
+            opts="list add remove set-active status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,8 +267,56 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__help__subcmd__workers__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__reboot)
+            opts="-y -q -v -h -V --all --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,7 +338,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-a -q -v -h -V --address --inactive --offline --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-a -q -v -h -V --address --inactive --offline --timeout --password-stdin --dry-run --config --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -272,6 +349,10 @@ _pio() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +372,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help)
-            opts="list add remove set-active help"
+            opts="list add remove set-active status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,6 +455,20 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__list)
             opts="-q -v -h -V --active --inactive --names --config --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -397,12 +492,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__remove)
-            opts="-q -v -h -V --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --keep-running --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -419,12 +522,54 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__set__subcmd__active)
-            opts="-q -v -h -V --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__status)
+            opts="-q -v -h -V --fanout --via --timeout --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -49,6 +50,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand status 'Check which units answer, and how'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers;list'= {
@@ -70,10 +72,12 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;add'= {
             cand -a 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
             cand --address 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
+            cand --timeout 'Seconds to wait for the worker to appear on the network'
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
             cand --inactive 'Add the worker as inactive'
             cand --offline 'Only edit config.ini; do not contact the worker'
+            cand --password-stdin 'Read the worker''s SSH password from stdin (first contact only)'
             cand --dry-run 'Show the change to config.ini as a diff and write nothing'
             cand --json 'Print machine-readable JSON on stdout (a stable schema)'
             cand -q 'Say nothing on stderr except errors'
@@ -86,20 +90,25 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;workers;remove'= {
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
+            cand --keep-running 'Do not halt the workers'' jobs'
             cand --dry-run 'Show the change to config.ini as a diff and write nothing'
             cand --json 'Print machine-readable JSON on stdout (a stable schema)'
             cand -q 'Say nothing on stderr except errors'
             cand --quiet 'Say nothing on stderr except errors'
             cand -v 'Say more on stderr (which config.ini, what is done)'
             cand --verbose 'Say more on stderr (which config.ini, what is done)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'pio;workers;set-active'= {
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
             cand --dry-run 'Show the change to config.ini as a diff and write nothing'
@@ -108,8 +117,24 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --quiet 'Say nothing on stderr except errors'
             cand -v 'Say more on stderr (which config.ini, what is done)'
             cand --verbose 'Say more on stderr (which config.ini, what is done)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;status'= {
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -118,6 +143,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand status 'Check which units answer, and how'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers;help;list'= {
@@ -128,7 +154,29 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;workers;help;set-active'= {
         }
+        &'pio;workers;help;status'= {
+        }
         &'pio;workers;help;help'= {
+        }
+        &'pio;reboot'= {
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'pio;generate-docs'= {
             cand --config 'Use this config.ini instead of looking it up'
@@ -145,6 +193,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -153,6 +202,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand status 'Check which units answer, and how'
         }
         &'pio;help;workers;list'= {
         }
@@ -161,6 +211,10 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;remove'= {
         }
         &'pio;help;workers;set-active'= {
+        }
+        &'pio;help;workers;status'= {
+        }
+        &'pio;help;reboot'= {
         }
         &'pio;help;generate-docs'= {
         }

@@ -34,22 +34,24 @@ complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on st
 complete -c pio -n "__fish_pio_needs_command" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_needs_command" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_needs_command" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l config -d 'Use this config.ini instead of looking it up' -r -F
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s h -l help -d 'Print help'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "list" -d 'List every unit in the inventory'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -63,28 +65,39 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s a -l address -d 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l timeout -d 'Seconds to wait for the worker to appear on the network' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inactive -d 'Add the worker as inactive'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l offline -d 'Only edit config.ini; do not contact the worker'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the worker\'s SSH password from stdin (first contact only)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l timeout -d 'Seconds to wait for each unit' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l keep-running -d 'Do not halt the workers\' jobs'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l timeout -d 'Seconds to wait for each unit' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -93,13 +106,45 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l fanout -d 'How many units at once' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l all -d 'Every worker in the inventory (the leader only if named)'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s y -l yes -d 'Do not ask for confirmation'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l dry-run -d 'Show the plan and do nothing'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -109,10 +154,12 @@ complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s q -l quiet -d 
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "status" -d 'Check which units answer, and how'

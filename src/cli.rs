@@ -72,6 +72,19 @@ pub enum Command {
     #[command(subcommand)]
     Workers(WorkersCommand),
 
+    /// Reboot units (in parallel; the leader last)
+    #[command(after_help = "\
+Examples:
+  pio reboot pio02                      asks first on a terminal
+  pio reboot 'pio[01-08]' --yes         a node set; --yes for scripts and cron
+  pio reboot --all --yes                every worker except the leader
+  pio reboot --all --dry-run            show what would happen
+
+UNITS are names, comma lists or node sets (pio[01-08], pio[01-03,07]); each must be in the
+inventory (or be the leader). The leader reboots only when named, and always last. Without a
+terminal and without --yes, pio refuses (exit code 5) instead of asking.")]
+    Reboot(RebootArgs),
+
     /// Write completions and man pages (for packaging)
     #[command(hide = true, name = "generate-docs")]
     GenerateDocs {
@@ -94,11 +107,16 @@ Examples:
     /// Add a worker to the inventory (or update its address or state)
     #[command(after_help = "\
 Examples:
-  pio workers add pio02 --offline
+  pio workers add pio02                 find pio02.local by mDNS, set it up, add it
   pio workers add pio03 -a 192.168.1.43 --offline
-  pio workers add pio04 --inactive --offline --dry-run
+  pio workers add pio04 --inactive --dry-run
+  echo \"$PW\" | pio workers add pio05 --password-stdin
 
-Adding a worker that is already listed exactly so changes nothing and exits 0.")]
+Steps: find the address; wait for SSH (--timeout); log in with this leader's key, or once with a
+password (--password-stdin, else the image default) and install the key; check it is a
+Pioreactor named exactly <hostname>; copy config.ini to it; then write the inventory. Any failed
+step leaves config.ini unchanged; re-running continues where it stopped. --offline edits
+config.ini only. Adding a worker that is already listed exactly so changes nothing.")]
     Add(AddArgs),
 
     /// Remove workers from the inventory, with their addresses
@@ -106,8 +124,10 @@ Adding a worker that is already listed exactly so changes nothing and exits 0.")
 Examples:
   pio workers remove pio02
   pio workers remove pio02 pio03 --dry-run
+  pio workers remove pio04 --keep-running
 
-All or nothing: if any name is not in the inventory, nothing is removed.")]
+All or nothing: if any name is not in the inventory, nothing is removed. Reachable workers have
+their jobs halted first (unless --keep-running); their known_hosts entries are deleted.")]
     Remove(RemoveArgs),
 
     /// Make a worker active (1) or inactive (0)
@@ -116,8 +136,84 @@ Examples:
   pio workers set-active pio02 0
   pio workers set-active pio02 yes
 
-Inactive workers stay in the inventory but run nothing.")]
+Inactive workers stay in the inventory but run nothing: set-active 0 also halts every job on
+the worker. If it cannot be reached, config.ini still changes and pio exits with 1.")]
     SetActive(SetActiveArgs),
+
+    /// Check which units answer, and how
+    #[command(after_help = "\
+Examples:
+  pio workers status
+  pio workers status 'pio[01-04]' --json
+
+Exit code 0 only if every active unit answered.")]
+    Status(StatusArgs),
+}
+
+/// How pio reaches units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    /// The web API when it answers, else SSH
+    Auto,
+    Ssh,
+    Http,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// How to reach units
+    #[arg(long, value_enum, default_value_t = Via::Auto)]
+    pub via: Via,
+
+    /// Seconds to wait for each unit
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct UnitSelection {
+    /// Units: names, comma lists or node sets like pio[01-08]
+    #[arg(value_name = "UNITS")]
+    pub units: Vec<String>,
+
+    /// Every worker in the inventory (the leader only if named)
+    #[arg(long, conflicts_with = "units")]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RebootArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Units (default: every unit in the inventory)
+    #[arg(value_name = "UNITS")]
+    pub units: Vec<String>,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +255,14 @@ pub struct AddArgs {
     #[arg(long)]
     pub offline: bool,
 
+    /// Seconds to wait for the worker to appear on the network
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
+    /// Read the worker's SSH password from stdin (first contact only)
+    #[arg(long)]
+    pub password_stdin: bool,
+
     #[command(flatten)]
     pub dry_run: DryRun,
 }
@@ -168,6 +272,13 @@ pub struct RemoveArgs {
     /// The workers' hostnames
     #[arg(required = true, value_name = "HOSTNAME")]
     pub hostnames: Vec<String>,
+
+    /// Do not halt the workers' jobs
+    #[arg(long)]
+    pub keep_running: bool,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 
     #[command(flatten)]
     pub dry_run: DryRun,
@@ -183,7 +294,19 @@ pub struct SetActiveArgs {
     pub active: bool,
 
     #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    #[command(flatten)]
     pub dry_run: DryRun,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn parse_flag(s: &str) -> Result<bool, String> {

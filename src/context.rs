@@ -26,6 +26,11 @@ pub struct Context {
     pub stderr_is_terminal: bool,
     pub stdin_is_terminal: bool,
     pub lock_wait: Duration,
+    /// The user's home: `~/.ssh` (keys, known_hosts, config) lives there.
+    pub home: PathBuf,
+    /// Whether units without a static address may be looked up by mDNS (`PIO_MDNS=0` turns it
+    /// off, e.g. on networks that drop multicast).
+    pub mdns: bool,
 }
 
 /// The environment pio reads, captured so that tests can build a context without touching the
@@ -54,6 +59,7 @@ impl Env {
 
 impl Context {
     pub fn resolve(global: &GlobalArgs, env: &Env) -> Context {
+        let home = env.get("HOME").map(PathBuf::from).unwrap_or_default();
         let (config_path, config_source) = if let Some(p) = &global.config {
             (p.clone(), "--config")
         } else if let Some(p) = env.get("GLOBAL_CONFIG") {
@@ -61,7 +67,6 @@ impl Context {
         } else if let Some(d) = env.get("DOT_PIOREACTOR") {
             (PathBuf::from(d).join("config.ini"), "$DOT_PIOREACTOR")
         } else {
-            let home = env.get("HOME").map(PathBuf::from).unwrap_or_default();
             (home.join(".pioreactor").join("config.ini"), "the default")
         };
         let hostname = env
@@ -93,6 +98,8 @@ impl Context {
             stderr_is_terminal,
             stdin_is_terminal: std::io::stdin().is_terminal(),
             lock_wait,
+            home,
+            mdns: env.get("PIO_MDNS").is_none_or(|v| v != "0"),
         }
     }
 }

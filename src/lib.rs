@@ -11,6 +11,7 @@ pub mod context;
 pub mod docs;
 pub mod error;
 pub mod output;
+pub mod transport;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -53,7 +54,9 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
             WorkersCommand::Add(args) => workers::add::run(ctx, args),
             WorkersCommand::Remove(args) => workers::remove::run(ctx, args),
             WorkersCommand::SetActive(args) => workers::set_active::run(ctx, args),
+            WorkersCommand::Status(args) => workers::status::run(ctx, args),
         },
+        Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::GenerateDocs { out } => docs::generate(out),
     }
 }

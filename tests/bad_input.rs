@@ -4,7 +4,7 @@ mod common;
 
 use common::Env;
 
-const CONFIG: &str = "# lab notes\n[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio02=1\npio03=0\n\n[cluster.addresses]\npio02=10.0.0.2\n";
+const CONFIG: &str = "# lab notes\n[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio02=1\npio03=0\n\n[cluster.addresses]\npio02=127.0.9.2\n";
 
 /// Runs pio on a copy of `config` and checks: exit `code`, `needle` on stderr, nothing on
 /// stdout, config.ini byte-identical, no stray files.

@@ -68,6 +68,23 @@ fn changed_lines(old: &str, new: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// set-active on a unit nothing answers for (loopback addresses with no server, mDNS off): making
+/// it inactive writes config.ini and then reports, with exit code 1, that its jobs could not be
+/// halted.
+fn set_active(env: &Env, name: &str, value: &str) {
+    let run = env.run(&["workers", "set-active", name, value]);
+    if value == "0" {
+        run.code(1);
+        assert!(
+            run.stderr.contains("halting its jobs failed"),
+            "{}",
+            run.stderr
+        );
+    } else {
+        run.ok();
+    }
+}
+
 /// add, set-active 0, set-active 1, remove of a new worker, then a flip of an existing one.
 fn edit_cycle(name: &str, original: &str) {
     let env = Env::new();
@@ -84,14 +101,14 @@ fn edit_cycle(name: &str, original: &str) {
         before[0].contains_key(inventory) && before[0].contains_key("cluster.addresses");
 
     // add
-    env.run(&["workers", "add", "newunit", "-a", "10.1.2.3", "--offline"])
+    env.run(&["workers", "add", "newunit", "-a", "127.0.9.3", "--offline"])
         .ok();
     let added = env.read_config();
     assert_eq!(
         read_both(&env),
         expect(&before, |ini, _| {
             set(ini, inventory, "newunit", "1");
-            set(ini, "cluster.addresses", "newunit", "10.1.2.3");
+            set(ini, "cluster.addresses", "newunit", "127.0.9.3");
         }),
         "{name}: add"
     );
@@ -100,13 +117,13 @@ fn edit_cycle(name: &str, original: &str) {
     inserted.sort();
     assert_eq!(
         inserted,
-        ["newunit=1", "newunit=10.1.2.3"],
+        ["newunit=1", "newunit=127.0.9.3"],
         "{name}: add inserted other lines"
     );
     assert_same_endings(original, &added);
 
     // set-active 0 changes one line, and back restores the bytes
-    env.run(&["workers", "set-active", "newunit", "0"]).ok();
+    set_active(&env, "newunit", "0");
     let inactive = env.read_config();
     assert_eq!(
         changed_lines(&added, &inactive),
@@ -117,11 +134,11 @@ fn edit_cycle(name: &str, original: &str) {
         read_both(&env),
         expect(&before, |ini, _| {
             set(ini, inventory, "newunit", "0");
-            set(ini, "cluster.addresses", "newunit", "10.1.2.3");
+            set(ini, "cluster.addresses", "newunit", "127.0.9.3");
         }),
         "{name}: set-active 0"
     );
-    env.run(&["workers", "set-active", "newunit", "1"]).ok();
+    set_active(&env, "newunit", "1");
     assert_eq!(
         env.read_config(),
         added,
@@ -159,8 +176,7 @@ fn edit_cycle(name: &str, original: &str) {
     if let Some((key, value)) = existing {
         let was_active = ["1", "yes", "true", "on"].contains(&value.to_ascii_lowercase().as_str());
         let target = if was_active { "0" } else { "1" };
-        env.run(&["workers", "set-active", &key.to_ascii_lowercase(), target])
-            .ok();
+        set_active(&env, &key.to_ascii_lowercase(), target);
         let flipped = env.read_config();
         let changes = changed_lines(&removed, &flipped);
         assert_eq!(changes.len(), 1, "{name}: {changes:?}");

@@ -6,7 +6,7 @@ use common::{Env, HOSTNAME};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
-const CONFIG: &str = "[cluster.topology]\nleader_hostname=leader1\nleader_address=10.0.0.1\n\n[cluster.inventory]\nleader1=1\npio02=1\npio03=0\n\n[cluster.addresses]\nleader1=10.0.0.1\npio02=10.0.0.2\n";
+const CONFIG: &str = "[cluster.topology]\nleader_hostname=leader1\nleader_address=127.0.9.1\n\n[cluster.inventory]\nleader1=1\npio02=1\npio03=0\n\n[cluster.addresses]\nleader1=127.0.9.1\npio02=127.0.9.2\n";
 
 #[test]
 fn list_plain_when_piped() {
@@ -23,8 +23,8 @@ fn list_plain_when_piped() {
         rows,
         [
             vec!["NAME", "ACTIVE", "ADDRESS", "LEADER"],
-            vec!["leader1", "yes", "10.0.0.1", "leader"],
-            vec!["pio02", "yes", "10.0.0.2"],
+            vec!["leader1", "yes", "127.0.9.1", "leader"],
+            vec!["pio02", "yes", "127.0.9.2"],
             vec!["pio03", "no", "pio03.local"],
         ]
     );
@@ -142,7 +142,7 @@ fn fresh_unit_is_a_single_unit_cluster() {
 fn re_adding_is_idempotent_and_changes_are_reported() {
     let env = Env::new();
     env.write_config(CONFIG);
-    let run = env.run(&["workers", "add", "pio02", "-a", "10.0.0.2", "--offline"]);
+    let run = env.run(&["workers", "add", "pio02", "-a", "127.0.9.2", "--offline"]);
     run.ok();
     assert!(
         run.stderr.contains("already in the inventory") && run.stderr.contains("nothing changed"),
@@ -156,7 +156,7 @@ fn re_adding_is_idempotent_and_changes_are_reported() {
         "add",
         "pio02",
         "-a",
-        "10.0.0.9",
+        "127.0.9.9",
         "--inactive",
         "--offline",
     ]);
@@ -168,19 +168,19 @@ fn re_adding_is_idempotent_and_changes_are_reported() {
     );
     assert!(
         run.stderr
-            .contains("Changed pio02's address from 10.0.0.2 to 10.0.0.9"),
+            .contains("Changed pio02's address from 127.0.9.2 to 127.0.9.9"),
         "{}",
         run.stderr
     );
     assert_eq!(
         env.read_config(),
         CONFIG
-            .replace("pio02=10.0.0.2", "pio02=10.0.0.9")
+            .replace("pio02=127.0.9.2", "pio02=127.0.9.9")
             .replace("pio02=1\n", "pio02=0\n")
     );
 
     let run = env.run(&["workers", "set-active", "pio02", "off"]);
-    run.ok();
+    run.code(1); // nothing answers at 127.0.9.9, so its jobs cannot be halted
     assert!(run.stderr.contains("already inactive"));
 }
 
@@ -194,7 +194,7 @@ fn json_reports_changes() {
         "add",
         "pio04",
         "-a",
-        "10.0.0.4",
+        "127.0.9.4",
         "--offline",
     ]);
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
@@ -206,14 +206,14 @@ fn json_reports_changes() {
         v["changes"],
         serde_json::json!([
             {"action": "add_worker", "name": "pio04", "active": true},
-            {"action": "set_address", "name": "pio04", "old": null, "new": "10.0.0.4"}
+            {"action": "set_address", "name": "pio04", "old": null, "new": "127.0.9.4"}
         ])
     );
     let run = env.run(&["--json", "workers", "remove", "pio04"]);
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(
         v["changes"][1],
-        serde_json::json!({"action": "remove_address", "name": "pio04", "address": "10.0.0.4"})
+        serde_json::json!({"action": "remove_address", "name": "pio04", "address": "127.0.9.4"})
     );
 }
 
@@ -238,7 +238,7 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
     assert_eq!(env.read_config(), CONFIG);
 
     let run = env.run(&["workers", "remove", "pio02", "--dry-run"]);
-    assert!(run.ok().stdout.contains("-pio02=1\n") && run.stdout.contains("-pio02=10.0.0.2\n"));
+    assert!(run.ok().stdout.contains("-pio02=1\n") && run.stdout.contains("-pio02=127.0.9.2\n"));
     assert_eq!(env.read_config(), CONFIG);
 
     // A fresh unit: the diff creates the whole file, and the file stays absent.

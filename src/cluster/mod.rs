@@ -2,6 +2,7 @@
 //! they are. Pure data and decisions; reading and writing config.ini lives in `crate::config`.
 
 pub mod name;
+pub mod nodeset;
 pub mod plan;
 
 pub use name::{NameError, UnitName, parse_address};

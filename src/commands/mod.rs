@@ -1,5 +1,7 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod reboot;
+pub mod remote;
 pub mod workers;
 
 use crate::cluster::{Change, Cluster};

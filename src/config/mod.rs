@@ -218,6 +218,38 @@ impl Config {
         Ok(seen)
     }
 
+    /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
+    pub fn web_api(&self) -> Result<(String, u16)> {
+        let value = |key: &str| -> Result<Option<(&str, usize)>> {
+            match self.doc.get("ui", key) {
+                Some(e) => Ok(Some((self.single_line("ui", e)?, e.line()))),
+                None => Ok(None),
+            }
+        };
+        let proto = match value("proto")? {
+            None | Some(("", _)) => "http".to_string(),
+            Some((p @ ("http" | "https"), _)) => p.to_string(),
+            Some((other, line)) => {
+                return Err(
+                    invalid(&self.path, line, &format!("[ui] proto is '{other}'"))
+                        .with_hint("Set proto=http or proto=https."),
+                );
+            }
+        };
+        let port = match value("port")? {
+            None | Some(("", _)) => 80,
+            Some((p, line)) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                invalid(
+                    &self.path,
+                    line,
+                    &format!("[ui] port is '{p}', not a port number"),
+                )
+                .with_hint("Set port= to the web server's port (1-65535), usually 80.")
+            })?,
+        };
+        Ok((proto, port))
+    }
+
     /// Applies membership changes to the document, touching only the lines concerned.
     pub fn apply(&mut self, changes: &[Change]) {
         let names = self.sections.clone();

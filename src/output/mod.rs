@@ -1,5 +1,6 @@
 //! Everything pio prints: data on stdout, narration and errors on stderr, tables, JSON, colour.
 
+pub mod progress;
 pub mod table;
 
 use std::borrow::Cow;
@@ -32,6 +33,40 @@ pub fn json_data(value: &impl Serialize) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
         out.write_all(b"\n")
     })
+}
+
+/// Asks a yes/no question on the terminal (callers check there is one). Anything but y/yes is no.
+pub fn confirm(question: &str) -> io::Result<bool> {
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Reads a line from the terminal without echoing it (for a password).
+pub fn prompt_secret(prompt: &str) -> io::Result<String> {
+    eprint!("{prompt}");
+    io::stderr().flush()?;
+    let fd = libc::STDIN_FILENO;
+    // SAFETY: termios is plain data; tcgetattr fills it for a terminal fd (the caller checked
+    // stdin is a terminal) and the original settings are restored before returning.
+    let mut term: libc::termios = unsafe { std::mem::zeroed() };
+    if unsafe { libc::tcgetattr(fd, &mut term) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let original = term;
+    term.c_lflag &= !libc::ECHO;
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &term) };
+    let mut line = String::new();
+    let read = io::stdin().read_line(&mut line);
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &original) };
+    eprintln!();
+    read?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 /// Narration on stderr, silenced by `--quiet`.

@@ -67,6 +67,25 @@ pub fn workers(rows: &[WorkerRow], style: Style, out: &mut dyn Write) -> io::Res
     writeln!(out, "{t}")
 }
 
+/// Any table of text cells: boxed on a terminal, aligned columns when piped.
+pub fn generic<const N: usize>(
+    header: &[&str; N],
+    rows: &[[String; N]],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let upper = header.map(str::to_uppercase);
+    let upper_refs: [&str; N] = std::array::from_fn(|i| upper[i].as_str());
+    if !style.boxed {
+        return plain(&upper_refs, rows, |r| r.clone().map(Cow::Owned), out);
+    }
+    let mut t = table(style, &upper_refs);
+    for r in rows {
+        t.add_row(r.iter().map(Cell::new).collect::<Vec<_>>());
+    }
+    writeln!(out, "{t}")
+}
+
 /// Aligned columns separated by two spaces, no trailing blanks: for pipes and scripts. Streams
 /// the rows, so an inventory of thousands costs no extra memory.
 fn plain<'c, T, const N: usize>(

@@ -84,6 +84,9 @@ impl Env {
             .env("HOME", self.home())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("PIO_HOSTNAME", HOSTNAME)
+            // mDNS would join multicast on every interface of this machine: only tests inside
+            // their own network namespace turn it on.
+            .env("PIO_MDNS", "0")
             .stdin(Stdio::null());
         cmd
     }

@@ -2,6 +2,7 @@ pub mod add;
 pub mod list;
 pub mod remove;
 pub mod set_active;
+pub mod status;
 
 use crate::cluster::NameError;
 use crate::cluster::plan::NotInInventory;

@@ -1,23 +1,113 @@
 //! `pio workers remove`
 
+use std::time::Duration;
+
 use crate::cli::RemoveArgs;
 use crate::cluster::{UnitName, plan};
-use crate::commands::edit_inventory;
+use crate::commands::reboot::describe;
+use crate::commands::remote::Remote;
+use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
+use crate::output::Narrator;
+use crate::transport::known_hosts;
 
 use super::{invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
-    edit_inventory(ctx, "workers remove", args.dry_run.dry_run, |cluster| {
-        // A name already in the file is removable even if it predates the naming rules
-        // (e.g. `testing_unit`); any other name must at least be a valid one.
-        for name in &args.hostnames {
-            if cluster.worker(name).is_none() {
-                UnitName::parse(name).map_err(invalid_name)?;
+    let narrator = Narrator::new(ctx);
+    let dry_run = args.dry_run.dry_run;
+    // Read first: names and addresses are needed after the lines are gone.
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
+    for name in &args.hostnames {
+        if cluster.worker(name).is_none() {
+            UnitName::parse(name).map_err(invalid_name)?;
+        }
+    }
+    plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e, &ctx.config_path))?;
+    let remote = Remote::new(
+        ctx,
+        &config,
+        args.remote.via,
+        Duration::from_secs_f64(args.remote.timeout),
+    )?;
+    let units: Vec<(String, Option<String>)> = args
+        .hostnames
+        .iter()
+        .filter_map(|n| cluster.worker(n))
+        .map(|w| {
+            (
+                w.name.to_string(),
+                cluster.address_of(w.name).map(str::to_string),
+            )
+        })
+        .collect();
+
+    // Halt jobs where the worker answers; an unreachable one is being removed anyway.
+    if !args.keep_running {
+        for (name, _) in &units {
+            if dry_run {
+                narrator.say(&format!("Would halt every job on {name} (if reachable)."));
+                continue;
+            }
+            let outcome = remote.halt_jobs(&cluster, name);
+            if outcome.ok() {
+                narrator.say(&describe(&outcome));
+            } else {
+                narrator.warn(&format!(
+                    "could not halt jobs on {name}, removing it anyway: {}",
+                    describe(&outcome)
+                ));
             }
         }
+    }
+    drop(cluster);
+    drop(config);
+
+    edit_inventory(ctx, "workers remove", dry_run, |cluster| {
         plan::remove(cluster, &args.hostnames).map_err(|e| not_in_inventory(e, &ctx.config_path))
     })?;
+
+    // Forget the units' host keys, under every name pio or ssh may have stored them.
+    let mut patterns = Vec::new();
+    for (name, address) in &units {
+        let lower = name.to_ascii_lowercase();
+        let mut hosts = vec![lower.clone(), format!("{lower}.local")];
+        hosts.extend(address.clone());
+        for host in hosts {
+            let target = remote.ssh_target(name, &host);
+            for port in [22, target.port] {
+                let p = known_hosts::host_pattern(&host, port);
+                if !patterns.contains(&p) {
+                    patterns.push(p);
+                }
+            }
+        }
+    }
+    let path = remote.known_hosts();
+    if dry_run {
+        narrator.say(&format!(
+            "Would remove known_hosts entries for: {}",
+            patterns.join(", ")
+        ));
+        return Ok(());
+    }
+    let removed = known_hosts::remove(&path, &patterns).map_err(|e| {
+        Error::new(
+            Kind::Failed,
+            format!(
+                "removed from config.ini, but cannot clean {}: {e}",
+                path.display()
+            ),
+        )
+    })?;
+    if !removed.is_empty() {
+        narrator.say(&format!(
+            "Removed from {}: {}",
+            path.display(),
+            removed.join(", ")
+        ));
+    }
     Ok(())
 }

@@ -1,17 +1,23 @@
 //! `pio workers set-active`
 
+use std::time::Duration;
+
 use crate::cli::SetActiveArgs;
 use crate::cluster::{UnitName, plan, yes_no};
-use crate::commands::edit_inventory;
+use crate::commands::reboot::describe;
+use crate::commands::remote::Remote;
+use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
 use crate::output::Narrator;
 
 use super::{invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let name = &args.hostname;
-    let changes = edit_inventory(ctx, "workers set-active", args.dry_run.dry_run, |cluster| {
+    let dry_run = args.dry_run.dry_run;
+    let narrator = Narrator::new(ctx);
+    let changes = edit_inventory(ctx, "workers set-active", dry_run, |cluster| {
         if cluster.worker(name).is_none() {
             UnitName::parse(name).map_err(invalid_name)?;
         }
@@ -19,10 +25,42 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
             .map_err(|e| not_in_inventory(e, &ctx.config_path))
     })?;
     if changes.is_empty() && !ctx.json {
-        Narrator::new(ctx).say(&format!(
-            "{name} is already {}; nothing changed.",
+        narrator.say(&format!(
+            "{name} is already {}; nothing changed in config.ini.",
             yes_no(args.active)
         ));
     }
-    Ok(())
+    if args.active {
+        return Ok(());
+    }
+    // An inactive worker runs nothing: halt its jobs now. config.ini changed first, so the worker
+    // counts as inactive even when it cannot be reached.
+    if dry_run {
+        narrator.say(&format!("Would halt every job on {name}."));
+        return Ok(());
+    }
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
+    let remote = Remote::new(
+        ctx,
+        &config,
+        args.remote.via,
+        Duration::from_secs_f64(args.remote.timeout),
+    )?;
+    let outcome = remote.halt_jobs(&cluster, name);
+    if outcome.ok() {
+        narrator.say(&describe(&outcome));
+        Ok(())
+    } else {
+        Err(Error::new(
+            Kind::Failed,
+            format!(
+                "{name} is now inactive in config.ini, but halting its jobs failed: {}",
+                describe(&outcome)
+            ),
+        )
+        .with_hint(format!(
+            "When {name} is reachable again, run `pio workers set-active {name} 0` to halt its jobs."
+        )))
+    }
 }

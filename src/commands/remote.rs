@@ -1,0 +1,317 @@
+//! What remote commands share: finding a unit's address, choosing the transport (`--via`), and
+//! the few actions the contract defines, each answered with which transport did it.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::cli::Via;
+use crate::cluster::{Cluster, UnitName, nodeset};
+use crate::config::Config;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::transport::http::{self, HttpError, WebApi};
+use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
+use crate::transport::{mdns, ssh_config};
+
+/// The transport that carried an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Used {
+    Http,
+    Ssh,
+}
+
+impl fmt::Display for Used {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Used::Http => "http",
+            Used::Ssh => "ssh",
+        })
+    }
+}
+
+/// What happened on one unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub unit: String,
+    pub address: Option<String>,
+    pub via: Option<Used>,
+    /// What the unit said (e.g. a version), or why it failed.
+    pub result: std::result::Result<String, String>,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+/// The commands pio sends over SSH. Fixed strings: no name or other input ever reaches a shell.
+pub mod commands {
+    pub const HOSTNAME: &str = "hostname";
+    pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
+    pub const REBOOT: &str = "sudo reboot";
+    pub const HALT_JOBS: &str = "pio kill --all-jobs";
+}
+
+/// Everything needed to reach units, resolved once per command.
+pub struct Remote<'c> {
+    ctx: &'c Context,
+    via: Via,
+    timeout: Duration,
+    ssh_config: String,
+    proto: String,
+    web_port: u16,
+    http: reqwest::blocking::Client,
+}
+
+impl<'c> Remote<'c> {
+    pub fn new(
+        ctx: &'c Context,
+        config: &Config,
+        via: Via,
+        timeout: Duration,
+    ) -> Result<Remote<'c>> {
+        let (proto, web_port) = config.web_api()?;
+        let ssh_config = std::fs::read_to_string(ctx.home.join(".ssh/config")).unwrap_or_default();
+        Ok(Remote {
+            ctx,
+            via,
+            timeout,
+            ssh_config,
+            proto,
+            web_port,
+            http: http::client(timeout),
+        })
+    }
+
+    pub fn via(&self) -> Via {
+        self.via
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn known_hosts(&self) -> PathBuf {
+        self.ctx.home.join(".ssh/known_hosts")
+    }
+
+    /// The unit's address: `[cluster.addresses]`, else `<name>.local` by mDNS.
+    pub fn address(&self, cluster: &Cluster, name: &str) -> std::result::Result<String, String> {
+        if let Some(a) = cluster.address_of(name) {
+            return Ok(a.to_string());
+        }
+        self.resolve_mdns(name).map(|ip| ip.to_string())
+    }
+
+    pub fn resolve_mdns(&self, name: &str) -> std::result::Result<std::net::Ipv4Addr, String> {
+        if !self.ctx.mdns {
+            return Err(format!(
+                "{name} has no address in [cluster.addresses] and mDNS is off (PIO_MDNS=0)"
+            ));
+        }
+        mdns::resolve(name, self.timeout.min(Duration::from_secs(5)))
+    }
+
+    /// The SSH target for a unit, as `ssh <name>` would see it through `~/.ssh/config`.
+    pub fn ssh_target(&self, name: &str, address: &str) -> Target {
+        let s = ssh_config::settings_for(&self.ssh_config, name, &self.ctx.home);
+        let mut identity_files = s.identity_files;
+        for default in ["id_ed25519", "id_ecdsa", "id_rsa"] {
+            let path = self.ctx.home.join(".ssh").join(default);
+            if !identity_files.contains(&path) {
+                identity_files.push(path);
+            }
+        }
+        Target {
+            name: name.to_string(),
+            address: s.hostname.unwrap_or_else(|| address.to_string()),
+            port: s.port.unwrap_or(22),
+            user: s.user.unwrap_or_else(|| "pioreactor".to_string()),
+            identity_files,
+            known_hosts: self.known_hosts(),
+        }
+    }
+
+    pub fn web(&self, address: &str) -> WebApi {
+        WebApi::new(self.http.clone(), &self.proto, address, self.web_port)
+    }
+
+    /// Opens an SSH connection that refuses unknown host keys, within the unit timeout.
+    pub fn ssh(&self, name: &str, address: &str) -> std::result::Result<Connection, SshError> {
+        let deadline = Instant::now() + self.timeout;
+        Connection::open(
+            &self.ssh_target(name, address),
+            UnknownHostKey::Refuse,
+            None,
+            deadline,
+        )
+    }
+
+    /// Runs one of [`commands`] on the unit over SSH; success is exit status 0.
+    fn ssh_run(
+        &self,
+        name: &str,
+        address: &str,
+        command: &str,
+    ) -> std::result::Result<String, String> {
+        let conn = self.ssh(name, address).map_err(|e| e.to_string())?;
+        let out = conn
+            .exec(command, Instant::now() + self.timeout)
+            .map_err(|e| e.to_string())?;
+        if out.success() {
+            Ok(out.stdout.trim().to_string())
+        } else {
+            Err(format!(
+                "`{command}` failed (exit status {}){}",
+                out.status.map_or("unknown".to_string(), |s| s.to_string()),
+                match out.stderr.trim() {
+                    "" => String::new(),
+                    e => format!(": {e}"),
+                }
+            ))
+        }
+    }
+
+    /// An action by HTTP and/or SSH as `--via` says; with auto, SSH is tried when the web API
+    /// does not answer or lacks the endpoint.
+    fn act(
+        &self,
+        cluster: &Cluster,
+        name: &str,
+        by_http: impl Fn(&WebApi) -> std::result::Result<String, HttpError>,
+        ssh_command: &str,
+        ssh_check: impl Fn(String) -> std::result::Result<String, String>,
+    ) -> Outcome {
+        let address = match self.address(cluster, name) {
+            Ok(a) => a,
+            Err(e) => {
+                return Outcome {
+                    unit: name.to_string(),
+                    address: None,
+                    via: None,
+                    result: Err(e),
+                };
+            }
+        };
+        let outcome = |via, result| Outcome {
+            unit: name.to_string(),
+            address: Some(address.clone()),
+            via: Some(via),
+            result,
+        };
+        let http_error = match self.via {
+            Via::Ssh => None,
+            Via::Http | Via::Auto => match by_http(&self.web(&address)) {
+                Ok(v) => return outcome(Used::Http, Ok(v)),
+                Err(e) if self.via == Via::Http => return outcome(Used::Http, Err(e.to_string())),
+                Err(e) => Some(e),
+            },
+        };
+        match self
+            .ssh_run(name, &address, ssh_command)
+            .and_then(&ssh_check)
+        {
+            Ok(v) => outcome(Used::Ssh, Ok(v)),
+            Err(e) => outcome(
+                Used::Ssh,
+                Err(match http_error {
+                    Some(h) => format!("{h}; over SSH: {e}"),
+                    None => e,
+                }),
+            ),
+        }
+    }
+
+    /// Halts every job on the unit.
+    pub fn halt_jobs(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.act(
+            cluster,
+            name,
+            |w| {
+                w.stop_all_jobs()
+                    .map(|t| format!("jobs halting ({})", t.status))
+            },
+            commands::HALT_JOBS,
+            |_| Ok("jobs halted".to_string()),
+        )
+    }
+
+    /// Asks the unit to reboot.
+    pub fn reboot(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.act(
+            cluster,
+            name,
+            |w| {
+                w.reboot().map(|t| match t.status.as_str() {
+                    "running" => "a power action is already running".to_string(),
+                    _ => "rebooting".to_string(),
+                })
+            },
+            commands::REBOOT,
+            |_| Ok("rebooting".to_string()),
+        )
+    }
+
+    /// Whether the unit answers, as itself: its app version over HTTP, or `hostname` over SSH.
+    pub fn status(&self, cluster: &Cluster, name: &str) -> Outcome {
+        let expect = name.to_string();
+        self.act(
+            cluster,
+            name,
+            |w| w.app_version(),
+            commands::HOSTNAME,
+            move |answer| {
+                if answer == expect {
+                    Ok(String::new())
+                } else {
+                    Err(format!("answered as '{answer}', not '{expect}'"))
+                }
+            },
+        )
+    }
+}
+
+/// Expands UNITS (names, comma lists, node sets) and checks each against the inventory; the
+/// leader counts even when it is not a worker. Any unknown or malformed name is a usage error
+/// before anything happens.
+pub fn select_units(cluster: &Cluster, args: &[String]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for arg in args {
+        let expanded = nodeset::expand(arg).map_err(|e| {
+            Error::usage(format!("invalid node set {e}"))
+                .with_hint("Write node sets like pio[01-08] or pio[01-03,07].")
+        })?;
+        names.extend(expanded);
+    }
+    let mut unknown = Vec::new();
+    let mut selected: Vec<String> = Vec::new();
+    for name in names {
+        let known = cluster
+            .worker(&name)
+            .map(|w| w.name.to_string())
+            .or_else(|| cluster.is_leader(&name).then(|| cluster.leader.to_string()));
+        match known {
+            Some(k) if !selected.contains(&k) => selected.push(k),
+            Some(_) => {}
+            None => {
+                if let Err(e) = UnitName::parse(&name) {
+                    return Err(Error::usage(e.to_string()).with_hint(e.hint));
+                }
+                unknown.push(name);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::usage(format!(
+            "not in the inventory: {}; nothing was done",
+            unknown.join(", ")
+        ))
+        .with_hint("`pio workers list` shows the units there are."));
+    }
+    Ok(selected)
+}
