@@ -1,0 +1,402 @@
+//! A pretend cluster on loopback: one real OpenSSH sshd serving several units at 127.0.1.N (its
+//! every command answered by a recording shim, never run for real), and a real HTTP server per
+//! unit answering the worker web API. pio reaches it through a test HOME whose ~/.ssh/config
+//! points at the sshd's port.
+//!
+//! The sshd runs in its own mount namespace with copies of /etc/passwd, /etc/shadow and
+//! /etc/group bind-mounted over the real ones, adding the user `pioreactor` (password
+//! `raspberry`, as on a fresh Pioreactor image). The machine's own files are never touched.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::Env;
+
+const SHIM: &str = r#"#!/bin/sh
+# Records every SSH request and fakes only an allow-list of answers: nothing here reboots,
+# renames or halts anything.
+state=$1
+addr=$(echo "$SSH_CONNECTION" | cut -d' ' -f3)
+unit=$state/units/$addr
+printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
+case "$SSH_ORIGINAL_COMMAND" in
+  hostname) cat "$unit/hostname" ;;
+  'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
+  internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
+  'sudo reboot'|'pio kill --all-jobs'|true)
+    test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
+    exit 0 ;;
+  *) exit 127 ;;
+esac
+"#;
+
+/// What a unit's web server does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Web {
+    /// Answers the contract's endpoints.
+    Up,
+    /// Nothing listens (an older image, or the web server is down).
+    Down,
+    /// Answers 500 to every request.
+    Broken,
+}
+
+pub struct Unit {
+    pub name: String,
+    pub addr: String,
+}
+
+type HttpLog = Arc<Mutex<Vec<(u128, String, String)>>>;
+
+pub struct Lab {
+    pub env: Env,
+    pub state: PathBuf,
+    pub ssh_port: u16,
+    pub web_port: u16,
+    pub units: Vec<Unit>,
+    sshd: Child,
+    http_log: HttpLog,
+    servers: Vec<(Arc<tiny_http::Server>, JoinHandle<()>)>,
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A port free on every unit address (all of 127.0.0.0/8 is this machine).
+fn free_port(addrs: &[String]) -> u16 {
+    'search: loop {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = probe.local_addr().unwrap().port();
+        drop(probe);
+        for a in addrs {
+            if TcpListener::bind((a.as_str(), port)).is_err() {
+                continue 'search;
+            }
+        }
+        return port;
+    }
+}
+
+impl Lab {
+    /// Units named `names` at 127.0.1.<base+i>, every one a Pioreactor answering `hostname`
+    /// with its name, its web server as `web` says.
+    pub fn start(names: &[&str], base: u8, web: &[Web]) -> Lab {
+        let env = Env::new();
+        let root = env.dir.path().to_path_buf();
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).unwrap();
+        let state = root.join("lab");
+        let units: Vec<Unit> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Unit {
+                name: n.to_string(),
+                addr: format!("127.0.1.{}", base as usize + i),
+            })
+            .collect();
+        for u in &units {
+            let dir = state.join("units").join(&u.addr);
+            fs::create_dir_all(dir.join(".pioreactor")).unwrap();
+            fs::create_dir_all(dir.join(".ssh")).unwrap();
+            fs::write(dir.join("hostname"), format!("{}\n", u.name)).unwrap();
+        }
+        fs::create_dir_all(state.join("etc")).unwrap();
+        fs::create_dir_all(state.join("home")).unwrap();
+        fs::write(state.join("ssh.log"), "").unwrap();
+        fs::write(state.join("shim"), SHIM).unwrap();
+        run(Command::new("chmod").args(["-R", "a+rwX"]).arg(&state));
+        fs::set_permissions(state.join("shim"), fs::Permissions::from_mode(0o755)).unwrap();
+
+        // The fake user, in copies of the account files.
+        for f in ["passwd", "group", "shadow"] {
+            fs::copy(Path::new("/etc").join(f), state.join("etc").join(f)).unwrap();
+        }
+        let hash = Command::new("openssl")
+            .args(["passwd", "-6", "raspberry"])
+            .output()
+            .unwrap();
+        let hash = String::from_utf8(hash.stdout).unwrap();
+        let append = |f: &str, line: String| {
+            let p = state.join("etc").join(f);
+            let mut text = fs::read_to_string(&p).unwrap();
+            text.push_str(&line);
+            fs::write(p, text).unwrap();
+        };
+        append(
+            "passwd",
+            format!(
+                "pioreactor:x:4242:4242::{}:/bin/sh\n",
+                state.join("home").display()
+            ),
+        );
+        append("group", "pioreactor:x:4242:\n".into());
+        append(
+            "shadow",
+            format!("pioreactor:{}:19000:0:99999:7:::\n", hash.trim()),
+        );
+
+        run(Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(state.join("host_key")));
+        let addrs: Vec<String> = units.iter().map(|u| u.addr.clone()).collect();
+        let ssh_port = free_port(&addrs);
+        let mut config = String::new();
+        for a in &addrs {
+            config.push_str(&format!("ListenAddress {a}:{ssh_port}\n"));
+        }
+        config.push_str(&format!(
+            "HostKey {s}/host_key\nPidFile {s}/sshd.pid\nStrictModes no\nUsePAM no\nPermitRootLogin no\n\
+             PasswordAuthentication yes\nKbdInteractiveAuthentication no\nMaxStartups 200\nMaxSessions 50\n\
+             Subsystem sftp internal-sftp\nForceCommand {s}/shim {s}\n",
+            s = state.display()
+        ));
+        for a in &addrs {
+            config.push_str(&format!(
+                "Match LocalAddress {a}\n    AuthorizedKeysFile {}/units/{a}/.ssh/authorized_keys\n",
+                state.display()
+            ));
+        }
+        fs::write(state.join("sshd_config"), config).unwrap();
+        fs::create_dir_all("/run/sshd").unwrap();
+        let etc = state.join("etc");
+        let script = format!(
+            "mount --bind {e}/passwd /etc/passwd && mount --bind {e}/shadow /etc/shadow && \
+             mount --bind {e}/group /etc/group && exec /usr/sbin/sshd -D -e -f {s}/sshd_config",
+            e = etc.display(),
+            s = state.display()
+        );
+        let sshd = Command::new("unshare")
+            .args(["--mount", "sh", "-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(state.join("sshd.err")).unwrap())
+            .spawn()
+            .unwrap();
+
+        // pio's side: this leader's key pair, and ~/.ssh/config pointing at the test port.
+        let ssh_dir = env.home().join(".ssh");
+        fs::create_dir_all(&ssh_dir).unwrap();
+        run(Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "leader1", "-f"])
+            .arg(ssh_dir.join("id_ed25519")));
+        fs::write(
+            ssh_dir.join("config"),
+            format!("Host *\n    Port {ssh_port}\n"),
+        )
+        .unwrap();
+
+        let web_port = free_port(&addrs);
+        let http_log: HttpLog = Arc::default();
+        let mut lab = Lab {
+            env,
+            state,
+            ssh_port,
+            web_port,
+            units,
+            sshd,
+            http_log,
+            servers: Vec::new(),
+        };
+        for (i, mode) in web.iter().enumerate() {
+            if *mode != Web::Down {
+                lab.serve(i, *mode);
+            }
+        }
+        lab.wait_for_sshd();
+        lab
+    }
+
+    fn wait_for_sshd(&self) {
+        let start = Instant::now();
+        for u in &self.units {
+            while std::net::TcpStream::connect((u.addr.as_str(), self.ssh_port)).is_err() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "sshd did not start: {}",
+                    fs::read_to_string(self.state.join("sshd.err")).unwrap_or_default()
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    fn serve(&mut self, i: usize, mode: Web) {
+        let unit = &self.units[i];
+        let server =
+            Arc::new(tiny_http::Server::http((unit.addr.as_str(), self.web_port)).unwrap());
+        let (s, log, addr, name) = (
+            server.clone(),
+            self.http_log.clone(),
+            unit.addr.clone(),
+            unit.name.clone(),
+        );
+        let handle = std::thread::spawn(move || {
+            for mut req in s.incoming_requests() {
+                let mut body = String::new();
+                let _ = req.as_reader().read_to_string(&mut body);
+                let (method, path) = (req.method().to_string(), req.url().to_string());
+                log.lock()
+                    .unwrap()
+                    .push((now_ns(), addr.clone(), format!("{method} {path}")));
+                let (code, json) = match (mode, method.as_str(), path.as_str()) {
+                    (Web::Broken, _, _) => (500, r#"{"error": "broken by the test"}"#.to_string()),
+                    (_, "GET", "/unit_api/health") => (
+                        200,
+                        format!(
+                            r#"{{"status": "ok", "pioreactor_unit": "{name}", "utc_time": "2026-11-23T00:00:00Z"}}"#
+                        ),
+                    ),
+                    (_, "GET", "/unit_api/versions/app") => {
+                        (200, r#"{"version": "25.11.1"}"#.to_string())
+                    }
+                    (_, "POST", "/unit_api/system/reboot")
+                    | (_, "POST", "/unit_api/jobs/stop/all") => (
+                        202,
+                        r#"{"status": "accepted", "task_id": "t-1"}"#.to_string(),
+                    ),
+                    _ => (404, r#"{"error": "not found"}"#.to_string()),
+                };
+                let header =
+                    tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
+                let _ = req.respond(
+                    tiny_http::Response::from_string(json)
+                        .with_status_code(code)
+                        .with_header(header),
+                );
+            }
+        });
+        self.servers.push((server, handle));
+    }
+
+    pub fn unit_dir(&self, i: usize) -> PathBuf {
+        self.state.join("units").join(&self.units[i].addr)
+    }
+
+    /// The unit accepts this leader's key.
+    pub fn authorize_leader(&self, i: usize) {
+        let key = fs::read(self.env.home().join(".ssh/id_ed25519.pub")).unwrap();
+        fs::write(self.unit_dir(i).join(".ssh/authorized_keys"), key).unwrap();
+    }
+
+    /// known_hosts already trusts the unit (as after an earlier add).
+    pub fn trust_host_key(&self, i: usize) {
+        let public = fs::read_to_string(self.state.join("host_key.pub")).unwrap();
+        let mut fields = public.split_whitespace();
+        let line = format!(
+            "[{}]:{} {} {}\n",
+            self.units[i].addr,
+            self.ssh_port,
+            fields.next().unwrap(),
+            fields.next().unwrap()
+        );
+        let path = self.env.home().join(".ssh/known_hosts");
+        let mut text = fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&line);
+        fs::write(path, text).unwrap();
+    }
+
+    /// Every unit is reachable with keys: authorized and trusted.
+    pub fn trust_all(&self) {
+        for i in 0..self.units.len() {
+            self.authorize_leader(i);
+            self.trust_host_key(i);
+        }
+    }
+
+    /// Makes the unit's reboot and job halting fail over SSH.
+    pub fn fail_ssh_actions(&self, i: usize) {
+        fs::write(self.unit_dir(i).join("fail"), "").unwrap();
+    }
+
+    /// A config.ini naming every unit with its address and the lab's web port. The unit named
+    /// `leader` (if any) is the leader.
+    pub fn write_config(&self, leader: &str) -> String {
+        let mut text = format!(
+            "# the lab\n[cluster.topology]\nleader_hostname={leader}\nleader_address={leader}.local\n\n[cluster.inventory]\n"
+        );
+        for u in &self.units {
+            text.push_str(&format!("{}=1\n", u.name));
+        }
+        text.push_str("\n[cluster.addresses]\n");
+        for u in &self.units {
+            text.push_str(&format!("{}={}\n", u.name, u.addr));
+        }
+        text.push_str(&format!("\n[ui]\nproto=http\nport={}\n", self.web_port));
+        self.env.write_config(&text);
+        text
+    }
+
+    /// (time, unit address, command) for every SSH request, in order.
+    pub fn ssh_log(&self) -> Vec<(u128, String, String)> {
+        fs::read_to_string(self.state.join("ssh.log"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut f = l.splitn(3, '\t');
+                (
+                    f.next().unwrap().parse().unwrap(),
+                    f.next().unwrap().to_string(),
+                    f.next().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// (time, unit address, "METHOD /path") for every HTTP request.
+    pub fn http_log(&self) -> Vec<(u128, String, String)> {
+        self.http_log.lock().unwrap().clone()
+    }
+
+    /// Units (by name) that got `command` over SSH or `request` over HTTP, with the first time.
+    pub fn asked(&self, command: &str, request: &str) -> HashMap<String, u128> {
+        let name_of = |addr: &str| {
+            self.units
+                .iter()
+                .find(|u| u.addr == addr)
+                .unwrap()
+                .name
+                .clone()
+        };
+        let ssh = self.ssh_log().into_iter().filter(|(_, _, c)| c == command);
+        let http = self.http_log().into_iter().filter(|(_, _, r)| r == request);
+        let mut out = HashMap::new();
+        for (t, addr, _) in ssh.chain(http) {
+            out.entry(name_of(&addr)).or_insert(t);
+        }
+        out
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        // unshare and sh exec into sshd, so the child we started is sshd itself.
+        let _ = self.sshd.kill();
+        let _ = self.sshd.wait();
+        for (server, _) in &self.servers {
+            server.unblock();
+        }
+        for (_, handle) in self.servers.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! pio against real peers: an OpenSSH sshd whose shim only records, and HTTP servers answering
+//! the worker web API, each pretend unit on its own loopback address.
+
+mod common;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use common::lab::{Lab, Web};
+
+fn config_unchanged(lab: &Lab, before: &str) {
+    assert_eq!(lab.env.read_config(), before, "config.ini changed");
+}
+
+/// A lab whose first unit is the leader and the rest are workers.
+fn lab_with_leader(n: usize, base: u8, web: Web) -> Lab {
+    let mut names = vec!["leader1".to_string()];
+    names.extend((2..=n).map(|i| format!("pio{i:02}")));
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let lab = Lab::start(&refs, base, &vec![web; n]);
+    lab.write_config("leader1");
+    lab
+}
+
+/// A lab where `newbie` is a fresh worker not yet in config.ini.
+fn add_lab(base: u8) -> (Lab, String) {
+    let lab = Lab::start(&["leader1", "newbie"], base, &[Web::Up, Web::Up]);
+    let config = format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n\n[cluster.addresses]\nleader1={}\n\n[ui]\nport={}\n",
+        lab.units[0].addr, lab.web_port
+    );
+    lab.env.write_config(&config);
+    (lab, config)
+}
+
+#[test]
+fn add_with_key_already_accepted() {
+    let (lab, before) = add_lab(10);
+    lab.authorize_leader(1);
+    let addr = lab.units[1].addr.clone();
+    let run = lab.env.run(&["workers", "add", "newbie", "-a", &addr]);
+    run.ok();
+    assert!(
+        run.stderr.contains("new host key SHA256:"),
+        "{}",
+        run.stderr
+    );
+    // Trust on first use: the key is now in known_hosts under [address]:port.
+    let known = fs::read_to_string(lab.env.home().join(".ssh/known_hosts")).unwrap();
+    assert!(
+        known.starts_with(&format!("[{addr}]:{} ssh-ed25519 ", lab.ssh_port)),
+        "{known}"
+    );
+    // The leader's config.ini, as it was, arrived byte-identical.
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/config.ini")).unwrap(),
+        before
+    );
+    assert!(
+        !lab.unit_dir(1)
+            .join(".pioreactor/.config.ini.pio-tmp")
+            .exists()
+    );
+    let ini = common::python_reads(&lab.env.config(), "current").unwrap();
+    assert_eq!(ini["cluster.inventory"]["newbie"], "1");
+    assert_eq!(ini["cluster.addresses"]["newbie"], addr);
+    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(
+        commands,
+        ["test -d ~/.pioreactor", "hostname", "internal-sftp"]
+    );
+    // Re-running on a set-up worker is fine and changes nothing.
+    lab.env.run(&["workers", "add", "newbie", "-a", &addr]).ok();
+}
+
+#[test]
+fn add_logs_in_by_password_once_and_installs_the_key() {
+    let (lab, _) = add_lab(20);
+    let addr = lab.units[1].addr.clone();
+    let authorized = lab.unit_dir(1).join(".ssh/authorized_keys");
+    assert!(!authorized.exists());
+    let run = lab.env.run(&["workers", "add", "newbie", "-a", &addr]);
+    run.ok();
+    assert!(
+        run.stderr.contains("installed this leader's SSH key"),
+        "{}",
+        run.stderr
+    );
+    let leader_key = fs::read_to_string(lab.env.home().join(".ssh/id_ed25519.pub")).unwrap();
+    assert_eq!(fs::read_to_string(&authorized).unwrap(), leader_key);
+    // A second add needs no password: a wrong one on stdin does not matter.
+    let mut cmd = lab
+        .env
+        .command(&["workers", "add", "newbie", "-a", &addr, "--password-stdin"]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"wrong\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("installed"));
+}
+
+#[test]
+fn add_with_a_wrong_password_fails_and_changes_nothing() {
+    let (lab, before) = add_lab(25);
+    let addr = lab.units[1].addr.clone();
+    let mut cmd = lab
+        .env
+        .command(&["workers", "add", "newbie", "-a", &addr, "--password-stdin"]);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"not-the-password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("step 3/6 (log in) failed")
+            && stderr.contains("config.ini was not changed"),
+        "{stderr}"
+    );
+    config_unchanged(&lab, &before);
+}
+
+#[test]
+fn add_refuses_a_hostname_mismatch() {
+    let (lab, before) = add_lab(30);
+    lab.authorize_leader(1);
+    fs::write(lab.unit_dir(1).join("hostname"), "newbie2\n").unwrap();
+    let run = lab
+        .env
+        .run(&["workers", "add", "newbie", "-a", &lab.units[1].addr]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("named 'newbie2', not 'newbie'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("config.ini was not changed"));
+    config_unchanged(&lab, &before);
+    assert!(!lab.unit_dir(1).join(".pioreactor/config.ini").exists());
+}
+
+#[test]
+fn add_refuses_a_machine_that_is_not_a_pioreactor() {
+    let (lab, before) = add_lab(40);
+    lab.authorize_leader(1);
+    fs::remove_dir_all(lab.unit_dir(1).join(".pioreactor")).unwrap();
+    let run = lab
+        .env
+        .run(&["workers", "add", "newbie", "-a", &lab.units[1].addr]);
+    run.code(1);
+    assert!(run.stderr.contains("not a Pioreactor"), "{}", run.stderr);
+    config_unchanged(&lab, &before);
+}
+
+#[test]
+fn unknown_host_key_is_stored_on_add_and_refused_elsewhere() {
+    let lab = lab_with_leader(2, 50, Web::Down);
+    lab.authorize_leader(1);
+    let before = lab.env.read_config();
+    // Without a known_hosts entry, status over SSH refuses to trust the unit.
+    let run = lab
+        .env
+        .run(&["--json", "workers", "status", "pio02", "--via", "ssh"]);
+    run.code(1);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        rows[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not in known_hosts"),
+        "{rows}"
+    );
+    assert!(
+        lab.ssh_log().is_empty(),
+        "a command ran on an untrusted host"
+    );
+    // add trusts it on first use; afterwards status succeeds.
+    lab.env.run(&["workers", "add", "pio02"]).ok();
+    assert_eq!(lab.env.read_config(), before);
+    lab.env
+        .run(&["workers", "status", "pio02", "--via", "ssh"])
+        .ok();
+}
+
+#[test]
+fn changed_host_key_is_refused() {
+    let (lab, before) = add_lab(60);
+    lab.authorize_leader(1);
+    let addr = lab.units[1].addr.clone();
+    let stale = format!(
+        "[{addr}]:{} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\n",
+        lab.ssh_port
+    );
+    fs::write(lab.env.home().join(".ssh/known_hosts"), &stale).unwrap();
+    let run = lab.env.run(&["workers", "add", "newbie", "-a", &addr]);
+    run.code(1);
+    assert!(run.stderr.contains("HOST KEY CHANGED"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("SHA256:").count(),
+        2,
+        "both fingerprints: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("ssh-keygen -R '[{addr}]:{}'", lab.ssh_port)),
+        "{}",
+        run.stderr
+    );
+    config_unchanged(&lab, &before);
+    assert_eq!(
+        fs::read_to_string(lab.env.home().join(".ssh/known_hosts")).unwrap(),
+        stale
+    );
+    assert!(lab.ssh_log().is_empty());
+}
+
+#[test]
+fn unreachable_address_gives_up_within_the_bound() {
+    let (lab, before) = add_lab(70);
+    let start = Instant::now();
+    // 127.0.9.9: on this machine, with nothing listening.
+    let run = lab.env.run(&[
+        "workers",
+        "add",
+        "ghost",
+        "-a",
+        "127.0.9.9",
+        "--timeout",
+        "2",
+    ]);
+    let took = start.elapsed();
+    run.code(1);
+    assert!(
+        run.stderr.contains("not found on the network after 2 s"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Usual causes"), "{}", run.stderr);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    config_unchanged(&lab, &before);
+}
+
+#[test]
+fn set_active_0_halts_through_http() {
+    let lab = lab_with_leader(2, 80, Web::Up);
+    lab.trust_all();
+    let run = lab.env.run(&["workers", "set-active", "pio02", "0"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("pio02: jobs halting (accepted) (via http)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        lab.asked("pio kill --all-jobs", "POST /unit_api/jobs/stop/all")
+            .len(),
+        1
+    );
+    assert!(lab.ssh_log().is_empty());
+    assert!(lab.env.read_config().contains("\npio02=0\n"));
+}
+
+#[test]
+fn set_active_0_halts_through_ssh_when_the_web_api_is_down() {
+    let lab = lab_with_leader(2, 90, Web::Down);
+    lab.trust_all();
+    let run = lab.env.run(&["workers", "set-active", "pio02", "0"]);
+    run.ok();
+    assert!(run.stderr.contains("(via ssh)"), "{}", run.stderr);
+    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(commands, ["pio kill --all-jobs"]);
+}
+
+#[test]
+fn set_active_0_on_an_unreachable_worker_still_writes_and_exits_1() {
+    let lab = lab_with_leader(2, 95, Web::Down);
+    lab.trust_all();
+    lab.fail_ssh_actions(1);
+    let run = lab.env.run(&["workers", "set-active", "pio02", "0"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("now inactive in config.ini, but halting its jobs failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(lab.env.read_config().contains("\npio02=0\n"));
+}
+
+#[test]
+fn remove_halts_and_forgets_host_keys() {
+    let lab = lab_with_leader(3, 100, Web::Up);
+    lab.trust_all();
+    let other = format!(
+        "pio02.local ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\nunrelated ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\n"
+    );
+    let kh = lab.env.home().join(".ssh/known_hosts");
+    let mut text = fs::read_to_string(&kh).unwrap();
+    text.push_str(&other);
+    fs::write(&kh, text).unwrap();
+    let run = lab.env.run(&["workers", "remove", "pio02"]);
+    run.ok();
+    assert_eq!(
+        lab.asked("pio kill --all-jobs", "POST /unit_api/jobs/stop/all")
+            .keys()
+            .collect::<Vec<_>>(),
+        ["pio02"]
+    );
+    let left = fs::read_to_string(&kh).unwrap();
+    assert!(
+        !left.contains(&format!("[{}]", lab.units[1].addr)) && !left.contains("pio02.local"),
+        "{left}"
+    );
+    assert!(left.contains("unrelated") && left.contains(&lab.units[2].addr));
+    assert!(
+        run.stderr.contains("Removed from") && run.stderr.contains("pio02.local"),
+        "{}",
+        run.stderr
+    );
+    // --keep-running touches nothing remote.
+    let before = lab.http_log().len();
+    lab.env
+        .run(&["workers", "remove", "pio03", "--keep-running"])
+        .ok();
+    assert_eq!(lab.http_log().len(), before);
+}
+
+#[test]
+fn reboot_of_8_units_with_2_failing() {
+    let n = 9; // the leader and eight workers
+    let mut web = vec![Web::Up; n];
+    web[3] = Web::Down;
+    web[6] = Web::Broken;
+    let names: Vec<String> = std::iter::once("leader1".to_string())
+        .chain((1..n).map(|i| format!("pio{i:02}")))
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let lab = Lab::start(&refs, 110, &web);
+    lab.write_config("leader1");
+    lab.trust_all();
+    lab.fail_ssh_actions(3);
+    lab.fail_ssh_actions(6);
+    let run = lab.env.run(&["reboot", "pio[01-08]", "leader1", "--yes"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("2 of 9 units did not accept the reboot: pio03, pio06"),
+        "{}",
+        run.stderr
+    );
+    let asked = lab.asked("sudo reboot", "POST /unit_api/system/reboot");
+    assert_eq!(asked.len(), 9, "{asked:?}"); // every unit was asked; two said no
+    let leader_time = asked["leader1"];
+    assert!(
+        asked
+            .iter()
+            .all(|(u, t)| u == "leader1" || *t < leader_time),
+        "the leader was not last: {asked:?}"
+    );
+    for i in [1, 2, 4, 5, 7, 8] {
+        assert!(
+            run.stderr
+                .contains(&format!("pio{i:02}: rebooting (via http)")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("pio03: FAILED (via ssh)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reboot_needs_a_terminal_or_yes() {
+    let lab = lab_with_leader(3, 130, Web::Up);
+    lab.trust_all();
+    let run = lab.env.run(&["reboot", "--all"]);
+    run.code(5);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert!(lab.http_log().is_empty() && lab.ssh_log().is_empty());
+    // --all means every worker but the leader.
+    let run = lab.env.run(&["--json", "reboot", "--all", "--yes"]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    let units: Vec<&str> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["pio02", "pio03"]);
+    assert!(
+        !lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .contains_key("leader1")
+    );
+}
+
+#[test]
+fn reboot_dry_run_and_unknown_units() {
+    let lab = lab_with_leader(3, 140, Web::Up);
+    let run = lab.env.run(&["reboot", "pio[02-03]", "--dry-run"]);
+    run.ok();
+    assert!(
+        run.stdout.contains("would reboot pio02 at 127.0.1.141"),
+        "{}",
+        run.stdout
+    );
+    let run = lab.env.run(&["reboot", "pio[02-04]", "--yes"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("not in the inventory: pio04"),
+        "{}",
+        run.stderr
+    );
+    assert!(lab.http_log().is_empty() && lab.ssh_log().is_empty());
+}
+
+#[test]
+fn status_with_one_unit_down() {
+    let lab = lab_with_leader(3, 150, Web::Up);
+    lab.trust_all();
+    let run = lab.env.run(&["--json", "workers", "status"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(rows[1]["version"], "25.11.1");
+    assert_eq!(rows[1]["via"], "http");
+    assert_eq!(rows[0]["leader"], true);
+
+    let lab = lab_with_leader(3, 160, Web::Up);
+    lab.trust_all();
+    // pio03 powered off: nothing answers on its address.
+    let config = lab
+        .env
+        .read_config()
+        .replace(&format!("pio03={}", lab.units[2].addr), "pio03=127.0.9.3");
+    lab.env.write_config(&config);
+    let run = lab.env.run(&["--json", "workers", "status"]);
+    run.code(1);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pio03")
+        .unwrap();
+    assert_eq!(row["reachable"], false);
+    assert!(
+        row["error"].as_str().unwrap().contains("127.0.9.3"),
+        "{row}"
+    );
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["name"] != "pio03")
+            .all(|r| r["reachable"] == true)
+    );
+}
+
+#[test]
+fn hostnames_reaching_a_shell_are_only_validated_names() {
+    let lab = lab_with_leader(2, 170, Web::Down);
+    lab.trust_all();
+    for args in [
+        &["reboot", "a;reboot", "--yes"][..],
+        &["reboot", "pio02;reboot", "--yes"],
+        &["reboot", "$(reboot)", "--yes"],
+        &["workers", "status", "a;reboot"],
+        &["workers", "add", "a;reboot"],
+        &["workers", "add", "pio02`reboot`"],
+        &["workers", "set-active", "a;reboot", "0"],
+        &["workers", "remove", "a && reboot"],
+    ] {
+        let run = lab.env.run(args);
+        run.code(2);
+    }
+    assert!(lab.ssh_log().is_empty(), "{:?}", lab.ssh_log());
+    assert!(lab.http_log().is_empty());
+}
