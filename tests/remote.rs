@@ -311,12 +311,10 @@ fn set_active_0_on_an_unreachable_worker_still_writes_and_exits_1() {
 fn remove_halts_and_forgets_host_keys() {
     let lab = lab_with_leader(3, 100, Web::Up);
     lab.trust_all();
-    let other = format!(
-        "pio02.local ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\nunrelated ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\n"
-    );
+    let other = "pio02.local ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\nunrelated ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOkSPTM9uTxlYvMgSYeB5pxXaAvMglg7qdnDxGzZN1ia\n";
     let kh = lab.env.home().join(".ssh/known_hosts");
     let mut text = fs::read_to_string(&kh).unwrap();
-    text.push_str(&other);
+    text.push_str(other);
     fs::write(&kh, text).unwrap();
     let run = lab.env.run(&["workers", "remove", "pio02"]);
     run.ok();

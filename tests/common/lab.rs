@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
+
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -253,7 +253,7 @@ impl Lab {
         let handle = std::thread::spawn(move || {
             for mut req in s.incoming_requests() {
                 let mut body = String::new();
-                let _ = req.as_reader().read_to_string(&mut body);
+                let _ = std::io::Read::read_to_string(req.as_reader(), &mut body);
                 let (method, path) = (req.method().to_string(), req.url().to_string());
                 log.lock()
                     .unwrap()
