@@ -495,3 +495,62 @@ fn hostnames_reaching_a_shell_are_only_validated_names() {
     assert!(lab.ssh_log().is_empty(), "{:?}", lab.ssh_log());
     assert!(lab.http_log().is_empty());
 }
+
+#[test]
+fn add_creates_the_leader_key_pair_when_there_is_none() {
+    let (lab, _) = add_lab(180);
+    for f in ["id_ed25519", "id_ed25519.pub"] {
+        fs::remove_file(lab.env.home().join(".ssh").join(f)).unwrap();
+    }
+    lab.env
+        .run(&["workers", "add", "newbie", "-a", &lab.units[1].addr])
+        .ok();
+    let key = fs::read_to_string(lab.env.home().join(".ssh/id_ed25519.pub")).unwrap();
+    assert!(key.starts_with("ssh-ed25519 "));
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".ssh/authorized_keys")).unwrap(),
+        key
+    );
+}
+
+/// Runs pio on a pseudo-terminal (script(1)) with `input` typed at it.
+fn on_terminal(lab: &Lab, args: &str, input: &str) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let pio = env!("CARGO_BIN_EXE_pio");
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("{pio} {args}"), "/dev/null"])
+        .env_clear()
+        .env("HOME", lab.env.home())
+        .env("PIO_HOSTNAME", common::HOSTNAME)
+        .env("PIO_MDNS", "0")
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+}
+
+#[test]
+fn reboot_asks_on_a_terminal() {
+    let lab = lab_with_leader(2, 190, Web::Up);
+    let screen = on_terminal(&lab, "reboot pio02", "n\n");
+    assert!(screen.contains("Reboot 1 unit (pio02)? [y/N]"), "{screen}");
+    assert!(screen.contains("Nothing was rebooted."), "{screen}");
+    assert!(lab.http_log().is_empty());
+    let screen = on_terminal(&lab, "reboot pio02", "y\n");
+    assert!(screen.contains("Asked 1 unit to reboot."), "{screen}");
+    assert_eq!(
+        lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .len(),
+        1
+    );
+}

@@ -20,23 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::Env;
 
-const SHIM: &str = r#"#!/bin/sh
-# Records every SSH request and fakes only an allow-list of answers: nothing here reboots,
-# renames or halts anything.
-state=$1
-addr=$(echo "$SSH_CONNECTION" | cut -d' ' -f3)
-unit=$state/units/$addr
-printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
-case "$SSH_ORIGINAL_COMMAND" in
-  hostname) cat "$unit/hostname" ;;
-  'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
-  internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
-  'sudo reboot'|'pio kill --all-jobs'|true)
-    test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
-    exit 0 ;;
-  *) exit 127 ;;
-esac
-"#;
+/// The ForceCommand shim, shared with bench/cluster.py.
+const SHIM: &str = include_str!("../support/shim.sh");
 
 /// What a unit's web server does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

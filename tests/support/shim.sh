@@ -1,0 +1,17 @@
+#!/bin/sh
+# ForceCommand for the test sshd: records every SSH request and fakes only an allow-list of
+# answers. Nothing here reboots, renames or halts anything.
+# $1: the state folder; each pretend unit is a folder named after its address under units/.
+state=$1
+addr=$(echo "$SSH_CONNECTION" | cut -d' ' -f3)
+unit=$state/units/$addr
+printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
+case "$SSH_ORIGINAL_COMMAND" in
+  hostname) cat "$unit/hostname" ;;
+  'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
+  internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
+  'sudo reboot'|'pio kill --all-jobs'|true)
+    test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
+    exit 0 ;;
+  *) exit 127 ;;
+esac
