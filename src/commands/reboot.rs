@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{RebootArgs, Via};
+use crate::cli::RebootArgs;
 use crate::commands::read_config;
-use crate::commands::remote::{Outcome, Remote, commands, select_units};
+use crate::commands::remote::{Outcome, Remote, commands, plan_action, select_units};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
@@ -51,14 +51,11 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
                 .address_of(unit)
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("{unit}.local (mDNS)"));
-            let how = match remote.via() {
-                Via::Auto => format!(
-                    "POST /unit_api/system/reboot, else ssh `{}`",
-                    commands::REBOOT
-                ),
-                Via::Http => "POST /unit_api/system/reboot".to_string(),
-                Via::Ssh => format!("ssh `{}`", commands::REBOOT),
-            };
+            let how = plan_action(
+                remote.via(),
+                "POST /unit_api/system/reboot",
+                commands::REBOOT,
+            );
             plan.push((unit.clone(), address, how));
         }
         if ctx.json {

@@ -57,6 +57,15 @@ pub mod commands {
     pub const HALT_JOBS: &str = "pio kill --all-jobs";
 }
 
+/// How an action will be carried, for `--dry-run` plans.
+pub fn plan_action(via: Via, http: &str, ssh_command: &str) -> String {
+    match via {
+        Via::Auto => format!("{http}, else ssh `{ssh_command}`"),
+        Via::Http => http.to_string(),
+        Via::Ssh => format!("ssh `{ssh_command}`"),
+    }
+}
+
 /// Everything needed to reach units, resolved once per command.
 pub struct Remote<'c> {
     ctx: &'c Context,

@@ -57,10 +57,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         Ok(plan::add(cluster, &name, write_address, active))
     })?;
     if dry_run && !args.offline {
-        narrator.say(&format!(
-            "Would first reach {name} over SSH, check it is a Pioreactor named exactly {name}, \
-             install this leader's key if needed and copy config.ini to it."
-        ));
+        narrator.say(&add_plan(ctx, &name, given)?);
     }
     if changes.is_empty() && !ctx.json {
         let at = address.map(|a| format!(" at {a}")).unwrap_or_default();
@@ -70,6 +67,34 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The steps a verified add would take, for `--dry-run`.
+fn add_plan(ctx: &Context, name: &UnitName, given: Option<Ipv4Addr>) -> Result<String> {
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
+    let remote = Remote::new(ctx, &config, Via::Ssh, Duration::from_secs(1))?;
+    let (address, source) = match (given, cluster.address_of(name.as_str())) {
+        (Some(a), _) => (a.to_string(), "from -a".to_string()),
+        (None, Some(a)) => (a.to_string(), "from [cluster.addresses]".to_string()),
+        (None, None) => (format!("{name}.local"), "looked up by mDNS".to_string()),
+    };
+    let t = remote.ssh_target(name.as_str(), &address);
+    Ok(format!(
+        "Dry run: a verified add would\n\
+         \x20 1. use the address {address} ({source})\n\
+         \x20 2. wait for SSH at {}:{}\n\
+         \x20 3. log in as {} with this leader's key, else once by password, and install the key\n\
+         \x20 4. run `{}` and `{}` (expecting exactly '{name}')\n\
+         \x20 5. copy {} to ~/.pioreactor/config.ini over SFTP\n\
+         \x20 6. change config.ini as the diff shows (nothing was written)",
+        t.address,
+        t.port,
+        t.user,
+        commands::IS_PIOREACTOR,
+        commands::HOSTNAME,
+        ctx.config_path.display()
+    ))
 }
 
 /// A failed step: which one, why, and that config.ini was not touched.

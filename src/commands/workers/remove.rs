@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::cli::RemoveArgs;
 use crate::cluster::{UnitName, plan};
 use crate::commands::reboot::describe;
-use crate::commands::remote::Remote;
+use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -48,7 +48,14 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     if !args.keep_running {
         for (name, _) in &units {
             if dry_run {
-                narrator.say(&format!("Would halt every job on {name} (if reachable)."));
+                let how = plan_action(
+                    args.remote.via,
+                    "POST /unit_api/jobs/stop/all",
+                    commands::HALT_JOBS,
+                );
+                narrator.say(&format!(
+                    "Would halt every job on {name} if it answers: {how}."
+                ));
                 continue;
             }
             let outcome = remote.halt_jobs(&cluster, name);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::cli::SetActiveArgs;
 use crate::cluster::{UnitName, plan, yes_no};
 use crate::commands::reboot::describe;
-use crate::commands::remote::Remote;
+use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -36,7 +36,12 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     // An inactive worker runs nothing: halt its jobs now. config.ini changed first, so the worker
     // counts as inactive even when it cannot be reached.
     if dry_run {
-        narrator.say(&format!("Would halt every job on {name}."));
+        let how = plan_action(
+            args.remote.via,
+            "POST /unit_api/jobs/stop/all",
+            commands::HALT_JOBS,
+        );
+        narrator.say(&format!("Would halt every job on {name}: {how}."));
         return Ok(());
     }
     let config = read_config(ctx)?;
