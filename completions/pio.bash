@@ -22,6 +22,9 @@ _pio() {
             pio,help)
                 cmd="pio__subcmd__help"
                 ;;
+            pio,identify)
+                cmd="pio__subcmd__identify"
+                ;;
             pio,reboot)
                 cmd="pio__subcmd__reboot"
                 ;;
@@ -33,6 +36,9 @@ _pio() {
                 ;;
             pio__subcmd__help,help)
                 cmd="pio__subcmd__help__subcmd__help"
+                ;;
+            pio__subcmd__help,identify)
+                cmd="pio__subcmd__help__subcmd__identify"
                 ;;
             pio__subcmd__help,reboot)
                 cmd="pio__subcmd__help__subcmd__reboot"
@@ -98,7 +104,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers reboot generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers identify reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,7 +148,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers reboot generate-docs help"
+            opts="workers identify reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,6 +176,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__identify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -274,6 +294,44 @@ _pio() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__identify)
+            opts="-q -v -h -V --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pause)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

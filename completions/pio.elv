@@ -30,6 +30,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -158,6 +159,25 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;workers;help;help'= {
         }
+        &'pio;identify'= {
+            cand --duration 'Keep blinking about this long (whole rounds of about 3.5 s)'
+            cand --pause 'Seconds between units in a roll call'
+            cand --fanout 'How many units at once (without --roll-call)'
+            cand --timeout 'Seconds to wait for each unit to answer'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand --roll-call 'Blink the units one after another, printing each name while its LED blinks'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;reboot'= {
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
@@ -193,6 +213,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -213,6 +234,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;set-active'= {
         }
         &'pio;help;workers;status'= {
+        }
+        &'pio;help;identify'= {
         }
         &'pio;help;reboot'= {
         }

@@ -34,6 +34,7 @@ complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on st
 complete -c pio -n "__fish_pio_needs_command" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_needs_command" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_needs_command" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_needs_command" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -128,6 +129,21 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
+complete -c pio -n "__fish_pio_using_subcommand identify" -l pause -d 'Seconds between units in a roll call' -r
+complete -c pio -n "__fish_pio_using_subcommand identify" -l fanout -d 'How many units at once (without --roll-call)' -r
+complete -c pio -n "__fish_pio_using_subcommand identify" -l timeout -d 'Seconds to wait for each unit to answer' -r
+complete -c pio -n "__fish_pio_using_subcommand identify" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand identify" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand identify" -l all -d 'Every worker in the inventory (the leader only if named)'
+complete -c pio -n "__fish_pio_using_subcommand identify" -l roll-call -d 'Blink the units one after another, printing each name while its LED blinks'
+complete -c pio -n "__fish_pio_using_subcommand identify" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand identify" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand identify" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand identify" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand identify" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -154,10 +170,11 @@ complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s q -l quiet -d 
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers reboot generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify reboot generate-docs help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify reboot generate-docs help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify reboot generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify reboot generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'

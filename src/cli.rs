@@ -72,6 +72,20 @@ pub enum Command {
     #[command(subcommand)]
     Workers(WorkersCommand),
 
+    /// Blink a unit's blue LED, to find it at the bench
+    #[command(after_help = "\
+Examples:
+  pio identify                          this unit, through its GPIO pin
+  pio identify pio03                    another unit, over SSH
+  pio identify --roll-call --all        one unit after another, printing each name as it blinks
+  pio identify pio02 --duration 20      keep blinking about 20 s
+
+The pattern is four double blinks (about 3.5 s); --duration repeats it. On this unit pio drives
+BCM GPIO 23 itself ([identify] led_bcm_pin in config.ini changes the pin); Ctrl-C stops and leaves
+the LED off. Other units run `pio identify` over SSH, or the Python stack's `pio blink` where
+this pio is not installed.")]
+    Identify(IdentifyArgs),
+
     /// Reboot units (in parallel; the leader last)
     #[command(after_help = "\
 Examples:
@@ -179,6 +193,32 @@ pub struct UnitSelection {
     /// Every worker in the inventory (the leader only if named)
     #[arg(long, conflicts_with = "units")]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdentifyArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// Keep blinking about this long (whole rounds of about 3.5 s)
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub duration: Option<f64>,
+
+    /// Blink the units one after another, printing each name while its LED blinks
+    #[arg(long)]
+    pub roll_call: bool,
+
+    /// Seconds between units in a roll call
+    #[arg(long, value_name = "SECS", default_value_t = 1.0, requires = "roll_call", value_parser = parse_pause)]
+    pub pause: f64,
+
+    /// How many units at once (without --roll-call)
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    /// Seconds to wait for each unit to answer
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +338,15 @@ pub struct SetActiveArgs {
 
     #[command(flatten)]
     pub dry_run: DryRun,
+}
+
+fn parse_pause(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=3600.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a number of seconds between 0 and 3600"
+        )),
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

@@ -56,6 +56,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
             WorkersCommand::SetActive(args) => workers::set_active::run(ctx, args),
             WorkersCommand::Status(args) => workers::status::run(ctx, args),
         },
+        Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::GenerateDocs { out } => docs::generate(out),
     }

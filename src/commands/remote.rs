@@ -55,6 +55,8 @@ pub mod commands {
     pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
     pub const REBOOT: &str = "sudo reboot";
     pub const HALT_JOBS: &str = "pio kill --all-jobs";
+    pub const IDENTIFY: &str = "pio identify";
+    pub const BLINK: &str = "pio blink";
 }
 
 /// How an action will be carried, for `--dry-run` plans.
@@ -264,6 +266,59 @@ impl<'c> Remote<'c> {
             commands::REBOOT,
             |_| Ok("rebooting".to_string()),
         )
+    }
+
+    /// Blinks the unit's LED: `pio identify` over SSH, or the Python stack's `pio blink` where
+    /// this pio is not installed (its `pio` then has no `identify`).
+    pub fn identify(&self, cluster: &Cluster, name: &str, duration: Option<f64>) -> Outcome {
+        let (address, result) = match self.address(cluster, name) {
+            Ok(a) => (Some(a.clone()), self.identify_over_ssh(name, &a, duration)),
+            Err(e) => (None, Err(e)),
+        };
+        Outcome {
+            unit: name.to_string(),
+            address,
+            via: Some(Used::Ssh),
+            result,
+        }
+    }
+
+    fn identify_over_ssh(
+        &self,
+        name: &str,
+        address: &str,
+        duration: Option<f64>,
+    ) -> std::result::Result<String, String> {
+        let conn = self.ssh(name, address).map_err(|e| e.to_string())?;
+        let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
+        let deadline = || Instant::now() + self.timeout + blink_time;
+        // The duration is a number pio formatted itself: no command-line text reaches the shell.
+        let command = match duration {
+            Some(d) => format!("{} --duration {d:.1}", commands::IDENTIFY),
+            None => commands::IDENTIFY.to_string(),
+        };
+        let out = conn.exec(&command, deadline()).map_err(|e| e.to_string())?;
+        if out.success() {
+            return Ok(format!("blinked ({})", commands::IDENTIFY));
+        }
+        let missing = out.status == Some(127)
+            || (out.status == Some(2) && out.stderr.contains("No such command"));
+        if !missing {
+            return Err(format!("`{command}` failed: {}", out.stderr.trim()));
+        }
+        let out = conn
+            .exec(commands::BLINK, deadline())
+            .map_err(|e| e.to_string())?;
+        if out.success() {
+            Ok(format!("blinked ({}, the Python stack's)", commands::BLINK))
+        } else {
+            Err(format!(
+                "neither `{}` nor `{}` ran: {}",
+                commands::IDENTIFY,
+                commands::BLINK,
+                out.stderr.trim()
+            ))
+        }
     }
 
     /// Whether the unit answers, as itself: its app version over HTTP, or `hostname` over SSH.

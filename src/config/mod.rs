@@ -250,6 +250,31 @@ impl Config {
         Ok((proto, port))
     }
 
+    /// The BCM GPIO pin of this unit's identify LED: `[identify] led_bcm_pin`, else 23.
+    pub fn led_pin(&self) -> Result<u8> {
+        let Some(entry) = self.doc.get("identify", "led_bcm_pin") else {
+            return Ok(crate::transport::gpio::DEFAULT_LED_PIN);
+        };
+        let value = self.single_line("identify", entry)?;
+        if value.is_empty() {
+            return Ok(crate::transport::gpio::DEFAULT_LED_PIN);
+        }
+        value
+            .parse::<u8>()
+            .ok()
+            .filter(|p| *p <= 27)
+            .ok_or_else(|| {
+                invalid(
+                    &self.path,
+                    entry.line(),
+                    &format!("[identify] led_bcm_pin is '{value}'"),
+                )
+                .with_hint(
+                    "Set it to the LED's BCM GPIO number, 0-27 (the Pioreactor HAT uses 23).",
+                )
+            })
+    }
+
     /// Applies membership changes to the document, touching only the lines concerned.
     pub fn apply(&mut self, changes: &[Change]) {
         let names = self.sections.clone();

@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod fanout;
+pub mod gpio;
 pub mod http;
 pub mod known_hosts;
 pub mod mdns;

@@ -13,5 +13,10 @@ case "$SSH_ORIGINAL_COMMAND" in
   'sudo reboot'|'pio kill --all-jobs'|true)
     test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
     exit 0 ;;
+  'pio identify'|'pio identify --duration '*)
+    # Where only the Python stack is installed, its click CLI has no such command.
+    test -e "$unit/no-pio" && { echo "Error: No such command 'identify'." >&2; exit 2; }
+    exit 0 ;;
+  'pio blink') exit 0 ;;
   *) exit 127 ;;
 esac

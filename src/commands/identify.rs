@@ -1,0 +1,112 @@
+//! `pio identify`: blink a unit's blue LED.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::cli::{IdentifyArgs, Via};
+use crate::commands::reboot::describe;
+use crate::commands::remote::{Outcome, Remote, select_units};
+use crate::commands::{read_config, stdout_error};
+use crate::context::Context;
+use crate::error::{Error, Kind, Result};
+use crate::output::{self, Narrator};
+use crate::transport::fanout;
+use crate::transport::gpio::{self, Blinked, GpioLed};
+
+/// Set by SIGINT, so a blink can end with the LED off.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
+    let duration = Duration::from_secs_f64(args.duration.unwrap_or(0.0));
+    if args.select.units.is_empty() && !args.select.all {
+        if args.roll_call {
+            return Err(Error::usage(
+                "a roll call needs units: name them, or use --all",
+            ));
+        }
+        return identify_here(ctx, duration);
+    }
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
+    let units: Vec<String> = if args.select.all {
+        cluster.workers.iter().map(|w| w.name.to_string()).collect()
+    } else {
+        select_units(&cluster, &args.select.units)?
+    };
+    let remote = Remote::new(
+        ctx,
+        &config,
+        Via::Ssh,
+        Duration::from_secs_f64(args.timeout),
+    )?;
+    let narrator = Narrator::new(ctx);
+    let blink = |unit: &String| remote.identify(&cluster, unit, args.duration);
+    let outcomes: Vec<Outcome> = if args.roll_call {
+        let mut outcomes = Vec::new();
+        for (i, unit) in units.iter().enumerate() {
+            if i > 0 {
+                std::thread::sleep(Duration::from_secs_f64(args.pause));
+            }
+            // The name first, so the person at the bench reads it while the LED blinks.
+            output::data(&format!("{unit}\n")).map_err(stdout_error)?;
+            let o = blink(unit);
+            if !o.ok() {
+                narrator.warn(&describe(&o));
+            }
+            outcomes.push(o);
+        }
+        outcomes
+    } else {
+        fanout::run(&units, usize::from(args.fanout), blink, |_, o| {
+            narrator.say(&describe(o))
+        })
+    };
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.ok())
+        .map(|o| o.unit.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::failed(format!(
+            "could not blink: {}",
+            failed.join(", ")
+        )))
+    }
+}
+
+/// Blinks this unit's LED through its GPIO pin.
+fn identify_here(ctx: &Context, duration: Duration) -> Result<()> {
+    let config = read_config(ctx)?;
+    let pin = config.led_pin()?;
+    let mut led = GpioLed::open(pin).map_err(|e| {
+        Error::failed(format!("cannot blink this unit's LED: {e}"))
+            .with_hint("Run `pio identify <unit>` to blink another unit over SSH.")
+    })?;
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe { libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t) };
+    Narrator::new(ctx).say(&format!(
+        "Blinking the LED on BCM GPIO {pin} (Ctrl-C stops)."
+    ));
+    let mut sleep = |d: Duration| {
+        let end = Instant::now() + d;
+        while !INTERRUPTED.load(Ordering::SeqCst) {
+            let Some(left) = end.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    };
+    match gpio::blink(&mut led, duration, &INTERRUPTED, &mut sleep) {
+        Ok(Blinked::Done) => Ok(()),
+        Ok(Blinked::Interrupted) => {
+            Err(Error::new(Kind::Interrupted, "interrupted; the LED is off"))
+        }
+        Err(e) => Err(Error::failed(format!("blinking failed: {e}"))),
+    }
+}

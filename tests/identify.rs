@@ -1,0 +1,139 @@
+//! `pio identify`: remote through the sshd shim, the Python fallback, roll calls, and the plain
+//! error on a machine without a Raspberry Pi GPIO. (The LED pattern's timing is tested on a fake
+//! LED in src/transport/gpio.rs.)
+
+mod common;
+
+use std::fs;
+
+use common::lab::{Lab, Web};
+
+fn lab(base: u8) -> Lab {
+    let lab = Lab::start(
+        &["leader1", "pio02", "pio03", "pio04"],
+        base,
+        &[Web::Down; 4],
+    );
+    lab.write_config("leader1");
+    lab.trust_all();
+    lab
+}
+
+fn commands(lab: &Lab) -> Vec<(String, String)> {
+    lab.ssh_log().into_iter().map(|(_, a, c)| (a, c)).collect()
+}
+
+#[test]
+fn remote_identify_runs_pio_identify_over_ssh() {
+    let lab = lab(10);
+    let run = lab.env.run(&["identify", "pio02"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("pio02: blinked (pio identify) (via ssh)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        commands(&lab),
+        [(lab.units[1].addr.clone(), "pio identify".to_string())]
+    );
+    lab.env.run(&["identify", "pio03", "--duration", "7"]).ok();
+    assert_eq!(commands(&lab)[1].1, "pio identify --duration 7.0");
+}
+
+#[test]
+fn falls_back_to_pio_blink_where_only_the_python_stack_is() {
+    let lab = lab(20);
+    fs::write(lab.unit_dir(2).join("no-pio"), "").unwrap();
+    let run = lab.env.run(&["identify", "pio03"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("pio03: blinked (pio blink, the Python stack's)"),
+        "{}",
+        run.stderr
+    );
+    let cmds: Vec<String> = commands(&lab).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(cmds, ["pio identify", "pio blink"]);
+}
+
+#[test]
+fn roll_call_goes_one_by_one_in_order() {
+    let lab = lab(30);
+    let run = lab
+        .env
+        .run(&["identify", "--roll-call", "--all", "--pause", "0.3"]);
+    run.ok();
+    assert_eq!(run.stdout, "leader1\npio02\npio03\npio04\n");
+    let log = lab.ssh_log();
+    let order: Vec<&str> = log.iter().map(|(_, a, _)| a.as_str()).collect();
+    let expected: Vec<&str> = lab.units.iter().map(|u| u.addr.as_str()).collect();
+    assert_eq!(order, expected);
+    for pair in log.windows(2) {
+        let gap_ms = (pair[1].0 - pair[0].0) / 1_000_000;
+        assert!(
+            gap_ms >= 300,
+            "units blinked {gap_ms} ms apart, less than --pause"
+        );
+    }
+    // A subset, in the order given.
+    let run = lab
+        .env
+        .run(&["identify", "--roll-call", "pio04,pio02", "--pause", "0"]);
+    assert_eq!(run.ok().stdout, "pio04\npio02\n");
+}
+
+#[test]
+fn roll_call_needs_units() {
+    let lab = lab(40);
+    let run = lab.env.run(&["identify", "--roll-call"]);
+    run.code(2);
+    assert!(lab.ssh_log().is_empty());
+    lab.env.run(&["identify", "ghost"]).code(2);
+}
+
+#[test]
+fn unreachable_unit_fails_with_exit_1() {
+    let lab = lab(50);
+    lab.env.write_config(
+        &lab.env
+            .read_config()
+            .replace(&lab.units[3].addr, "127.0.9.4"),
+    );
+    let run = lab.env.run(&["identify", "pio02", "pio04"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("pio02: blinked") && run.stderr.contains("pio04: FAILED"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("could not blink: pio04"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn this_unit_without_a_raspberry_pi_gpio() {
+    // The machines running these tests are not Raspberry Pis.
+    let env = common::Env::new();
+    let run = env.run(&["identify"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("cannot blink this unit's LED: this machine is not a Raspberry Pi"),
+        "{}",
+        run.stderr
+    );
+    env.write_config("[identify]\nled_bcm_pin=forty\n");
+    let run = env.run(&["identify"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("config.ini:2: [identify] led_bcm_pin is 'forty'"),
+        "{}",
+        run.stderr
+    );
+}
