@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -196,6 +197,23 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pio;rename' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for it to come back under the new name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for the worker to come back')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and do nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pio;reboot' {
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
@@ -234,6 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         'pio;help' {
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -263,6 +282,9 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;identify' {
+            break
+        }
+        'pio;help;rename' {
             break
         }
         'pio;help;reboot' {

@@ -28,6 +28,9 @@ _pio() {
             pio,reboot)
                 cmd="pio__subcmd__reboot"
                 ;;
+            pio,rename)
+                cmd="pio__subcmd__rename"
+                ;;
             pio,workers)
                 cmd="pio__subcmd__workers"
                 ;;
@@ -42,6 +45,9 @@ _pio() {
                 ;;
             pio__subcmd__help,reboot)
                 cmd="pio__subcmd__help__subcmd__reboot"
+                ;;
+            pio__subcmd__help,rename)
+                cmd="pio__subcmd__help__subcmd__rename"
                 ;;
             pio__subcmd__help,workers)
                 cmd="pio__subcmd__help__subcmd__workers"
@@ -104,7 +110,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers identify reboot generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers identify rename reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,7 +154,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers identify reboot generate-docs help"
+            opts="workers identify rename reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +210,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__reboot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -354,6 +374,32 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__rename)
+            opts="-q -v -h -V --timeout --no-wait --dry-run --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
             cand workers 'Manage the workers in the cluster''s inventory'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
+            cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -178,6 +179,22 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;rename'= {
+            cand --timeout 'Seconds to wait for it to come back under the new name'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --no-wait 'Do not wait for the worker to come back'
+            cand --dry-run 'Show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;reboot'= {
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
@@ -214,6 +231,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
+            cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -236,6 +254,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;status'= {
         }
         &'pio;help;identify'= {
+        }
+        &'pio;help;rename'= {
         }
         &'pio;help;reboot'= {
         }

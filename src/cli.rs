@@ -86,6 +86,21 @@ the LED off. Other units run `pio identify` over SSH, or the Python stack's `pio
 this pio is not installed.")]
     Identify(IdentifyArgs),
 
+    /// Rename a worker: its hostname, its config.ini entries, then a reboot
+    #[command(after_help = "\
+Examples:
+  pio rename pio07 pio12
+  pio rename pio07 pio12 --dry-run
+  pio rename pio07 pio12 --no-wait
+
+Steps: check the unit at pio07's address answers `hostname` with pio07; set its hostname and its
+/etc/hosts line over SSH; then rename its keys in config.ini in place (same line, same active
+flag, comments intact), rename config_pio07.ini beside config.ini, forget pio07's known_hosts
+entries, reboot it, and wait (--timeout) until it answers as pio12. A failure says which steps
+happened and what finishes or undoes them; running the same rename again continues it.
+The leader cannot be renamed this way: that means rebuilding the cluster.")]
+    Rename(RenameArgs),
+
     /// Reboot units (in parallel; the leader last)
     #[command(after_help = "\
 Examples:
@@ -219,6 +234,27 @@ pub struct IdentifyArgs {
     /// Seconds to wait for each unit to answer
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The worker's current hostname
+    pub old: String,
+
+    /// Its new hostname
+    pub new: String,
+
+    /// Seconds to wait for it to come back under the new name
+    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
+    /// Do not wait for the worker to come back
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -58,6 +58,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         },
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
+        Command::Rename(args) => commands::rename::run(ctx, args),
         Command::GenerateDocs { out } => docs::generate(out),
     }
 }

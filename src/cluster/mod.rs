@@ -73,6 +73,11 @@ pub enum Change {
         name: String,
         address: String,
     },
+    /// The worker's inventory key (and address key) renamed in place.
+    RenameWorker {
+        old: String,
+        new: String,
+    },
 }
 
 pub fn yes_no(active: bool) -> &'static str {
@@ -106,6 +111,9 @@ impl std::fmt::Display for Change {
             Change::RemoveWorker { name } => write!(f, "Removed {name} from the inventory"),
             Change::RemoveAddress { name, address } => {
                 write!(f, "Removed {name}'s address ({address})")
+            }
+            Change::RenameWorker { old, new } => {
+                write!(f, "Renamed {old} to {new} in the inventory")
             }
         }
     }

@@ -91,6 +91,38 @@ pub fn set_active(
     }])
 }
 
+/// Why a rename cannot be done; each a usage error with its own explanation.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RenameRefused {
+    NotInInventory(String),
+    IsLeader(String),
+    Taken(String),
+    Same,
+}
+
+/// What `pio rename` changes in config.ini: the worker's keys, renamed in place.
+pub fn rename(cluster: &Cluster, old: &str, new: &UnitName) -> Result<Vec<Change>, RenameRefused> {
+    let worker = cluster
+        .worker(old)
+        .ok_or_else(|| RenameRefused::NotInInventory(old.to_string()))?;
+    if cluster.is_leader(worker.name) {
+        return Err(RenameRefused::IsLeader(worker.name.to_string()));
+    }
+    if worker.name.eq_ignore_ascii_case(new.as_str()) {
+        return Err(RenameRefused::Same);
+    }
+    let taken = cluster.worker(new.as_str()).is_some()
+        || cluster.is_leader(new.as_str())
+        || cluster.address_of(new.as_str()).is_some();
+    if taken {
+        return Err(RenameRefused::Taken(new.to_string()));
+    }
+    Ok(vec![Change::RenameWorker {
+        old: worker.name.to_string(),
+        new: new.to_string(),
+    }])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +201,34 @@ mod tests {
                     address: "10.0.0.2".into()
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn rename_refusals() {
+        let c = cluster();
+        assert_eq!(
+            rename(&c, "lead", &name("x")),
+            Err(RenameRefused::IsLeader("lead".into()))
+        );
+        assert_eq!(
+            rename(&c, "ghost", &name("x")),
+            Err(RenameRefused::NotInInventory("ghost".into()))
+        );
+        assert_eq!(
+            rename(&c, "pio02", &name("lead")),
+            Err(RenameRefused::Taken("lead".into()))
+        );
+        assert_eq!(
+            rename(&c, "pio02", &name("pio02")),
+            Err(RenameRefused::Same)
+        );
+        assert_eq!(
+            rename(&c, "pio02", &name("pio09")).unwrap(),
+            [Change::RenameWorker {
+                old: "Pio02".into(),
+                new: "pio09".into()
+            }]
         );
     }
 

@@ -3,6 +3,7 @@
 pub mod identify;
 pub mod reboot;
 pub mod remote;
+pub mod rename;
 pub mod workers;
 
 use crate::cluster::{Change, Cluster};

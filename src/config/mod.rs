@@ -301,6 +301,13 @@ impl Config {
                     self.doc
                         .remove(names.addresses, |k| k.eq_ignore_ascii_case(name));
                 }
+                Change::RenameWorker { old, new } => {
+                    let new = new.to_ascii_lowercase();
+                    for section in [names.inventory, names.addresses] {
+                        self.doc
+                            .rename_key(section, |k| k.eq_ignore_ascii_case(old), &new);
+                    }
+                }
             }
         }
     }

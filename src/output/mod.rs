@@ -215,6 +215,9 @@ fn change_json(change: &Change) -> Value {
         Change::RemoveAddress { name, address } => {
             json!({"action": "remove_address", "name": name, "address": address})
         }
+        Change::RenameWorker { old, new } => {
+            json!({"action": "rename_worker", "old": old, "new": new})
+        }
     }
 }
 

@@ -18,5 +18,9 @@ case "$SSH_ORIGINAL_COMMAND" in
     test -e "$unit/no-pio" && { echo "Error: No such command 'identify'." >&2; exit 2; }
     exit 0 ;;
   'pio blink') exit 0 ;;
+  'sudo hostnamectl set-hostname '*)
+    # Pretend: only the unit's answer to `hostname` changes.
+    echo "${SSH_ORIGINAL_COMMAND#sudo hostnamectl set-hostname }" > "$unit/hostname" ;;
+  "sudo sed -i -E 's/(^|[[:space:]])"*" /etc/hosts") exit 0 ;;
   *) exit 127 ;;
 esac
