@@ -55,6 +55,9 @@ _pio() {
             pio__subcmd__help__subcmd__workers,add)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__add"
                 ;;
+            pio__subcmd__help__subcmd__workers,discover)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__discover"
+                ;;
             pio__subcmd__help__subcmd__workers,list)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__list"
                 ;;
@@ -69,6 +72,9 @@ _pio() {
                 ;;
             pio__subcmd__workers,add)
                 cmd="pio__subcmd__workers__subcmd__add"
+                ;;
+            pio__subcmd__workers,discover)
+                cmd="pio__subcmd__workers__subcmd__discover"
                 ;;
             pio__subcmd__workers,help)
                 cmd="pio__subcmd__workers__subcmd__help"
@@ -87,6 +93,9 @@ _pio() {
                 ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
+                ;;
+            pio__subcmd__workers__subcmd__help,discover)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__discover"
                 ;;
             pio__subcmd__workers__subcmd__help,help)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__help"
@@ -238,7 +247,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers)
-            opts="list add remove set-active status"
+            opts="list add remove set-active discover status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +261,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -420,7 +443,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active status help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active discover status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,8 +498,34 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__discover)
+            opts="-q -v -h -V --timeout --new --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__help)
-            opts="list add remove set-active status help"
+            opts="list add remove set-active discover status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +539,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

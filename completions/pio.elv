@@ -52,6 +52,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand discover 'Find workers on the network by mDNS'
             cand status 'Check which units answer, and how'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -124,6 +125,21 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;workers;discover'= {
+            cand --timeout 'Seconds to listen'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --new 'Only workers not in the inventory'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;workers;status'= {
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
@@ -145,6 +161,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand discover 'Find workers on the network by mDNS'
             cand status 'Check which units answer, and how'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -155,6 +172,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;help;remove'= {
         }
         &'pio;workers;help;set-active'= {
+        }
+        &'pio;workers;help;discover'= {
         }
         &'pio;workers;help;status'= {
         }
@@ -241,6 +260,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand add 'Add a worker to the inventory (or update its address or state)'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
+            cand discover 'Find workers on the network by mDNS'
             cand status 'Check which units answer, and how'
         }
         &'pio;help;workers;list'= {
@@ -250,6 +270,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;remove'= {
         }
         &'pio;help;workers;set-active'= {
+        }
+        &'pio;help;workers;discover'= {
         }
         &'pio;help;workers;status'= {
         }

@@ -169,6 +169,16 @@ Inactive workers stay in the inventory but run nothing: set-active 0 also halts 
 the worker. If it cannot be reached, config.ini still changes and pio exits with 1.")]
     SetActive(SetActiveArgs),
 
+    /// Find workers on the network by mDNS
+    #[command(after_help = "\
+Examples:
+  pio workers discover                  every worker answering on this network
+  pio workers discover --new            only those not yet in the inventory
+  pio workers discover --new --json | jq -r '.[].name'
+
+Browses for _pio-worker._tcp.local. and stops after --timeout: it never hangs in a script.")]
+    Discover(DiscoverArgs),
+
     /// Check which units answer, and how
     #[command(after_help = "\
 Examples:
@@ -276,6 +286,17 @@ pub struct RebootArgs {
     /// Show the plan and do nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Seconds to listen
+    #[arg(long, value_name = "SECS", default_value_t = 3.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
+    /// Only workers not in the inventory
+    #[arg(long)]
+    pub new: bool,
 }
 
 #[derive(Debug, Args)]

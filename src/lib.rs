@@ -55,6 +55,7 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
             WorkersCommand::Remove(args) => workers::remove::run(ctx, args),
             WorkersCommand::SetActive(args) => workers::set_active::run(ctx, args),
             WorkersCommand::Status(args) => workers::status::run(ctx, args),
+            WorkersCommand::Discover(args) => workers::discover::run(ctx, args),
         },
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),

@@ -40,3 +40,44 @@ pub fn resolve(name: &str, timeout: Duration) -> Result<Ipv4Addr, String> {
         )
     })
 }
+
+/// The service every Pioreactor worker advertises.
+pub const WORKER_SERVICE: &str = "_pio-worker._tcp.local.";
+
+/// A worker seen on the network.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    /// Its hostname, without `.local`.
+    pub name: String,
+    pub address: Option<Ipv4Addr>,
+}
+
+/// Browses for workers for `timeout`, then stops (it never waits longer).
+pub fn browse(timeout: Duration) -> Result<Vec<Found>, String> {
+    let daemon = ServiceDaemon::new().map_err(|e| format!("cannot start mDNS: {e}"))?;
+    let events = daemon
+        .browse(WORKER_SERVICE)
+        .map_err(|e| format!("cannot browse {WORKER_SERVICE}: {e}"))?;
+    let deadline = Instant::now() + timeout;
+    let mut found: Vec<Found> = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Ok(event) = events.recv_timeout(left) else {
+            break;
+        };
+        if let mdns_sd::ServiceEvent::ServiceResolved(service) = event {
+            let name = service
+                .get_hostname()
+                .trim_end_matches('.')
+                .trim_end_matches(".local")
+                .to_ascii_lowercase();
+            let address = service.get_addresses_v4().into_iter().min();
+            match found.iter_mut().find(|f| f.name == name) {
+                Some(f) => f.address = f.address.or(address),
+                None => found.push(Found { name, address }),
+            }
+        }
+    }
+    let _ = daemon.shutdown();
+    found.sort();
+    Ok(found)
+}

@@ -1,4 +1,5 @@
 pub mod add;
+pub mod discover;
 pub mod list;
 pub mod remove;
 pub mod set_active;

@@ -1,0 +1,140 @@
+//! mDNS: discovery and `<name>.local` resolution, only ever inside a network namespace this test
+//! creates (mdns-sd joins multicast on every interface it sees, so in the root namespace it would
+//! talk to the real network).
+
+mod common;
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::time::Duration;
+
+use common::lab::{Lab, Web};
+use mdns_sd::{ServiceDaemon, ServiceInfo};
+
+const MDNS_ON: [(&str, &str); 1] = [("PIO_MDNS", "1")];
+
+/// Runs `f` on a thread moved into a fresh network namespace with only loopback up. Processes
+/// and threads started from it (pio, sshd, the responder's) live in that namespace too.
+fn in_netns<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // SAFETY: unshare affects only the calling thread; it is checked before anything
+            // touches the network.
+            let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+            assert_eq!(
+                rc,
+                0,
+                "unshare(CLONE_NEWNET): {}",
+                std::io::Error::last_os_error()
+            );
+            let links = Command::new("ip").args(["-o", "link"]).output().unwrap();
+            let links = String::from_utf8(links.stdout).unwrap();
+            assert_eq!(links.lines().count(), 1, "not an empty namespace: {links}");
+            assert!(
+                Command::new("ip")
+                    .args(["link", "set", "lo", "up"])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+            f()
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+/// Advertises `_pio-worker._tcp.local.` for each (hostname, IPv4), as workers do.
+fn responder(workers: &[(&str, &str)]) -> ServiceDaemon {
+    let daemon = ServiceDaemon::new().unwrap();
+    for (name, ip) in workers {
+        let info = ServiceInfo::new(
+            "_pio-worker._tcp.local.",
+            name,
+            &format!("{name}.local."),
+            *ip,
+            22,
+            None::<HashMap<String, String>>,
+        )
+        .unwrap();
+        daemon.register(info).unwrap();
+    }
+    daemon
+}
+
+#[test]
+fn discover_finds_exactly_the_advertised_workers() {
+    in_netns(|| {
+        let _responder = responder(&[
+            ("pio-a", "127.0.0.2"),
+            ("pio-b", "127.0.0.3"),
+            ("pio-c", "127.0.0.4"),
+        ]);
+        let env = common::Env::new();
+        env.write_config("[cluster.inventory]\npio-b=1\n");
+        let run = env.run_with(
+            &["--json", "workers", "discover", "--timeout", "2"],
+            &MDNS_ON,
+        );
+        let found: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+        assert_eq!(
+            found,
+            serde_json::json!([
+                {"name": "pio-a", "address": "127.0.0.2", "in_inventory": false},
+                {"name": "pio-b", "address": "127.0.0.3", "in_inventory": true},
+                {"name": "pio-c", "address": "127.0.0.4", "in_inventory": false},
+            ])
+        );
+        let run = env.run_with(
+            &["workers", "discover", "--new", "--timeout", "2"],
+            &MDNS_ON,
+        );
+        let names: Vec<&str> = run
+            .ok()
+            .stdout
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(names, ["pio-a", "pio-c"]);
+    });
+}
+
+#[test]
+fn discover_ends_after_its_timeout() {
+    in_netns(|| {
+        let env = common::Env::new();
+        let start = std::time::Instant::now();
+        let run = env.run_with(&["workers", "discover", "--timeout", "1"], &MDNS_ON);
+        run.ok();
+        assert!(
+            start.elapsed() < Duration::from_secs(4),
+            "took {:?}",
+            start.elapsed()
+        );
+        assert!(run.stderr.contains("No workers found."), "{}", run.stderr);
+    });
+}
+
+#[test]
+fn add_without_an_address_resolves_name_dot_local() {
+    in_netns(|| {
+        let lab = Lab::start(&["leader1", "pio-c"], 10, &[Web::Down, Web::Down]);
+        lab.authorize_leader(1);
+        let addr = lab.units[1].addr.clone();
+        let _responder = responder(&[("pio-c", &addr)]);
+        lab.env.write_config(
+            "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n",
+        );
+        let run = lab.env.run_with(&["workers", "add", "pio-c"], &MDNS_ON);
+        run.ok();
+        assert!(
+            run.stderr.contains(&format!("pio-c: address {addr}")),
+            "{}",
+            run.stderr
+        );
+        let ini = common::python_reads(&lab.env.config(), "current").unwrap();
+        assert_eq!(ini["cluster.inventory"]["pio-c"], "1");
+        assert_eq!(ini["cluster.addresses"]["pio-c"], addr);
+    });
+}
