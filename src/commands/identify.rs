@@ -4,7 +4,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::cli::{IdentifyArgs, Via};
-use crate::commands::reboot::describe;
 use crate::commands::remote::{Outcome, Remote, select_units};
 use crate::commands::{read_config, stdout_error};
 use crate::context::Context;
@@ -55,14 +54,14 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
             output::data(&format!("{unit}\n")).map_err(stdout_error)?;
             let o = blink(unit);
             if !o.ok() {
-                narrator.warn(&describe(&o));
+                narrator.warn(&o.describe());
             }
             outcomes.push(o);
         }
         outcomes
     } else {
         fanout::run(&units, usize::from(args.fanout), blink, |_, o| {
-            narrator.say(&describe(o))
+            narrator.say(&o.describe())
         })
     };
     let failed: Vec<&str> = outcomes

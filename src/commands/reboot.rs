@@ -1,7 +1,5 @@
 //! `pio reboot`
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::cli::RebootArgs;
@@ -31,12 +29,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     // The leader, only when named, goes last: rebooting it first would cut the others off.
     let (leader, workers): (Vec<String>, Vec<String>) =
         units.into_iter().partition(|u| cluster.is_leader(u));
-    let remote = Remote::new(
-        ctx,
-        &config,
-        args.remote.via,
-        Duration::from_secs_f64(args.remote.timeout),
-    )?;
+    let remote = Remote::from_args(ctx, &config, &args.remote)?;
     let narrator = Narrator::new(ctx);
     let count = workers.len() + leader.len();
     if count == 0 {
@@ -103,7 +96,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let progress = Progress::bar(ctx, count, "rebooting");
     let report = |_: usize, o: &Outcome| {
         progress.inc();
-        progress.line(&describe(o));
+        progress.line(&o.describe());
     };
     let mut outcomes = fanout::run(
         &workers,
@@ -127,7 +120,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         output::json_data(&json!({
             "command": "reboot",
             "dry_run": false,
-            "units": outcomes.iter().map(outcome_json).collect::<Vec<_>>(),
+            "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
             "failed": failed,
         }))
         .map_err(super::stdout_error)?;
@@ -146,23 +139,4 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         );
         Err(Error::reported(Kind::Failed))
     }
-}
-
-/// One line per unit for the operator.
-pub fn describe(o: &Outcome) -> String {
-    let via = o.via.map(|v| format!(" (via {v})")).unwrap_or_default();
-    match &o.result {
-        Ok(msg) => format!("{}: {msg}{via}", o.unit),
-        Err(e) => format!("{}: FAILED{via}: {e}", o.unit),
-    }
-}
-
-pub fn outcome_json(o: &Outcome) -> serde_json::Value {
-    json!({
-        "unit": o.unit,
-        "address": o.address,
-        "via": o.via,
-        "ok": o.ok(),
-        "message": match &o.result { Ok(m) => m, Err(e) => e },
-    })
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::Via;
+use crate::cli::{RemoteArgs, Via};
 use crate::cluster::{Cluster, UnitName, nodeset};
 use crate::config::Config;
 use crate::context::Context;
@@ -46,6 +46,25 @@ pub struct Outcome {
 impl Outcome {
     pub fn ok(&self) -> bool {
         self.result.is_ok()
+    }
+
+    /// One line for the operator: `unit: message (via http)` or `unit: FAILED (via ssh): why`.
+    pub fn describe(&self) -> String {
+        let via = self.via.map(|v| format!(" (via {v})")).unwrap_or_default();
+        match &self.result {
+            Ok(msg) => format!("{}: {msg}{via}", self.unit),
+            Err(e) => format!("{}: FAILED{via}: {e}", self.unit),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "unit": self.unit,
+            "address": self.address,
+            "via": self.via,
+            "ok": self.ok(),
+            "message": match &self.result { Ok(m) => m, Err(e) => e },
+        })
     }
 }
 
@@ -97,6 +116,11 @@ impl<'c> Remote<'c> {
             web_port,
             http: http::client(timeout),
         })
+    }
+
+    /// With the `--via` and `--timeout` a remote command was given.
+    pub fn from_args(ctx: &'c Context, config: &Config, args: &RemoteArgs) -> Result<Remote<'c>> {
+        Remote::new(ctx, config, args.via, Duration::from_secs_f64(args.timeout))
     }
 
     pub fn via(&self) -> Via {

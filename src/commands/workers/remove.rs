@@ -1,10 +1,7 @@
 //! `pio workers remove`
 
-use std::time::Duration;
-
 use crate::cli::RemoveArgs;
 use crate::cluster::{UnitName, plan};
-use crate::commands::reboot::describe;
 use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
@@ -26,12 +23,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
         }
     }
     plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e, &ctx.config_path))?;
-    let remote = Remote::new(
-        ctx,
-        &config,
-        args.remote.via,
-        Duration::from_secs_f64(args.remote.timeout),
-    )?;
+    let remote = Remote::from_args(ctx, &config, &args.remote)?;
     let units: Vec<(String, Option<String>)> = args
         .hostnames
         .iter()
@@ -60,11 +52,11 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
             }
             let outcome = remote.halt_jobs(&cluster, name);
             if outcome.ok() {
-                narrator.say(&describe(&outcome));
+                narrator.say(&outcome.describe());
             } else {
                 narrator.warn(&format!(
                     "could not halt jobs on {name}, removing it anyway: {}",
-                    describe(&outcome)
+                    outcome.describe()
                 ));
             }
         }

@@ -1,10 +1,7 @@
 //! `pio workers set-active`
 
-use std::time::Duration;
-
 use crate::cli::SetActiveArgs;
 use crate::cluster::{UnitName, plan, yes_no};
-use crate::commands::reboot::describe;
 use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{edit_inventory, read_config};
 use crate::context::Context;
@@ -46,22 +43,17 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     }
     let config = read_config(ctx)?;
     let cluster = config.cluster(&ctx.hostname)?;
-    let remote = Remote::new(
-        ctx,
-        &config,
-        args.remote.via,
-        Duration::from_secs_f64(args.remote.timeout),
-    )?;
+    let remote = Remote::from_args(ctx, &config, &args.remote)?;
     let outcome = remote.halt_jobs(&cluster, name);
     if outcome.ok() {
-        narrator.say(&describe(&outcome));
+        narrator.say(&outcome.describe());
         Ok(())
     } else {
         Err(Error::new(
             Kind::Failed,
             format!(
                 "{name} is now inactive in config.ini, but halting its jobs failed: {}",
-                describe(&outcome)
+                outcome.describe()
             ),
         )
         .with_hint(format!(

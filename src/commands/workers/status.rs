@@ -1,7 +1,5 @@
 //! `pio workers status`
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::cli::StatusArgs;
@@ -20,12 +18,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     } else {
         select_units(&cluster, &args.units)?
     };
-    let remote = Remote::new(
-        ctx,
-        &config,
-        args.remote.via,
-        Duration::from_secs_f64(args.remote.timeout),
-    )?;
+    let remote = Remote::from_args(ctx, &config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "checking");
     let outcomes = fanout::run(
         &units,
