@@ -554,3 +554,19 @@ fn reboot_asks_on_a_terminal() {
         1
     );
 }
+
+#[test]
+fn adding_the_leader_as_a_worker_needs_no_network() {
+    let lab = Lab::start(&["leader1"], 185, &[Web::Down]);
+    lab.env
+        .write_config("[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\n");
+    let run = lab.env.run(&["workers", "add", "leader1"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("leader1 is the leader"),
+        "{}",
+        run.stderr
+    );
+    assert!(lab.env.read_config().contains("\nleader1=1\n"));
+    assert!(lab.ssh_log().is_empty());
+}

@@ -41,7 +41,17 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
 
-    let address = if args.offline || dry_run {
+    // The leader as a worker of its own cluster: it is this machine, already set up.
+    let is_leader = {
+        let config = read_config(ctx)?;
+        config.cluster(&ctx.hostname)?.is_leader(name.as_str())
+    };
+    if is_leader && !args.offline && !dry_run {
+        narrator.say(&format!(
+            "{name} is the leader: adding it as a worker needs no set-up over the network."
+        ));
+    }
+    let address = if args.offline || dry_run || is_leader {
         given
     } else {
         Some(set_up_worker(ctx, args, &name, given)?)
