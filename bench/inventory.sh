@@ -6,7 +6,8 @@
 #
 # Needs hyperfine, crudini and GNU time (apt-get install hyperfine crudini time); builds pio in
 # release mode. Every set-active and crudini run starts from the same file (hyperfine --prepare,
-# untimed) so that each one really writes, pio's fsyncs included.
+# untimed) with the worker inactive, so that each run really writes (pio's fsyncs included) and
+# none touches the network.
 # Targets (issue 2): pio at least 15x faster than crudini at every size; peak RSS under 5 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ pio=$PWD/target/release/pio
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PIO_HOSTNAME=pio00000
+# Never let a benchmark look units up by mDNS on this machine's real network.
+export PIO_MDNS=0
 
 printf '%7s  %-24s %10s %11s %9s\n' workers command 'median ms' 'vs crudini' 'peak RSS'
 status=0
@@ -29,7 +32,9 @@ import sys
 path, n = sys.argv[1], int(sys.argv[2])
 with open(path, "w") as f:
     f.write("# benchmark\n[cluster.topology]\nleader_hostname=pio00000\nleader_address=pio00000.local\n\n[cluster.inventory]\n")
-    f.writelines(f"pio{i:05d}=1\n" for i in range(n))
+    # The worker the benchmark flips starts inactive: `set-active 1` is a pure config.ini write
+    # (making a worker inactive would also halt its jobs over the network).
+    f.writelines(f"pio{i:05d}={0 if i == n // 2 else 1}\n" for i in range(n))
     f.write("\n[cluster.addresses]\n")
     f.writelines(f"pio{i:05d}=10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n" for i in range(0, n, 2))
 PY
@@ -37,8 +42,8 @@ PY
   target=$(printf 'pio%05d' $((size / 2)))
   reset="cp $tmp/base.ini $cfg"
   list="$pio --config $cfg workers list"
-  set_active="$pio -q --config $cfg workers set-active $target 0"
-  crudini_set="crudini --set $cfg cluster.inventory $target 0"
+  set_active="$pio -q --config $cfg workers set-active $target 1"
+  crudini_set="crudini --set $cfg cluster.inventory $target 1"
   hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/times.json" \
     --prepare "$reset" "$list" \
     --prepare "$reset" "$set_active" \

@@ -54,7 +54,7 @@ pub fn edit_inventory(
         store::save(&path, new_text, lock)?;
     }
     let diff = if changed && dry_run {
-        diff::unified(&config.original, new_text, &path.display().to_string())
+        diff::unified(config.original(), new_text, &path.display().to_string())
     } else {
         String::new()
     };

@@ -7,33 +7,8 @@
 //! it again.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-
-/// FNV-1a: a fast hash for the short keys of an INI file (no untrusted input of any size).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf29ce484222325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x100000001b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// One physical line: `text[start..end]` is its content, `text[end..next]` its line ending
 /// (`\n`, `\r\n`, or nothing for a last line without a final newline).
@@ -86,7 +61,8 @@ pub struct Section {
     pub header_line: usize,
     /// Index one past the section's last line (the next header, or the end of the file).
     pub end: usize,
-    pub entries: Vec<Entry>,
+    /// The section's entries, as a range of the document's entry list.
+    entries: Range<u32>,
 }
 
 /// Why a text is not a config.ini that Python's `configparser` would read.
@@ -154,6 +130,10 @@ pub struct Document {
     text: String,
     lines: Vec<Span>,
     sections: Vec<Section>,
+    /// Every entry of every section, in file order (one allocation, sized up front).
+    entries: Vec<Entry>,
+    /// The text as first read, kept from the first edit on (for diffs).
+    original: Option<String>,
 }
 
 /// Python's `str.strip()` for the characters that occur in config files.
@@ -225,22 +205,40 @@ fn split_lines(text: &str) -> Vec<Span> {
 impl Document {
     /// Reads a text as configparser would, keeping every byte.
     pub fn parse(text: &str) -> Result<Document, ParseError> {
-        Document::from_string(text.to_string())
+        Document::parse_owned(text.to_string())
     }
 
-    fn from_string(text: String) -> Result<Document, ParseError> {
+    /// As [`Document::parse`], keeping the string it is given rather than a copy.
+    pub fn parse_owned(text: String) -> Result<Document, ParseError> {
         // Offsets are u32 to halve the index; config.ini is a few kilobytes, never 4 GiB.
         assert!(
             text.len() < u32::MAX as usize,
             "config.ini larger than 4 GiB"
         );
         let lines = split_lines(&text);
-        let sections = index(&text, &lines)?;
+        let (sections, entries) = index(&text, &lines)?;
         Ok(Document {
             text,
             lines,
             sections,
+            entries,
+            original: None,
         })
+    }
+
+    /// The text before any edit.
+    pub fn original(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.text)
+    }
+
+    /// Whether edits changed the text.
+    pub fn is_changed(&self) -> bool {
+        self.original.as_deref().is_some_and(|o| o != self.text)
+    }
+
+    /// The entries of a section, in file order.
+    pub fn entries(&self, section: &Section) -> &[Entry] {
+        &self.entries[section.entries.start as usize..section.entries.end as usize]
     }
 
     /// The whole text, as it would be written.
@@ -293,10 +291,8 @@ impl Document {
 
     /// The first entry in `section` whose key satisfies `matches`.
     pub fn find(&self, section: &str, matches: impl Fn(&str) -> bool) -> Option<&Entry> {
-        self.section(section)?
-            .entries
-            .iter()
-            .find(|e| matches(self.key(e)))
+        let section = self.section(section)?;
+        self.entries(section).iter().find(|e| matches(self.key(e)))
     }
 
     /// The ending new lines get: the file's first line ending, else `\n`.
@@ -310,12 +306,15 @@ impl Document {
     /// Replaces `range` of the text and indexes it again. Edits only splice whole well-formed
     /// lines or parts of a line's value or key, so the text stays parseable.
     fn splice(&mut self, range: Range<u32>, with: &str) {
+        let original = self.original.take().unwrap_or_else(|| self.text.clone());
         let mut text = std::mem::take(&mut self.text);
         // Free the old index first: a leader's inventory can hold thousands of workers.
         self.lines = Vec::new();
         self.sections = Vec::new();
+        self.entries = Vec::new();
         text.replace_range(usize_range(&range), with);
-        *self = Document::from_string(text).expect("an edit keeps the document parseable");
+        *self = Document::parse_owned(text).expect("an edit keeps the document parseable");
+        self.original = Some(original);
     }
 
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
@@ -414,13 +413,13 @@ impl Document {
 }
 
 /// Finds sections and entries, following configparser's `_read` line by line.
-fn index(text: &str, lines: &[Span]) -> Result<Vec<Section>, ParseError> {
+fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), ParseError> {
     let mut sections: Vec<Section> = Vec::new();
+    // At most one entry per line: sized once, never grown.
+    let mut entries: Vec<Entry> = Vec::with_capacity(lines.len());
     // Whether the current section's last entry has a value that indented lines continue.
     let mut open_value = false;
     let mut indent_level = 0usize;
-    // The current section's keys, so duplicate checks stay linear for thousands of workers.
-    let mut keys_seen: FastMap<&str, usize> = FastMap::default();
 
     for (i, span) in lines.iter().enumerate() {
         let line = &text[span.content()];
@@ -432,9 +431,8 @@ fn index(text: &str, lines: &[Span]) -> Result<Vec<Section>, ParseError> {
         }
         let indent = line.len() - line.trim_start().len();
         if open_value && indent > indent_level {
-            let entry = sections
+            let entry = entries
                 .last_mut()
-                .and_then(|s| s.entries.last_mut())
                 .expect("an open value belongs to an entry");
             entry.last_line = i as u32;
             continue;
@@ -453,14 +451,15 @@ fn index(text: &str, lines: &[Span]) -> Result<Vec<Section>, ParseError> {
             }
             if let Some(s) = sections.last_mut() {
                 s.end = i;
+                check_unique_keys(text, s, &entries)?;
             }
+            let at = entries.len() as u32;
             sections.push(Section {
                 name: range_in(line, span.start, name),
                 header_line: i,
                 end: lines.len(),
-                entries: Vec::new(),
+                entries: at..at,
             });
-            keys_seen.clear();
             open_value = false;
             continue;
         }
@@ -471,24 +470,43 @@ fn index(text: &str, lines: &[Span]) -> Result<Vec<Section>, ParseError> {
         if key.is_empty() {
             return Err(ParseError::EmptyKey { line: i });
         }
-        if let Some(&first) = keys_seen.get(key) {
-            return Err(ParseError::DuplicateKey {
-                section: text[usize_range(&section.name)].to_string(),
-                key: key.to_string(),
-                first,
-                second: i,
-            });
-        }
-        keys_seen.insert(key, i);
         open_value = value.is_some();
-        section.entries.push(Entry {
+        entries.push(Entry {
             key: range_in(line, span.start, key),
             value: value.map(|v| range_in(line, span.start, v)),
             line: i as u32,
             last_line: i as u32,
         });
+        section.entries.end = entries.len() as u32;
     }
-    Ok(sections)
+    if let Some(s) = sections.last() {
+        check_unique_keys(text, s, &entries)?;
+    }
+    Ok((sections, entries))
+}
+
+/// configparser's strict check: a key at most once per section. Sorting indices keeps it
+/// O(n log n) with one small allocation, for inventories of thousands.
+fn check_unique_keys(text: &str, section: &Section, entries: &[Entry]) -> Result<(), ParseError> {
+    let range = section.entries.start as usize..section.entries.end as usize;
+    let key = |i: u32| &text[usize_range(&entries[i as usize].key)];
+    let mut order: Vec<u32> = (range.start as u32..range.end as u32).collect();
+    // By key, then by position: a run of equal keys lists its lines in file order.
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    // Python stops at the earliest second occurrence in the file.
+    let duplicate = order
+        .windows(2)
+        .filter(|w| key(w[0]) == key(w[1]))
+        .min_by_key(|w| w[1]);
+    match duplicate {
+        Some(w) => Err(ParseError::DuplicateKey {
+            section: text[usize_range(&section.name)].to_string(),
+            key: key(w[1]).to_string(),
+            first: entries[w[0] as usize].line(),
+            second: entries[w[1] as usize].line(),
+        }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,11 @@ pub mod ini;
 pub mod store;
 
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::cluster::{Change, Cluster, Worker};
 use crate::error::{Error, Kind, Result};
-use ini::{Document, Entry, FastMap};
+use ini::{Document, Entry};
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -48,7 +47,6 @@ pub struct Config {
     pub path: PathBuf,
     /// Whether the file exists on disk (otherwise this is the single-unit default).
     pub exists: bool,
-    pub original: String,
     pub doc: Document,
     pub sections: SectionNames,
     /// Notes for the operator about how the file is written (legacy sections, ...).
@@ -86,7 +84,7 @@ impl Config {
     }
 
     pub fn from_text(path: &Path, text: String, exists: bool) -> Result<Config> {
-        let doc = Document::parse(&text).map_err(|e| {
+        let doc = Document::parse_owned(text).map_err(|e| {
             invalid(path, e.line(), &e.to_string()).with_hint(
                 "Python's configparser would refuse this file too; fix that line and run pio again.",
             )
@@ -108,7 +106,6 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             exists,
-            original: text,
             doc,
             sections,
             warnings,
@@ -120,10 +117,10 @@ impl Config {
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
         let doc = &self.doc;
         let names = &self.sections;
-        let entries = |section: &str| doc.section(section).map_or(&[][..], |s| &s.entries[..]);
-        // Checked one at a time so that only one lookup table is alive at once.
-        drop(self.unique_hostnames(names.inventory)?);
-        let address_by_name = self.unique_hostnames(names.addresses)?;
+        let entries = |section: &str| doc.section(section).map_or(&[][..], |s| doc.entries(s));
+        // Checked one at a time so that only one sorted list is alive at once.
+        drop(self.by_hostname(names.inventory)?);
+        let address_by_name = self.by_hostname(names.addresses)?;
 
         let mut workers = Vec::with_capacity(entries(names.inventory).len());
         for entry in entries(names.inventory) {
@@ -145,9 +142,10 @@ impl Config {
                      0/no/false/off, and a ';' or '#' after the value is part of it."
                 )));
             };
-            let address = match address_by_name.get(&Caseless(key)) {
-                Some(e) => Some(self.single_line(names.addresses, e)?),
-                None => None,
+            let found = address_by_name.binary_search_by(|e| caseless_cmp(doc.key(e), key));
+            let address = match found {
+                Ok(i) => Some(self.single_line(names.addresses, address_by_name[i])?),
+                Err(_) => None,
             };
             workers.push(Worker {
                 name: key,
@@ -191,31 +189,36 @@ impl Config {
         }
     }
 
-    /// The section's entries by hostname. Two spellings of one hostname would be a duplicate to
-    /// one of the Python releases (older ones lower-case keys), so pio refuses to guess which one
-    /// is meant.
-    fn unique_hostnames(&self, section: &str) -> Result<FastMap<Caseless<'_>, &Entry>> {
-        let mut seen = FastMap::default();
-        let Some(s) = self.doc.section(section) else {
-            return Ok(seen);
-        };
-        seen.reserve(s.entries.len());
-        for later in &s.entries {
-            let key = self.doc.key(later);
-            if let Some(first) = seen.insert(Caseless(key), later) {
-                return Err(invalid(
-                    &self.path,
-                    later.line(),
-                    &format!(
-                        "[{section}] lists {key} again (as {} on line {}); hostnames ignore case, so these are one unit",
-                        self.doc.key(first),
-                        first.line() + 1
-                    ),
-                )
-                .with_hint("Delete one of the two lines."));
-            }
+    /// The section's entries sorted by hostname, ignoring case (for binary search). Two
+    /// spellings of one hostname would be a duplicate to one of the Python releases (older ones
+    /// lower-case keys), so pio refuses to guess which one is meant.
+    fn by_hostname(&self, section: &str) -> Result<Vec<&Entry>> {
+        let doc = &self.doc;
+        let mut sorted: Vec<&Entry> = doc
+            .section(section)
+            .map_or(Vec::new(), |s| doc.entries(s).iter().collect());
+        sorted.sort_unstable_by(|a, b| {
+            caseless_cmp(doc.key(a), doc.key(b)).then(a.line().cmp(&b.line()))
+        });
+        let duplicate = sorted
+            .windows(2)
+            .filter(|w| doc.key(w[0]).eq_ignore_ascii_case(doc.key(w[1])))
+            .min_by_key(|w| w[1].line());
+        if let Some(w) = duplicate {
+            let (first, later) = (w[0], w[1]);
+            return Err(invalid(
+                &self.path,
+                later.line(),
+                &format!(
+                    "[{section}] lists {} again (as {} on line {}); hostnames ignore case, so these are one unit",
+                    doc.key(later),
+                    doc.key(first),
+                    first.line() + 1
+                ),
+            )
+            .with_hint("Delete one of the two lines."));
         }
-        Ok(seen)
+        Ok(sorted)
     }
 
     /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
@@ -319,28 +322,20 @@ impl Config {
 
     /// Whether the edited text differs from what was read (a fresh unit always counts as changed).
     pub fn is_changed(&self) -> bool {
-        !self.exists || self.render() != self.original
+        !self.exists || self.doc.is_changed()
+    }
+
+    /// The text as read: empty when there was no file.
+    pub fn original(&self) -> &str {
+        if self.exists { self.doc.original() } else { "" }
     }
 }
 
-/// A hostname key: hashes and compares without regard to ASCII case.
-#[derive(Clone, Copy, Debug)]
-struct Caseless<'a>(&'a str);
-
-impl PartialEq for Caseless<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
-    }
-}
-
-impl Eq for Caseless<'_> {}
-
-impl Hash for Caseless<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
-        }
-    }
+/// Orders hostnames as if lower-cased, without allocating.
+fn caseless_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Python's `ConfigParser.getboolean` values.

@@ -16,7 +16,7 @@ use crate::error::Error;
 /// Writes data to stdout through a buffer. A closed pipe (`pio workers list | head -1`) is not an
 /// error: the reader has what it wanted.
 pub fn data_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut out = io::BufWriter::with_capacity(16 * 1024, io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,

@@ -36,7 +36,13 @@ fn table(style: Style, header: &[&str]) -> Table {
     t
 }
 
-pub fn workers(rows: &[WorkerRow], style: Style, out: &mut dyn Write) -> io::Result<()> {
+/// The `workers list` table. `rows` is walked twice (column widths, then lines), so an inventory
+/// of thousands needs no list of rows in memory.
+pub fn workers<'a>(
+    rows: impl Iterator<Item = WorkerRow<'a>> + Clone,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     fn cells<'a>(r: &WorkerRow<'a>) -> [Cow<'a, str>; 4] {
         [
             r.name.into(),
@@ -51,7 +57,7 @@ pub fn workers(rows: &[WorkerRow], style: Style, out: &mut dyn Write) -> io::Res
     }
     let mut t = table(style, &HEADER);
     for r in rows {
-        let [name, active, address, leader] = cells(r);
+        let [name, active, address, leader] = cells(&r);
         let active = match (style.color, r.active) {
             (true, true) => Cell::new(active).fg(Color::Green),
             (true, false) => Cell::new(active).fg(Color::DarkGrey),
@@ -77,7 +83,12 @@ pub fn generic<const N: usize>(
     let upper = header.map(str::to_uppercase);
     let upper_refs: [&str; N] = std::array::from_fn(|i| upper[i].as_str());
     if !style.boxed {
-        return plain(&upper_refs, rows, |r| r.clone().map(Cow::Owned), out);
+        return plain(
+            &upper_refs,
+            rows.iter(),
+            |r| (*r).clone().map(Cow::Owned),
+            out,
+        );
     }
     let mut t = table(style, &upper_refs);
     for r in rows {
@@ -90,13 +101,13 @@ pub fn generic<const N: usize>(
 /// the rows, so an inventory of thousands costs no extra memory.
 fn plain<'c, T, const N: usize>(
     header: &[&str; N],
-    rows: &[T],
+    rows: impl Iterator<Item = T> + Clone,
     cells: impl Fn(&T) -> [Cow<'c, str>; N],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut widths = header.map(|h| h.chars().count());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(cells(row)) {
+    for row in rows.clone() {
+        for (w, cell) in widths.iter_mut().zip(cells(&row)) {
             *w = (*w).max(cell.chars().count());
         }
     }
@@ -114,7 +125,7 @@ fn plain<'c, T, const N: usize>(
     };
     line(&header.map(Cow::Borrowed))?;
     for row in rows {
-        line(&cells(row))?;
+        line(&cells(&row))?;
     }
     Ok(())
 }
@@ -125,7 +136,7 @@ mod tests {
 
     fn render(style: Style) -> String {
         let mut out = Vec::new();
-        workers(&rows(), style, &mut out).unwrap();
+        workers(rows().into_iter(), style, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

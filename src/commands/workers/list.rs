@@ -9,33 +9,30 @@ use crate::output::{self, WorkerRow, table};
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let config = read_config(ctx)?;
     let cluster = config.cluster(&ctx.hostname)?;
-    let mut rows = Vec::with_capacity(cluster.workers.len());
-    rows.extend(
-        cluster
-            .workers
-            .iter()
-            .filter(|w| !(args.active && !w.active || args.inactive && w.active))
-            .map(|w| WorkerRow::new(&cluster, w)),
-    );
+    let rows = cluster
+        .workers
+        .iter()
+        .filter(|w| !(args.active && !w.active || args.inactive && w.active))
+        .map(|w| WorkerRow::new(&cluster, w));
     let printed = if ctx.json {
-        output::json_data(&JsonRows(&rows))
+        output::json_data(&JsonRows(rows))
     } else if args.names {
-        output::data_with(|out| rows.iter().try_for_each(|r| writeln!(out, "{}", r.name)))
+        output::data_with(|out| rows.clone().try_for_each(|r| writeln!(out, "{}", r.name)))
     } else {
         let style = table::Style {
             boxed: ctx.stdout_is_terminal,
             color: ctx.color,
         };
-        output::data_with(|out| table::workers(&rows, style, out))
+        output::data_with(|out| table::workers(rows, style, out))
     };
     printed.map_err(stdout_error)
 }
 
 /// The rows as a JSON array, serialised one row at a time.
-struct JsonRows<'a>(&'a [WorkerRow<'a>]);
+struct JsonRows<I>(I);
 
-impl serde::Serialize for JsonRows<'_> {
+impl<'a, I: Iterator<Item = WorkerRow<'a>> + Clone> serde::Serialize for JsonRows<I> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(WorkerRow::to_json))
+        s.collect_seq(self.0.clone().map(|r| r.to_json()))
     }
 }
