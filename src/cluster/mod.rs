@@ -24,9 +24,9 @@ pub struct Cluster<'a> {
     pub leader_address: Option<&'a str>,
     /// In inventory order.
     pub workers: Vec<Worker<'a>>,
-    /// Every `[cluster.addresses]` entry, in file order (it may hold units that are not workers,
-    /// such as the leader).
-    pub addresses: Vec<(&'a str, &'a str)>,
+    /// `[cluster.addresses]` entries of units that are not workers (such as a leader that is not
+    /// one), in file order. Workers carry their own address.
+    pub other_addresses: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Cluster<'a> {
@@ -37,11 +37,16 @@ impl<'a> Cluster<'a> {
             .find(|w| w.name.eq_ignore_ascii_case(name))
     }
 
+    /// The unit's static address from `[cluster.addresses]`, if it has one.
     pub fn address_of(&self, name: &str) -> Option<&'a str> {
-        self.addresses
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, a)| *a)
+        match self.worker(name) {
+            Some(w) => w.address,
+            None => self
+                .other_addresses
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, a)| *a),
+        }
     }
 
     pub fn is_leader(&self, name: &str) -> bool {

@@ -144,7 +144,7 @@ mod tests {
                     address: Some("10.0.0.2"),
                 },
             ],
-            addresses: vec![("lead", "10.0.0.1"), ("Pio02", "10.0.0.2")],
+            other_addresses: vec![],
         }
     }
 

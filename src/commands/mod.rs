@@ -46,6 +46,9 @@ pub fn edit_inventory(
         Some(store::lock(&path, ctx.lock_wait)?)
     };
     let mut config = read_config(ctx)?;
+    if dry_run {
+        config.doc.keep_original();
+    }
     let changes = plan(&config.cluster(&ctx.hostname)?)?;
     config.apply(&changes);
     let changed = !changes.is_empty() && config.is_changed();

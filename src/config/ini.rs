@@ -33,15 +33,23 @@ impl Span {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     key: Range<u32>,
-    /// The value on the key's own line, stripped; `None` for a bare key.
-    value: Option<Range<u32>>,
+    /// The value on the key's own line, stripped; `NO_VALUE` for a bare key. (Not an Option:
+    /// that would make every entry 4 bytes larger, and a leader may list thousands.)
+    value: Range<u32>,
     /// Index of the key's line.
     line: u32,
     /// Index of the last line that belongs to the value (the key's line when it has none).
     last_line: u32,
 }
 
+/// The value range of a bare key (`key` with no `=`).
+const NO_VALUE: Range<u32> = u32::MAX..u32::MAX;
+
 impl Entry {
+    fn value_range(&self) -> Option<Range<u32>> {
+        (self.value != NO_VALUE).then(|| self.value.clone())
+    }
+
     /// Index (0-based) of the key's line.
     pub fn line(&self) -> usize {
         self.line as usize
@@ -128,17 +136,19 @@ impl ParseError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
     text: String,
-    lines: Vec<Span>,
     sections: Vec<Section>,
     /// Every entry of every section, in file order (one allocation, sized up front).
     entries: Vec<Entry>,
-    /// The text as first read, kept from the first edit on (for diffs).
+    /// The text as first read, kept from the first edit on when asked for (for diffs).
     original: Option<String>,
+    keep_original: bool,
+    changed: bool,
 }
 
 /// Python's `str.strip()` for the characters that occur in config files.
 fn py_strip(s: &str) -> &str {
-    s.trim_matches(char::is_whitespace)
+    // Python's str.isspace: Unicode white space plus the ASCII separators \x1c-\x1f.
+    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
 }
 
 fn is_comment(stripped: &str) -> bool {
@@ -166,7 +176,7 @@ fn header_name(stripped: &str) -> Option<&str> {
 /// Splits an option line at the first `=` or `:` like configparser's OPTCRE_NV: the stripped key,
 /// and the stripped value if a delimiter was present.
 fn split_option(stripped: &str) -> (&str, Option<&str>) {
-    match stripped.find(['=', ':']) {
+    match stripped.bytes().position(|b| b == b'=' || b == b':') {
         Some(pos) => (
             py_strip(&stripped[..pos]),
             Some(py_strip(&stripped[pos + 1..])),
@@ -215,25 +225,36 @@ impl Document {
             text.len() < u32::MAX as usize,
             "config.ini larger than 4 GiB"
         );
-        let lines = split_lines(&text);
-        let (sections, entries) = index(&text, &lines)?;
+        // Line spans are needed while indexing and editing only; not kept, to stay small.
+        let (sections, entries) = index(&text, &split_lines(&text))?;
         Ok(Document {
             text,
-            lines,
             sections,
             entries,
             original: None,
+            keep_original: false,
+            changed: false,
         })
     }
 
-    /// The text before any edit.
+    /// Keep a copy of the text as read when the first edit comes, for [`Document::original`].
+    /// Off by default: the copy costs as much memory as the file.
+    pub fn keep_original(&mut self) {
+        self.keep_original = true;
+    }
+
+    /// The text before any edit (needs [`Document::keep_original`] before editing).
     pub fn original(&self) -> &str {
+        debug_assert!(
+            self.keep_original || !self.changed,
+            "the original was not kept"
+        );
         self.original.as_deref().unwrap_or(&self.text)
     }
 
     /// Whether edits changed the text.
     pub fn is_changed(&self) -> bool {
-        self.original.as_deref().is_some_and(|o| o != self.text)
+        self.changed
     }
 
     /// The entries of a section, in file order.
@@ -269,12 +290,13 @@ impl Document {
     /// The value as Python sees it: continuation lines joined with `\n` (blank ones too, comment
     /// lines not), trailing blank lines dropped; `None` for a bare key.
     pub fn value(&self, entry: &Entry) -> Option<Cow<'_, str>> {
-        let first = &self.text[usize_range(entry.value.as_ref()?)];
+        let first = &self.text[usize_range(&entry.value_range()?)];
         if entry.last_line == entry.line {
             return Some(Cow::Borrowed(first));
         }
         let mut value = first.to_string();
-        for span in &self.lines[entry.line() + 1..=entry.last_line()] {
+        let lines = split_lines(&self.text);
+        for span in &lines[entry.line() + 1..=entry.last_line()] {
             let stripped = py_strip(&self.text[span.content()]);
             if !is_comment(stripped) {
                 value.push('\n');
@@ -297,8 +319,8 @@ impl Document {
 
     /// The ending new lines get: the file's first line ending, else `\n`.
     fn newline(&self) -> &'static str {
-        match self.lines.iter().find(|l| !l.is_open()) {
-            Some(l) if l.next - l.end == 2 => "\r\n",
+        match self.text.find('\n') {
+            Some(i) if self.text[..i].ends_with('\r') => "\r\n",
             _ => "\n",
         }
     }
@@ -306,15 +328,23 @@ impl Document {
     /// Replaces `range` of the text and indexes it again. Edits only splice whole well-formed
     /// lines or parts of a line's value or key, so the text stays parseable.
     fn splice(&mut self, range: Range<u32>, with: &str) {
-        let original = self.original.take().unwrap_or_else(|| self.text.clone());
+        if self.text[usize_range(&range)] == *with {
+            return;
+        }
+        let original = match self.original.take() {
+            None if self.keep_original => Some(self.text.clone()),
+            kept => kept,
+        };
+        let keep_original = self.keep_original;
         let mut text = std::mem::take(&mut self.text);
         // Free the old index first: a leader's inventory can hold thousands of workers.
-        self.lines = Vec::new();
         self.sections = Vec::new();
         self.entries = Vec::new();
         text.replace_range(usize_range(&range), with);
         *self = Document::parse_owned(text).expect("an edit keeps the document parseable");
-        self.original = Some(original);
+        self.original = original;
+        self.keep_original = keep_original;
+        self.changed = true;
     }
 
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
@@ -322,19 +352,20 @@ impl Document {
     /// A new key is written as `key=value` after the last non-blank line of the section; a missing
     /// section is appended at the end of the file after one blank line.
     pub fn set(&mut self, section: &str, key: &str, value: &str, matches: impl Fn(&str) -> bool) {
+        let lines = split_lines(&self.text);
         if let Some(entry) = self.find(section, matches).cloned() {
-            let line = self.lines[entry.line()];
+            let line = lines[entry.line()];
             if entry.last_line > entry.line {
-                let continuation = line.next..self.lines[entry.last_line()].next;
+                let continuation = line.next..lines[entry.last_line()].next;
                 // Keep the key line's ending when the value ran to the end of a file without one.
-                let continuation = if self.lines[entry.last_line()].is_open() {
+                let continuation = if lines[entry.last_line()].is_open() {
                     line.end..continuation.end
                 } else {
                     continuation
                 };
                 self.splice(continuation, "");
             }
-            match entry.value {
+            match entry.value_range() {
                 Some(v) => self.splice(v, value),
                 None => {
                     let new = format!("{}={value}", self.key(&entry));
@@ -350,11 +381,11 @@ impl Document {
                 let last = (s.header_line..s.end)
                     .rev()
                     .find(|&i| {
-                        let l = self.lines[i];
+                        let l = lines[i];
                         !py_strip(&self.text[l.content()]).is_empty()
                     })
                     .unwrap_or(s.header_line);
-                let l = self.lines[last];
+                let l = lines[last];
                 if l.is_open() {
                     // The last line of a file without a final newline: keep it that way.
                     self.splice(l.end..l.end, &format!("{nl}{new_line}"));
@@ -364,12 +395,11 @@ impl Document {
             }
             None => {
                 let mut add = String::new();
-                let ends_open = self.lines.last().is_some_and(|l| l.is_open());
+                let ends_open = lines.last().is_some_and(|l| l.is_open());
                 if ends_open {
                     add.push_str(nl);
                 }
-                let last_blank = self
-                    .lines
+                let last_blank = lines
                     .last()
                     .is_none_or(|l| py_strip(&self.text[l.content()]).is_empty());
                 if !last_blank {
@@ -399,11 +429,12 @@ impl Document {
         let Some(entry) = self.find(section, matches).cloned() else {
             return false;
         };
-        let (first, last) = (self.lines[entry.line()], self.lines[entry.last_line()]);
+        let lines = split_lines(&self.text);
+        let (first, last) = (lines[entry.line()], lines[entry.last_line()]);
         let range = if last.is_open() && entry.line > 0 {
             // The file's last line, without a final newline: the line before it becomes the last,
             // also without one.
-            self.lines[entry.line() - 1].end..last.next
+            lines[entry.line() - 1].end..last.next
         } else {
             first.start..last.next
         };
@@ -473,7 +504,7 @@ fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), Parse
         open_value = value.is_some();
         entries.push(Entry {
             key: range_in(line, span.start, key),
-            value: value.map(|v| range_in(line, span.start, v)),
+            value: value.map_or(NO_VALUE, |v| range_in(line, span.start, v)),
             line: i as u32,
             last_line: i as u32,
         });
@@ -534,6 +565,12 @@ mod tests {
         assert_eq!(get("d").as_deref(), Some("\nx\n\ny"));
         assert_eq!(d.get("s", "d").unwrap().last_line(), 8);
         assert_eq!(get("e").as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn strips_what_python_strips() {
+        assert_eq!(py_strip("\x0b\x0c\x1c\x1f\t a=1 \u{a0}\u{3000}"), "a=1");
+        assert_eq!(py_strip("\u{200b}x"), "\u{200b}x"); // zero-width space is not white space
     }
 
     #[test]

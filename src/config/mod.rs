@@ -65,6 +65,7 @@ impl Config {
     /// The config a fresh unit gets on its first write: the sample with this host as leader and
     /// only worker.
     fn fresh(path: &Path, hostname: &str) -> Result<Config> {
+        // A fresh unit's "original" is no file at all: see Config::original.
         let mut config = Config::from_text(path, String::new(), false)?;
         config.doc = Document::parse(SAMPLE).expect("the embedded sample parses");
         let t = config.sections.topology;
@@ -112,21 +113,21 @@ impl Config {
         })
     }
 
-    /// The cluster this file describes, checked as the Python stack would read it.
-    /// `hostname` stands in for an empty `leader_hostname`.
-    pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
+    /// The inventory, checked as the Python stack would read it: values it reads as booleans,
+    /// no hostname twice, addresses on one line each.
+    pub fn inventory(&self) -> Result<Inventory<'_>> {
         let doc = &self.doc;
         let names = &self.sections;
-        let entries = |section: &str| doc.section(section).map_or(&[][..], |s| doc.entries(s));
-        // Checked one at a time so that only one sorted list is alive at once.
+        // One sorted list alive at a time: an inventory can hold thousands of workers.
         drop(self.by_hostname(names.inventory)?);
-        let address_by_name = self.by_hostname(names.addresses)?;
-
-        let mut workers = Vec::with_capacity(entries(names.inventory).len());
-        for entry in entries(names.inventory) {
-            let key = doc.key(entry);
+        let addresses = self.by_hostname(names.addresses)?;
+        for entry in self.entries(names.addresses) {
+            self.single_line(names.addresses, entry)?;
+        }
+        for entry in self.entries(names.inventory) {
             let value = doc.value(entry);
-            let Some(active) = value.as_deref().and_then(python_bool) else {
+            if value.as_deref().and_then(python_bool).is_none() {
+                let key = doc.key(entry);
                 let shown = match &value {
                     Some(v) => format!("'{v}'"),
                     None => "nothing".to_string(),
@@ -141,34 +142,61 @@ impl Config {
                     "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
                      0/no/false/off, and a ';' or '#' after the value is part of it."
                 )));
-            };
-            let found = address_by_name.binary_search_by(|e| caseless_cmp(doc.key(e), key));
-            let address = match found {
-                Ok(i) => Some(self.single_line(names.addresses, address_by_name[i])?),
-                Err(_) => None,
-            };
-            workers.push(Worker {
-                name: key,
-                active,
-                address,
-            });
+            }
         }
-        drop(address_by_name);
-        let mut addresses = Vec::with_capacity(entries(names.addresses).len());
-        for e in entries(names.addresses) {
-            addresses.push((doc.key(e), self.single_line(names.addresses, e)?));
-        }
+        Ok(Inventory {
+            doc,
+            entries: self.entries(names.inventory),
+            addresses,
+        })
+    }
+
+    fn entries(&self, section: &str) -> &[Entry] {
+        self.doc
+            .section(section)
+            .map_or(&[][..], |s| self.doc.entries(s))
+    }
+
+    /// `[cluster.topology]`: the leader's hostname (`hostname` when the file leaves it empty)
+    /// and its address, if given.
+    pub fn leader<'a>(&'a self, hostname: &'a str) -> Result<(&'a str, Option<&'a str>)> {
         let topology = |key: &str| -> Result<Option<&'a str>> {
-            match doc.get(names.topology, key) {
-                Some(e) => Ok(Some(self.single_line(names.topology, e)?).filter(|v| !v.is_empty())),
+            match self.doc.get(self.sections.topology, key) {
+                Some(e) => Ok(
+                    Some(self.single_line(self.sections.topology, e)?).filter(|v| !v.is_empty())
+                ),
                 None => Ok(None),
             }
         };
+        Ok((
+            topology("leader_hostname")?.unwrap_or(hostname),
+            topology("leader_address")?,
+        ))
+    }
+
+    /// The cluster this file describes, checked as the Python stack would read it.
+    /// `hostname` stands in for an empty `leader_hostname`.
+    pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
+        let inventory = self.inventory()?;
+        let workers: Vec<Worker> = inventory.iter().collect();
+        // Address lines of units that are not workers (a leader that is not one), in file order.
+        let by_name = self.by_hostname(self.sections.inventory)?;
+        let mut other_addresses = Vec::new();
+        for e in self.entries(self.sections.addresses) {
+            let key = self.doc.key(e);
+            if by_name
+                .binary_search_by(|w| caseless_cmp(self.doc.key(w), key))
+                .is_err()
+            {
+                other_addresses.push((key, first_line(&self.doc, e)));
+            }
+        }
+        let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
-            leader: topology("leader_hostname")?.unwrap_or(hostname),
-            leader_address: topology("leader_address")?,
+            leader,
+            leader_address,
             workers,
-            addresses,
+            other_addresses,
         })
     }
 
@@ -331,19 +359,75 @@ impl Config {
     }
 }
 
-/// Orders hostnames as if lower-cased, without allocating.
+/// A checked inventory whose workers are decoded as they are asked for: listing thousands of
+/// them needs no list of them in memory.
+pub struct Inventory<'a> {
+    doc: &'a Document,
+    entries: &'a [Entry],
+    /// `[cluster.addresses]` entries sorted by hostname, for binary search.
+    addresses: Vec<&'a Entry>,
+}
+
+impl<'a> Inventory<'a> {
+    /// The workers in inventory order.
+    pub fn iter(&self) -> impl Iterator<Item = Worker<'a>> + Clone + '_ {
+        self.entries.iter().map(|e| self.decode(e))
+    }
+
+    fn decode(&self, entry: &'a Entry) -> Worker<'a> {
+        let name = self.doc.key(entry);
+        let value = first_line(self.doc, entry);
+        let address = self
+            .addresses
+            .binary_search_by(|e| caseless_cmp(self.doc.key(e), name))
+            .ok()
+            .map(|i| first_line(self.doc, self.addresses[i]));
+        Worker {
+            name,
+            active: python_bool(value).expect("checked by Config::inventory"),
+            address,
+        }
+    }
+
+    /// The worker with this hostname (any case).
+    pub fn find(&self, name: &str) -> Option<Worker<'a>> {
+        self.entries
+            .iter()
+            .find(|e| self.doc.key(e).eq_ignore_ascii_case(name))
+            .map(|e| self.decode(e))
+    }
+}
+
+/// A checked single-line value (or "" for a bare key).
+fn first_line<'a>(doc: &'a Document, entry: &Entry) -> &'a str {
+    match doc.value(entry) {
+        Some(Cow::Borrowed(v)) => v,
+        _ => "",
+    }
+}
+
+/// Orders hostnames as if lower-cased, without allocating. (A plain loop: this runs inside the
+/// sorts of inventories with thousands of workers.)
 fn caseless_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Python's `ConfigParser.getboolean` values.
 pub fn python_bool(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "yes" | "true" | "on" => Some(true),
-        "0" | "no" | "false" | "off" => Some(false),
-        _ => None,
+    let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(value));
+    if is(["1", "yes", "true", "on"]) {
+        Some(true)
+    } else if is(["0", "no", "false", "off"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cluster::{Change, Cluster, Worker};
+use crate::cluster::{Change, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
@@ -134,12 +134,12 @@ pub struct WorkerRow<'a> {
 }
 
 impl<'a> WorkerRow<'a> {
-    pub fn new(cluster: &Cluster<'a>, w: &Worker<'a>) -> WorkerRow<'a> {
+    pub fn new(leader: &str, w: &Worker<'a>) -> WorkerRow<'a> {
         WorkerRow {
             name: w.name,
             active: w.active,
             static_address: w.address,
-            leader: cluster.is_leader(w.name),
+            leader: leader.eq_ignore_ascii_case(w.name),
         }
     }
 

@@ -8,12 +8,13 @@ use crate::output::{self, WorkerRow, table};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
-    let rows = cluster
-        .workers
+    // Rows are decoded as they are printed: an inventory of thousands costs no list in memory.
+    let inventory = config.inventory()?;
+    let (leader, _) = config.leader(&ctx.hostname)?;
+    let rows = inventory
         .iter()
         .filter(|w| !(args.active && !w.active || args.inactive && w.active))
-        .map(|w| WorkerRow::new(&cluster, w));
+        .map(|w| WorkerRow::new(leader, &w));
     let printed = if ctx.json {
         output::json_data(&JsonRows(rows))
     } else if args.names {
