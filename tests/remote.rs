@@ -570,3 +570,16 @@ fn adding_the_leader_as_a_worker_needs_no_network() {
     assert!(lab.env.read_config().contains("\nleader1=1\n"));
     assert!(lab.ssh_log().is_empty());
 }
+
+#[test]
+fn the_leader_is_reached_at_its_leader_address() {
+    let lab = Lab::start(&["leader1"], 195, &[Web::Up]);
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\nleader_address={}\n\n[cluster.inventory]\nleader1=1\n\n[ui]\nport={}\n",
+        lab.units[0].addr, lab.web_port
+    ));
+    let run = lab.env.run(&["--json", "workers", "status"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(rows[0]["address"], lab.units[0].addr);
+    assert_eq!(rows[0]["reachable"], true);
+}

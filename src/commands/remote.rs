@@ -136,11 +136,19 @@ impl<'c> Remote<'c> {
     }
 
     /// The unit's address: `[cluster.addresses]`, else `<name>.local` by mDNS.
+    /// For the leader, `[cluster.topology] leader_address` comes before mDNS: a static IPv4 or a
+    /// hostname as given, `<name>.local` looked up by mDNS.
     pub fn address(&self, cluster: &Cluster, name: &str) -> std::result::Result<String, String> {
         if let Some(a) = cluster.address_of(name) {
             return Ok(a.to_string());
         }
-        self.resolve_mdns(name).map(|ip| ip.to_string())
+        match cluster.leader_address.filter(|_| cluster.is_leader(name)) {
+            Some(a) => match a.strip_suffix(".local") {
+                Some(host) => self.resolve_mdns(host).map(|ip| ip.to_string()),
+                None => Ok(a.to_string()),
+            },
+            None => self.resolve_mdns(name).map(|ip| ip.to_string()),
+        }
     }
 
     pub fn resolve_mdns(&self, name: &str) -> std::result::Result<std::net::Ipv4Addr, String> {
