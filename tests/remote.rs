@@ -583,3 +583,27 @@ fn the_leader_is_reached_at_its_leader_address() {
     assert_eq!(rows[0]["address"], lab.units[0].addr);
     assert_eq!(rows[0]["reachable"], true);
 }
+
+#[test]
+fn status_notices_another_unit_answering_at_the_address() {
+    let lab = lab_with_leader(3, 200, Web::Up);
+    lab.trust_all();
+    // pio02's address points at pio03.
+    let config = lab.env.read_config().replace(
+        &format!("pio02={}", lab.units[1].addr),
+        &format!("pio02={}", lab.units[2].addr),
+    );
+    lab.env.write_config(&config);
+    for via in ["http", "ssh"] {
+        let run = lab
+            .env
+            .run(&["--json", "workers", "status", "pio02", "--via", via]);
+        run.code(1);
+        let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let error = rows[0]["error"].as_str().unwrap();
+        assert!(
+            error.contains("'pio03'") && error.contains("'pio02'"),
+            "{via}: {error}"
+        );
+    }
+}

@@ -356,10 +356,24 @@ impl<'c> Remote<'c> {
     /// Whether the unit answers, as itself: its app version over HTTP, or `hostname` over SSH.
     pub fn status(&self, cluster: &Cluster, name: &str) -> Outcome {
         let expect = name.to_string();
+        let unit = name.to_string();
         self.act(
             cluster,
             name,
-            |w| w.app_version(),
+            move |w| {
+                // Newer images say who they are; older ones lack the endpoint (404).
+                match w.health_unit() {
+                    Ok(answer) if answer != unit => {
+                        return Err(HttpError::BadAnswer {
+                            url: w.url("/unit_api/health"),
+                            why: format!("the unit there is '{answer}', not '{unit}'"),
+                        });
+                    }
+                    Ok(_) | Err(HttpError::Status { status: 404, .. }) => {}
+                    Err(e) => return Err(e),
+                }
+                w.app_version()
+            },
             commands::HOSTNAME,
             move |answer| {
                 if answer == expect {

@@ -135,8 +135,6 @@ pub struct Connection {
     pub target: Target,
     /// Set when this connection stored a new host key (its fingerprint).
     pub stored_host_key: Option<String>,
-    /// How the login succeeded: "agent", a key file, or "password".
-    pub auth_method: String,
 }
 
 /// Resolves the target address to the socket addresses to try, IPv4 first.
@@ -195,7 +193,6 @@ impl Connection {
 
         set_timeout(&session, deadline, "logging in")?;
         let mut tried = Vec::new();
-        let mut auth_method = String::new();
         if let Ok(mut agent) = session.agent()
             && agent.connect().is_ok()
             && agent.list_identities().is_ok()
@@ -203,7 +200,6 @@ impl Connection {
             tried.push("ssh-agent".to_string());
             for id in agent.identities().unwrap_or_default() {
                 if agent.userauth(&target.user, &id).is_ok() {
-                    auth_method = "ssh-agent".into();
                     break;
                 }
             }
@@ -213,20 +209,14 @@ impl Connection {
                 continue;
             }
             tried.push(key.display().to_string());
-            if session
-                .userauth_pubkey_file(&target.user, None, key, None)
-                .is_ok()
-            {
-                auth_method = key.display().to_string();
-            }
+            // Failure here just means the next key or method is tried.
+            let _ = session.userauth_pubkey_file(&target.user, None, key, None);
         }
         if !session.authenticated()
             && let Some(pw) = password
         {
             tried.push("password".to_string());
-            if session.userauth_password(&target.user, pw).is_ok() {
-                auth_method = "password".into();
-            }
+            let _ = session.userauth_password(&target.user, pw);
         }
         if !session.authenticated() {
             remaining(deadline, "logging in")?;
@@ -239,7 +229,6 @@ impl Connection {
             session,
             target: target.clone(),
             stored_host_key,
-            auth_method,
         })
     }
 
