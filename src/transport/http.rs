@@ -109,28 +109,26 @@ impl WebApi {
         })
     }
 
-    /// `GET /unit_api/health`: the hostname the unit reports (absent on older images: 404).
-    pub fn health_unit(&self) -> Result<String, HttpError> {
-        let v = self.get("/unit_api/health")?;
-        v["pioreactor_unit"]
+    /// A string field of the JSON a GET answers.
+    fn get_field(&self, path: &str, field: &str) -> Result<String, HttpError> {
+        let v = self.get(path)?;
+        v[field]
             .as_str()
             .map(str::to_string)
             .ok_or_else(|| HttpError::BadAnswer {
-                url: self.url("/unit_api/health"),
-                why: "no pioreactor_unit".into(),
+                url: self.url(path),
+                why: format!("no \"{field}\" in the answer"),
             })
+    }
+
+    /// `GET /unit_api/health`: the hostname the unit reports (absent on older images: 404).
+    pub fn health_unit(&self) -> Result<String, HttpError> {
+        self.get_field("/unit_api/health", "pioreactor_unit")
     }
 
     /// `GET /unit_api/versions/app`: the Pioreactor software version.
     pub fn app_version(&self) -> Result<String, HttpError> {
-        let v = self.get("/unit_api/versions/app")?;
-        v["version"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| HttpError::BadAnswer {
-                url: self.url("/unit_api/versions/app"),
-                why: "no version".into(),
-            })
+        self.get_field("/unit_api/versions/app", "version")
     }
 
     pub fn reboot(&self) -> Result<Task, HttpError> {
