@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::cli::StatusArgs;
-use crate::commands::remote::{Remote, select_units};
+use crate::commands::remote::{Outcome, Remote, select_units};
 use crate::commands::{read_config, stdout_error};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -29,53 +29,43 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     progress.finish();
 
     let active = |u: &str| cluster.worker(u).is_some_and(|w| w.active);
-    let rows: Vec<serde_json::Value> = outcomes
-        .iter()
-        .map(|o| {
-            let (version, error) = match &o.result {
-                Ok(v) if v.is_empty() => (None, None),
-                Ok(v) => (Some(v.as_str()), None),
-                Err(e) => (None, Some(e.as_str())),
-            };
-            json!({
-                "name": o.unit,
-                "reachable": o.ok(),
-                "via": o.via.filter(|_| o.ok()),
-                "address": o.address,
-                "version": version,
-                "active": active(&o.unit),
-                "leader": cluster.is_leader(&o.unit),
-                "error": error,
-            })
-        })
-        .collect();
     if ctx.json {
+        let rows: Vec<serde_json::Value> = outcomes
+            .iter()
+            .map(|o| {
+                let (version, error) = said(o);
+                json!({
+                    "name": o.unit,
+                    "reachable": o.ok(),
+                    "via": o.via.filter(|_| o.ok()),
+                    "address": o.address,
+                    "version": version,
+                    "active": active(&o.unit),
+                    "leader": cluster.is_leader(&o.unit),
+                    "error": error,
+                })
+            })
+            .collect();
         output::json_data(&rows).map_err(stdout_error)?;
     } else {
-        let cells: Vec<[String; 7]> = rows
+        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let cells: Vec<[String; 7]> = outcomes
             .iter()
-            .map(|r| {
-                let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
-                let yes = |k: &str| {
-                    if r[k].as_bool() == Some(true) {
-                        "yes"
-                    } else {
-                        "no"
-                    }
-                    .to_string()
-                };
+            .map(|o| {
+                let via = o.via.filter(|_| o.ok()).map(|v| v.to_string());
                 [
-                    s("name"),
-                    yes("reachable"),
-                    s("via"),
-                    s("address"),
-                    s("version"),
-                    yes("active"),
-                    if r["leader"] == true {
-                        "leader".into()
+                    o.unit.clone(),
+                    yes(o.ok()),
+                    via.unwrap_or_default(),
+                    o.address.clone().unwrap_or_default(),
+                    said(o).0.unwrap_or("").to_string(),
+                    yes(active(&o.unit)),
+                    if cluster.is_leader(&o.unit) {
+                        "leader"
                     } else {
-                        String::new()
-                    },
+                        ""
+                    }
+                    .to_string(),
                 ]
             })
             .collect();
@@ -83,29 +73,21 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
             boxed: ctx.stdout_is_terminal,
             color: ctx.color,
         };
-        output::data_with(|out| {
-            table::generic(
-                &[
-                    "name",
-                    "reachable",
-                    "via",
-                    "address",
-                    "version",
-                    "active",
-                    "leader",
-                ],
-                &cells,
-                style,
-                out,
-            )
-        })
-        .map_err(stdout_error)?;
-        for r in rows.iter().filter(|r| r["reachable"] == false) {
-            eprintln!(
-                "{}: {}",
-                r["name"].as_str().unwrap_or(""),
-                r["error"].as_str().unwrap_or("")
-            );
+        let header = [
+            "name",
+            "reachable",
+            "via",
+            "address",
+            "version",
+            "active",
+            "leader",
+        ];
+        output::data_with(|out| table::generic(&header, &cells, style, out))
+            .map_err(stdout_error)?;
+        for o in &outcomes {
+            if let (_, Some(error)) = said(o) {
+                eprintln!("{}: {error}", o.unit);
+            }
         }
     }
     let silent: Vec<&str> = outcomes
@@ -123,5 +105,14 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
             );
         }
         Err(Error::reported(Kind::Failed))
+    }
+}
+
+/// What a unit said: a version over HTTP (nothing over SSH), or why it did not answer.
+fn said(o: &Outcome) -> (Option<&str>, Option<&str>) {
+    match &o.result {
+        Ok(v) if v.is_empty() => (None, None),
+        Ok(v) => (Some(v.as_str()), None),
+        Err(e) => (None, Some(e.as_str())),
     }
 }
