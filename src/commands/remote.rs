@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::transport::http::{self, HttpError, WebApi};
 use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
-use crate::transport::{mdns, ssh_config};
+use crate::transport::{known_hosts, mdns, ssh_config};
 
 /// The transport that carried an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -178,6 +178,25 @@ impl<'c> Remote<'c> {
             identity_files,
             known_hosts: self.known_hosts(),
         }
+    }
+
+    /// Every known_hosts spelling under which ssh or pio may have stored this unit's key: its
+    /// name, `<name>.local` and `extra_hosts` (such as its address), at port 22 and at the port
+    /// `~/.ssh/config` gives it.
+    pub fn known_host_patterns(&self, name: &str, extra_hosts: &[&str]) -> Vec<String> {
+        let lower = name.to_ascii_lowercase();
+        let local = format!("{lower}.local");
+        let port = self.ssh_target(name, &lower).port;
+        let mut patterns = Vec::new();
+        for host in [lower.as_str(), local.as_str()].iter().chain(extra_hosts) {
+            for p in [22, port] {
+                let pattern = known_hosts::host_pattern(host, p);
+                if !patterns.contains(&pattern) {
+                    patterns.push(pattern);
+                }
+            }
+        }
+        patterns
     }
 
     pub fn web(&self, address: &str) -> WebApi {

@@ -208,17 +208,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     }
 
     // 6. known_hosts: the old name no longer names this machine. (Its address still does.)
-    let port = remote.ssh_target(&old, &address).port;
-    let lower = old.to_ascii_lowercase();
-    let patterns: Vec<String> = [lower.clone(), format!("{lower}.local")]
-        .iter()
-        .flat_map(|h| {
-            [
-                known_hosts::host_pattern(h, 22),
-                known_hosts::host_pattern(h, port),
-            ]
-        })
-        .collect();
+    let patterns = remote.known_host_patterns(&old, &[]);
     match known_hosts::remove(&remote.known_hosts(), &patterns) {
         Ok(removed) if !removed.is_empty() => steps.done.push(format!(
             "removed known_hosts entries {}",

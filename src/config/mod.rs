@@ -388,14 +388,6 @@ impl<'a> Inventory<'a> {
             address,
         }
     }
-
-    /// The worker with this hostname (any case).
-    pub fn find(&self, name: &str) -> Option<Worker<'a>> {
-        self.entries
-            .iter()
-            .find(|e| self.doc.key(e).eq_ignore_ascii_case(name))
-            .map(|e| self.decode(e))
-    }
 }
 
 /// A checked single-line value (or "" for a bare key).

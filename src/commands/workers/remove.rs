@@ -71,16 +71,10 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     // Forget the units' host keys, under every name pio or ssh may have stored them.
     let mut patterns = Vec::new();
     for (name, address) in &units {
-        let lower = name.to_ascii_lowercase();
-        let mut hosts = vec![lower.clone(), format!("{lower}.local")];
-        hosts.extend(address.clone());
-        for host in hosts {
-            let target = remote.ssh_target(name, &host);
-            for port in [22, target.port] {
-                let p = known_hosts::host_pattern(&host, port);
-                if !patterns.contains(&p) {
-                    patterns.push(p);
-                }
+        let extra: Vec<&str> = address.iter().map(String::as_str).collect();
+        for p in remote.known_host_patterns(name, &extra) {
+            if !patterns.contains(&p) {
+                patterns.push(p);
             }
         }
     }
