@@ -8,10 +8,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::cli::{AddArgs, Via};
-use crate::cluster::{UnitName, parse_address, plan, yes_no};
+use crate::cluster::{Cluster, UnitName, parse_address, plan, yes_no};
 use crate::commands::remote::{Remote, commands};
 use crate::commands::{edit_inventory, read_config};
-use crate::config::store;
+use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
@@ -41,11 +41,11 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
 
+    // Read once for the set-up; the inventory write below reads again, under the lock.
+    let config = read_config(ctx)?;
+    let cluster = config.cluster(&ctx.hostname)?;
     // The leader as a worker of its own cluster: it is this machine, already set up.
-    let is_leader = {
-        let config = read_config(ctx)?;
-        config.cluster(&ctx.hostname)?.is_leader(name.as_str())
-    };
+    let is_leader = cluster.is_leader(name.as_str());
     if is_leader && !args.offline && !dry_run {
         narrator.say(&format!(
             "{name} is the leader: adding it as a worker needs no set-up over the network."
@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let address = if args.offline || dry_run || is_leader {
         given
     } else {
-        Some(set_up_worker(ctx, args, &name, given)?)
+        Some(set_up_worker(ctx, args, &config, &cluster, &name, given)?)
     };
     // Write the address when the operator gave it or mDNS found it; a static one already in
     // config.ini stays as it is.
@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         Ok(plan::add(cluster, &name, write_address, active))
     })?;
     if dry_run && !args.offline {
-        narrator.say(&add_plan(ctx, &name, given)?);
+        narrator.say(&add_plan(ctx, &config, &cluster, &name, given)?);
     }
     if changes.is_empty() && !ctx.json {
         let at = address.map(|a| format!(" at {a}")).unwrap_or_default();
@@ -80,10 +80,14 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
 }
 
 /// The steps a verified add would take, for `--dry-run`.
-fn add_plan(ctx: &Context, name: &UnitName, given: Option<Ipv4Addr>) -> Result<String> {
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
-    let remote = Remote::new(ctx, &config, Via::Ssh, Duration::from_secs(1))?;
+fn add_plan(
+    ctx: &Context,
+    config: &Config,
+    cluster: &Cluster,
+    name: &UnitName,
+    given: Option<Ipv4Addr>,
+) -> Result<String> {
+    let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs(1))?;
     let (address, source) = match (given, cluster.address_of(name.as_str())) {
         (Some(a), _) => (a.to_string(), "from -a".to_string()),
         (None, Some(a)) => (a.to_string(), "from [cluster.addresses]".to_string()),
@@ -119,13 +123,13 @@ fn step_failed(step: usize, what: &str, why: impl std::fmt::Display) -> Error {
 fn set_up_worker(
     ctx: &Context,
     args: &AddArgs,
+    config: &Config,
+    cluster: &Cluster,
     name: &UnitName,
     given: Option<Ipv4Addr>,
 ) -> Result<Ipv4Addr> {
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
     let total = Duration::from_secs_f64(args.timeout);
-    let remote = Remote::new(ctx, &config, Via::Ssh, total)?;
+    let remote = Remote::new(ctx, config, Via::Ssh, total)?;
     let progress = Progress::spinner(ctx, &format!("adding {name}"));
 
     // 1. The address.
@@ -234,13 +238,10 @@ fn set_up_worker(
 
     // 5. The leader's config.ini on the worker, replaced atomically.
     progress.set_message(&format!("5/6 copying config.ini to {name}"));
-    let text = match store::read(&ctx.config_path)? {
-        Some(t) => t,
-        None => config.render().to_string(),
-    };
+    // The text as read (the fresh default when this leader has no file yet).
     conn.write_file_atomic(
         Path::new(".pioreactor/config.ini"),
-        text.as_bytes(),
+        config.render().as_bytes(),
         0o644,
         0o755,
         session_deadline(),
