@@ -513,40 +513,18 @@ fn add_creates_the_leader_key_pair_when_there_is_none() {
     );
 }
 
-/// Runs pio on a pseudo-terminal (script(1)) with `input` typed at it.
-fn on_terminal(lab: &Lab, args: &str, input: &str) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let pio = env!("CARGO_BIN_EXE_pio");
-    let mut child = Command::new("script")
-        .args(["-qec", &format!("{pio} {args}"), "/dev/null"])
-        .env_clear()
-        .env("HOME", lab.env.home())
-        .env("PIO_HOSTNAME", common::HOSTNAME)
-        .env("PIO_MDNS", "0")
-        .env("TERM", "dumb")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
-}
-
 #[test]
 fn reboot_asks_on_a_terminal() {
     let lab = lab_with_leader(2, 190, Web::Up);
-    let screen = on_terminal(&lab, "reboot pio02", "n\n");
+    let screen = lab
+        .env
+        .on_terminal("reboot pio02", &[("TERM", "dumb")], "n\n");
     assert!(screen.contains("Reboot 1 unit (pio02)? [y/N]"), "{screen}");
     assert!(screen.contains("Nothing was rebooted."), "{screen}");
     assert!(lab.http_log().is_empty());
-    let screen = on_terminal(&lab, "reboot pio02", "y\n");
+    let screen = lab
+        .env
+        .on_terminal("reboot pio02", &[("TERM", "dumb")], "y\n");
     assert!(screen.contains("Asked 1 unit to reboot."), "{screen}");
     assert_eq!(
         lab.asked("sudo reboot", "POST /unit_api/system/reboot")

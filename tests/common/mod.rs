@@ -97,6 +97,33 @@ impl Env {
         Run::from(self.command(args).output().unwrap())
     }
 
+    /// Runs pio on a pseudo-terminal (script(1)), as from an operator's ssh session, typing
+    /// `input` at it; returns what the terminal showed.
+    pub fn on_terminal(&self, args: &str, vars: &[(&str, &str)], input: &str) -> String {
+        use std::io::Write;
+        let pio = env!("CARGO_BIN_EXE_pio");
+        let mut child = Command::new("script")
+            .args(["-qec", &format!("{pio} {args}"), "/dev/null"])
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PIO_HOSTNAME", HOSTNAME)
+            .env("PIO_MDNS", "0")
+            .env("TERM", "xterm")
+            .envs(vars.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        if !input.is_empty() {
+            // Let pio reach its prompt before typing.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            stdin.write_all(input.as_bytes()).unwrap();
+        }
+        drop(stdin);
+        String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+    }
+
     pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let mut cmd = self.command(args);
         for (k, v) in vars {
