@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod lab;
+pub mod leader_api;
 
 use std::collections::BTreeMap;
 use std::fs;
