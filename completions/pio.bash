@@ -55,6 +55,9 @@ _pio() {
             pio__subcmd__help__subcmd__workers,add)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__add"
                 ;;
+            pio__subcmd__help__subcmd__workers,assign)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__assign"
+                ;;
             pio__subcmd__help__subcmd__workers,discover)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__discover"
                 ;;
@@ -70,8 +73,17 @@ _pio() {
             pio__subcmd__help__subcmd__workers,status)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__status"
                 ;;
+            pio__subcmd__help__subcmd__workers,sync-configs)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__sync__subcmd__configs"
+                ;;
+            pio__subcmd__help__subcmd__workers,unassign)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__unassign"
+                ;;
             pio__subcmd__workers,add)
                 cmd="pio__subcmd__workers__subcmd__add"
+                ;;
+            pio__subcmd__workers,assign)
+                cmd="pio__subcmd__workers__subcmd__assign"
                 ;;
             pio__subcmd__workers,discover)
                 cmd="pio__subcmd__workers__subcmd__discover"
@@ -91,8 +103,17 @@ _pio() {
             pio__subcmd__workers,status)
                 cmd="pio__subcmd__workers__subcmd__status"
                 ;;
+            pio__subcmd__workers,sync-configs)
+                cmd="pio__subcmd__workers__subcmd__sync__subcmd__configs"
+                ;;
+            pio__subcmd__workers,unassign)
+                cmd="pio__subcmd__workers__subcmd__unassign"
+                ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
+                ;;
+            pio__subcmd__workers__subcmd__help,assign)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__assign"
                 ;;
             pio__subcmd__workers__subcmd__help,discover)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__discover"
@@ -112,6 +133,12 @@ _pio() {
             pio__subcmd__workers__subcmd__help,status)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__status"
                 ;;
+            pio__subcmd__workers__subcmd__help,sync-configs)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__sync__subcmd__configs"
+                ;;
+            pio__subcmd__workers__subcmd__help,unassign)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__unassign"
+                ;;
             *)
                 ;;
         esac
@@ -119,7 +146,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version workers identify rename reboot generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers identify rename reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,6 +160,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -141,7 +172,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__generate__subcmd__docs)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +184,10 @@ _pio() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -247,7 +282,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers)
-            opts="list add remove set-active discover status"
+            opts="list add remove set-active discover assign unassign sync-configs status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,6 +296,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__assign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -344,8 +393,36 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__help__subcmd__workers__subcmd__sync__subcmd__configs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__unassign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__identify)
-            opts="-q -v -h -V --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +452,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -383,7 +464,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__reboot)
-            opts="-y -q -v -h -V --all --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-y -q -v -h -V --all --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +490,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -417,7 +502,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__rename)
-            opts="-q -v -h -V --timeout --no-wait --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --timeout --no-wait --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,6 +520,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -443,7 +532,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active discover status help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active discover assign unassign sync-configs status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +546,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -465,7 +558,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-a -q -v -h -V --address --inactive --offline --timeout --password-stdin --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-a -m -q -v -h -V --address --inactive --model-name --model-version --no-reboot --offline --timeout --password-stdin --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +572,18 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --model-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -491,6 +596,36 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__assign)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -499,7 +634,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__discover)
-            opts="-q -v -h -V --timeout --new --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --timeout --new --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,6 +652,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -525,7 +664,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help)
-            opts="list add remove set-active discover status help"
+            opts="list add remove set-active discover assign unassign sync-configs status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,6 +678,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__assign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -636,8 +789,36 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__help__subcmd__sync__subcmd__configs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__unassign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__list)
-            opts="-q -v -h -V --active --inactive --names --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --active --inactive --names --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +830,10 @@ _pio() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -659,7 +844,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__remove)
-            opts="-q -v -h -V --keep-running --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --keep-running --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +864,10 @@ _pio() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -689,7 +878,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__set__subcmd__active)
-            opts="-q -v -h -V --via --timeout --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +900,10 @@ _pio() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -719,7 +912,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__status)
-            opts="-q -v -h -V --fanout --via --timeout --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,6 +936,74 @@ _pio() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__sync__subcmd__configs)
+            opts="-q -v -h -V --all --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__unassign)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)

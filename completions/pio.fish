@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pio_global_optspecs
-    string join \n config= json color= q/quiet v/verbose h/help V/version
+    string join \n config= json color= q/quiet v/verbose inventory= h/help V/version
 end
 
 function __fish_pio_needs_command
@@ -28,9 +28,11 @@ complete -c pio -n "__fish_pio_needs_command" -l config -d 'Use this config.ini 
 complete -c pio -n "__fish_pio_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_needs_command" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_needs_command" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_needs_command" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_needs_command" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_needs_command" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_needs_command" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
@@ -39,47 +41,59 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -s h -l help -d 'Print help'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "list" -d 'List every unit in the inventory'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "discover" -d 'Find workers on the network by mDNS'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "status" -d 'Check which units answer, and how'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "discover" -d 'Find workers on the network by mDNS'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l active -d 'Only active workers'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l inactive -d 'Only inactive workers'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l names -d 'One name per line (for scripts and completion)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s a -l address -d 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s m -l model-name -d 'The worker\'s model, e.g. pioreactor_40ml (the leader\'s database keeps it)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l model-version -d 'The model\'s version, e.g. 1.5' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l timeout -d 'Seconds to wait for the worker to appear on the network' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inactive -d 'Add the worker as inactive'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l no-reboot -d 'Do not reboot the worker at the end'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l offline -d 'Only edit config.ini; do not contact the worker'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the worker\'s SSH password from stdin (first contact only)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
@@ -90,11 +104,13 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l keep-running -d 'Do not halt the workers\' jobs'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
@@ -105,10 +121,12 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l timeout -d 'Seconds to listen' -r
@@ -116,12 +134,53 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l new -d 'Only workers not in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l fanout -d 'How many units at once' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l all -d 'Every worker in the inventory (the leader only if named)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -131,9 +190,11 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every unit in the inventory'
@@ -141,6 +202,9 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Find workers on the network by mDNS'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
@@ -151,11 +215,13 @@ complete -c pio -n "__fish_pio_using_subcommand identify" -l config -d 'Use this
 complete -c pio -n "__fish_pio_using_subcommand identify" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand identify" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand identify" -l all -d 'Every worker in the inventory (the leader only if named)'
 complete -c pio -n "__fish_pio_using_subcommand identify" -l roll-call -d 'Blink the units one after another, printing each name while its LED blinks'
 complete -c pio -n "__fish_pio_using_subcommand identify" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand identify" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand identify" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand identify" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand identify" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand identify" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand rename" -l timeout -d 'Seconds to wait for it to come back under the new name' -r
@@ -163,11 +229,13 @@ complete -c pio -n "__fish_pio_using_subcommand rename" -l config -d 'Use this c
 complete -c pio -n "__fish_pio_using_subcommand rename" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand rename" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand rename" -l no-wait -d 'Do not wait for the worker to come back'
 complete -c pio -n "__fish_pio_using_subcommand rename" -l dry-run -d 'Show the plan and do nothing'
 complete -c pio -n "__fish_pio_using_subcommand rename" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand rename" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand rename" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
@@ -179,21 +247,25 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -l config -d 'Use this c
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l all -d 'Every worker in the inventory (the leader only if named)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s y -l yes -d 'Do not ask for confirmation'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l dry-run -d 'Show the plan and do nothing'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand reboot" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
@@ -207,4 +279,7 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "discover" -d 'Find workers on the network by mDNS'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "status" -d 'Check which units answer, and how'

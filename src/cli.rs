@@ -54,9 +54,14 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Say more on stderr (which config.ini, what is done)
+    /// Say more on stderr (which config.ini, which inventory and why, what is done)
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader's database
+    /// through its web API (24.4 and later). Default: decided by evidence; see `-v`
+    #[arg(long, global = true, value_name = "WHERE", value_parser = ["config", "api"])]
+    pub inventory: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -179,6 +184,37 @@ Examples:
 Browses for _pio-worker._tcp.local. and stops after --timeout: it never hangs in a script.")]
     Discover(DiscoverArgs),
 
+    /// Assign a worker to an experiment (Pioreactor 24.4 and later)
+    #[command(after_help = "\
+Examples:
+  pio workers assign pio02 'Trial 3'
+  pio workers assign pio02 trial-4      moves pio02 from its current experiment
+
+The experiment must exist (the web UI creates experiments). A worker takes part in one
+experiment at a time. Releases up to 24.3 have no per-worker assignment (exit code 2).")]
+    Assign(AssignArgs),
+
+    /// Unassign a worker from its experiment (Pioreactor 24.4 and later)
+    #[command(after_help = "\
+Examples:
+  pio workers unassign pio02            from whatever experiment it is in
+  pio workers unassign pio02 'Trial 3'  only if it is in Trial 3
+
+The leader halts that experiment's jobs on the worker.")]
+    Unassign(UnassignArgs),
+
+    /// Copy this leader's config.ini (and config_<unit>.ini) to units
+    #[command(after_help = "\
+Examples:
+  pio workers sync-configs pio02
+  pio workers sync-configs --all        every active worker
+
+Each unit gets config.ini as ~/.pioreactor/config.ini and, where this leader has a
+config_<unit>.ini beside config.ini, that file as ~/.pioreactor/unit_config.ini, over SSH.
+The leader itself is skipped: its config.ini is the source. Exit code 1 names the units that
+could not be reached.")]
+    SyncConfigs(SyncConfigsArgs),
+
     /// Check which units answer, and how
     #[command(after_help = "\
 Examples:
@@ -289,6 +325,37 @@ pub struct RebootArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The worker's hostname
+    pub unit: String,
+
+    /// The experiment's name
+    pub experiment: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnassignArgs {
+    /// The worker's hostname
+    pub unit: String,
+
+    /// The experiment it should leave (default: its current one)
+    pub experiment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncConfigsArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// Seconds to listen
     #[arg(long, value_name = "SECS", default_value_t = 3.0, value_parser = parse_seconds)]
@@ -347,6 +414,18 @@ pub struct AddArgs {
     /// Add the worker as inactive
     #[arg(long)]
     pub inactive: bool,
+
+    /// The worker's model, e.g. pioreactor_40ml (the leader's database keeps it)
+    #[arg(short = 'm', long, value_name = "NAME")]
+    pub model_name: Option<String>,
+
+    /// The model's version, e.g. 1.5
+    #[arg(long, value_name = "VERSION", requires = "model_name")]
+    pub model_version: Option<String>,
+
+    /// Do not reboot the worker at the end
+    #[arg(long)]
+    pub no_reboot: bool,
 
     /// Only edit config.ini; do not contact the worker
     #[arg(long)]

@@ -31,6 +31,11 @@ pub struct Context {
     /// Whether units without a static address may be looked up by mDNS (`PIO_MDNS=0` turns it
     /// off, e.g. on networks that drop multicast).
     pub mdns: bool,
+    /// `--inventory` or `$PIO_INVENTORY` (checked when used), with where it came from.
+    pub inventory: Option<(String, &'static str)>,
+    /// `$PIO_PYTHON_SITE`: folders to look in for the installed Python stack instead of the
+    /// usual ones.
+    pub python_site: Option<Vec<PathBuf>>,
 }
 
 /// The environment pio reads, captured so that tests can build a context without touching the
@@ -100,6 +105,15 @@ impl Context {
             lock_wait,
             home,
             mdns: env.get("PIO_MDNS").is_none_or(|v| v != "0"),
+            inventory: match &global.inventory {
+                Some(v) => Some((v.clone(), "--inventory")),
+                None => env
+                    .get("PIO_INVENTORY")
+                    .map(|v| (v.to_string_lossy().into_owned(), "$PIO_INVENTORY")),
+            },
+            python_site: env
+                .get("PIO_PYTHON_SITE")
+                .map(|v| std::env::split_paths(v).collect()),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod docs;
 pub mod error;
+pub mod inventory;
 pub mod output;
 pub mod transport;
 
@@ -56,6 +57,9 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
             WorkersCommand::SetActive(args) => workers::set_active::run(ctx, args),
             WorkersCommand::Status(args) => workers::status::run(ctx, args),
             WorkersCommand::Discover(args) => workers::discover::run(ctx, args),
+            WorkersCommand::Assign(args) => workers::assign::assign(ctx, args),
+            WorkersCommand::Unassign(args) => workers::assign::unassign(ctx, args),
+            WorkersCommand::SyncConfigs(args) => workers::sync_configs::run(ctx, args),
         },
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),

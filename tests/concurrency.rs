@@ -65,9 +65,11 @@ fn sigkill_at_random_moments_leaves_old_or_new() {
 
     // How long one write takes here, to spread the kills over it.
     let start = Instant::now();
-    // (set-active 0 exits 1 here: nothing answers to halt the jobs; config.ini is written first.)
-    env.run(&["workers", "set-active", "pio0000", "0"]);
-    env.run(&["workers", "set-active", "pio0000", "1"]).ok();
+    // (Both exit 1 here: no worker answers to receive config.ini or halt its jobs; config.ini is
+    // written first.)
+    env.run(&["workers", "set-active", "pio0000", "0"]).code(1);
+    env.run(&["workers", "set-active", "pio0000", "1"]).code(1);
+    assert!(env.read_config().contains("\npio0000=1\n"));
     let span = (start.elapsed() / 2).as_micros() as u64 + 1;
 
     let seed = std::time::SystemTime::now()

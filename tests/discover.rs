@@ -135,6 +135,11 @@ fn add_without_an_address_resolves_name_dot_local() {
         );
         let ini = common::python_reads(&lab.env.config(), "current").unwrap();
         assert_eq!(ini["cluster.inventory"]["pio-c"], "1");
-        assert_eq!(ini["cluster.addresses"]["pio-c"], addr);
+        // An address found by mDNS is a DHCP lease of the day: used, never written down.
+        assert!(
+            ini.get("cluster.addresses")
+                .is_none_or(|a| !a.contains_key("pio-c")),
+            "{ini:?}"
+        );
     });
 }

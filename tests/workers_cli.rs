@@ -59,7 +59,8 @@ fn list_json_schema() {
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(
         v,
-        serde_json::json!([{"name": "pio03", "active": false, "address": "pio03.local", "address_source": "mdns", "leader": false}])
+        serde_json::json!([{"name": "pio03", "active": false, "address": "pio03.local", "address_source": "mdns", "leader": false,
+            "model_name": null, "model_version": null, "experiment": null}])
     );
     let all: serde_json::Value =
         serde_json::from_str(&env.run(&["--json", "workers", "list"]).stdout).unwrap();
@@ -91,7 +92,8 @@ fn fresh_unit_is_a_single_unit_cluster() {
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(
         v,
-        serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "mdns", "leader": true}])
+        serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "mdns", "leader": true,
+            "model_name": null, "model_version": null, "experiment": null}])
     );
     assert!(!env.config().exists(), "listing must not write");
 
@@ -183,6 +185,7 @@ fn json_reports_changes() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(v["command"], "workers add");
+    assert_eq!(v["inventory"], "config");
     assert_eq!(v["changed"], true);
     assert_eq!(v["dry_run"], false);
     assert_eq!(v["config"], env.config().display().to_string());
@@ -193,8 +196,9 @@ fn json_reports_changes() {
             {"action": "set_address", "name": "pio04", "old": null, "new": "127.0.9.4"}
         ])
     );
+    // (exit 1: pio04 cannot be reached to receive the new config.ini; the JSON is printed first)
     let run = env.run(&["--json", "workers", "remove", "pio04"]);
-    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&run.code(1).stdout).unwrap();
     assert_eq!(
         v["changes"][1],
         serde_json::json!({"action": "remove_address", "name": "pio04", "address": "127.0.9.4"})
@@ -240,7 +244,14 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
 fn removing_the_leader_keeps_its_address() {
     let env = Env::new();
     env.write_config(CONFIG);
-    env.run(&["workers", "remove", "leader1", "pio02"]).ok();
+    // pio02 cannot be reached to receive the new config.ini (exit 1); the leader needs no copy.
+    let run = env.run(&["workers", "remove", "leader1", "pio02"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("could not be copied to pio02:"),
+        "{}",
+        run.stderr
+    );
     let ini = common::python_reads(&env.config(), "current").unwrap();
     assert_eq!(
         ini["cluster.inventory"].keys().collect::<Vec<_>>(),

@@ -78,6 +78,12 @@ pub enum Change {
         name: String,
         address: String,
     },
+    /// The worker's model, kept by the leader's database (the config.ini era has none).
+    SetModel {
+        name: String,
+        model_name: String,
+        model_version: String,
+    },
     /// The worker's inventory key (and address key) renamed in place.
     RenameWorker {
         old: String,
@@ -120,6 +126,11 @@ impl std::fmt::Display for Change {
             Change::RenameWorker { old, new } => {
                 write!(f, "Renamed {old} to {new} in the inventory")
             }
+            Change::SetModel {
+                name,
+                model_name,
+                model_version,
+            } => write!(f, "Set {name}'s model to {model_name} {model_version}"),
         }
     }
 }

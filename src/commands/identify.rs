@@ -29,19 +29,15 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
         }
         return identify_here(ctx, duration);
     }
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    let inventory = crate::inventory::open(ctx)?;
+    let config = &inventory.config;
+    let cluster = inventory.cluster(&ctx.hostname)?;
     let units: Vec<String> = if args.select.all {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
         select_units(&cluster, &args.select.units)?
     };
-    let remote = Remote::new(
-        ctx,
-        &config,
-        Via::Ssh,
-        Duration::from_secs_f64(args.timeout),
-    )?;
+    let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs_f64(args.timeout))?;
     let narrator = Narrator::new(ctx);
     let blink = |unit: &String| remote.identify(&cluster, unit, args.duration);
     let outcomes: Vec<Outcome> = if args.roll_call {

@@ -6,10 +6,13 @@ pub mod remote;
 pub mod rename;
 pub mod workers;
 
+use std::path::PathBuf;
+
 use crate::cluster::{Change, Cluster};
 use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::inventory::Era;
 use crate::output::{self, ChangeReport, Narrator};
 
 /// Reads config.ini (the single-unit default when there is none), printing its warnings.
@@ -30,15 +33,22 @@ pub fn read_config(ctx: &Context) -> Result<Config> {
     Ok(config)
 }
 
-/// The read-modify-write of every inventory command: under the lock, read the cluster, let
-/// `plan` decide the changes, then write them atomically (or, with `dry_run`, show the diff).
-/// Nothing is written when `plan` fails or decides nothing.
-pub fn edit_inventory(
+/// What an edit of config.ini did: the changes, and for a dry run the diff.
+pub struct Edit {
+    pub changes: Vec<Change>,
+    pub config_path: String,
+    pub created: bool,
+    pub diff: String,
+}
+
+/// The read-modify-write of config.ini: under the lock, read it, let `plan` decide the changes,
+/// then write them atomically (with `dry_run`, only compute the diff). Nothing is written when
+/// `plan` fails or decides nothing. Prints nothing: see [`report`].
+pub fn edit_config(
     ctx: &Context,
-    command: &str,
     dry_run: bool,
-    plan: impl FnOnce(&Cluster) -> Result<Vec<Change>>,
-) -> Result<Vec<Change>> {
+    plan: impl FnOnce(&Config) -> Result<Vec<Change>>,
+) -> Result<Edit> {
     let path = store::write_target(&ctx.config_path);
     let lock = if dry_run {
         None
@@ -49,7 +59,7 @@ pub fn edit_inventory(
     if dry_run {
         config.doc.keep_original();
     }
-    let changes = plan(&config.cluster(&ctx.hostname)?)?;
+    let changes = plan(&config)?;
     config.apply(&changes);
     let changed = !changes.is_empty() && config.is_changed();
     let new_text = config.render();
@@ -61,16 +71,68 @@ pub fn edit_inventory(
     } else {
         String::new()
     };
-    let report = ChangeReport {
-        command,
+    Ok(Edit {
+        changes,
         config_path: path.display().to_string(),
-        changes: &changes,
-        dry_run,
         created: changed && !config.exists,
         diff,
+    })
+}
+
+/// Prints what an inventory command changed (in config.ini and/or the leader's database).
+pub fn report(ctx: &Context, command: &str, era: Era, dry_run: bool, edit: &Edit) -> Result<()> {
+    let report = ChangeReport {
+        command,
+        inventory: era.as_str(),
+        config_path: edit.config_path.clone(),
+        changes: &edit.changes,
+        dry_run,
+        created: edit.created,
+        diff: edit.diff.clone(),
     };
-    output::changes(ctx, &report).map_err(stdout_error)?;
-    Ok(changes)
+    output::changes(ctx, &report).map_err(stdout_error)
+}
+
+/// The config.ini-era inventory edit: `plan` decides from the cluster config.ini describes;
+/// the report is printed.
+pub fn edit_inventory(
+    ctx: &Context,
+    command: &str,
+    dry_run: bool,
+    plan: impl FnOnce(&Cluster) -> Result<Vec<Change>>,
+) -> Result<Vec<Change>> {
+    let edit = edit_config(ctx, dry_run, |config| plan(&config.cluster(&ctx.hostname)?))?;
+    report(ctx, command, Era::Config, dry_run, &edit)?;
+    Ok(edit.changes)
+}
+
+/// `config_<name>.ini` beside config.ini: a unit's own settings, which the config.ini era copies
+/// to the unit as its `unit_config.ini`.
+pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
+    ctx.config_path
+        .with_file_name(format!("config_{}.ini", name.to_ascii_lowercase()))
+}
+
+/// The files a unit receives from this leader: config.ini (`shared`, as it is on disk now) and,
+/// where this leader keeps one, `config_<unit>.ini` as the unit's `unit_config.ini`.
+pub fn files_for_unit(
+    ctx: &Context,
+    shared: &str,
+    unit: &str,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut files = vec![(remote::paths::SHARED_CONFIG, shared.as_bytes().to_vec())];
+    let own = unit_config_path(ctx, unit);
+    match std::fs::read(&own) {
+        Ok(bytes) => files.push((remote::paths::UNIT_CONFIG, bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::new(
+                crate::error::Kind::ConfigIo,
+                format!("cannot read {}: {e}", own.display()),
+            ));
+        }
+    }
+    Ok(files)
 }
 
 /// stdout went away for a reason other than a closed pipe.

@@ -3,7 +3,6 @@
 use serde_json::json;
 
 use crate::cli::RebootArgs;
-use crate::commands::read_config;
 use crate::commands::remote::{Outcome, Remote, commands, plan_action, select_units};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -11,8 +10,9 @@ use crate::output::{self, Narrator, progress::Progress};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    let inventory = crate::inventory::open(ctx)?;
+    let config = &inventory.config;
+    let cluster = inventory.cluster(&ctx.hostname)?;
     let units = if args.select.all {
         cluster
             .workers
@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     // The leader, only when named, goes last: rebooting it first would cut the others off.
     let (leader, workers): (Vec<String>, Vec<String>) =
         units.into_iter().partition(|u| cluster.is_leader(u));
-    let remote = Remote::from_args(ctx, &config, &args.remote)?;
+    let remote = Remote::from_args(ctx, config, &args.remote)?;
     let narrator = Narrator::new(ctx);
     let count = workers.len() + leader.len();
     if count == 0 {

@@ -76,6 +76,30 @@ pub mod commands {
     pub const HALT_JOBS: &str = "pio kill --all-jobs";
     pub const IDENTIFY: &str = "pio identify";
     pub const BLINK: &str = "pio blink";
+
+    /// Sets the unit's clock to the leader's (a number pio formats itself).
+    pub fn set_clock(epoch: u64) -> String {
+        format!("sudo date -u --set=@{epoch}")
+    }
+
+    /// The database era's own joining step on the worker (newer images have it).
+    pub fn cluster_join(epoch: u64) -> String {
+        format!("pio cluster join --leader-time {epoch}")
+    }
+}
+
+/// Where files land on a unit, relative to the login's home.
+pub mod paths {
+    /// The cluster's shared config.ini.
+    pub const SHARED_CONFIG: &str = ".pioreactor/config.ini";
+    /// The unit's own settings: the leader's `config_<unit>.ini`.
+    pub const UNIT_CONFIG: &str = ".pioreactor/unit_config.ini";
+}
+
+/// Whether a Python `pio` answered "no such command" (click's exit status 2), or the shell found
+/// no `pio` at all (127).
+pub fn missing_command(out: &crate::transport::ssh::Output) -> bool {
+    out.status == Some(127) || (out.status == Some(2) && out.stderr.contains("No such command"))
 }
 
 /// How an action will be carried, for `--dry-run` plans.
@@ -352,9 +376,7 @@ impl<'c> Remote<'c> {
         if out.success() {
             return Ok(format!("blinked ({})", commands::IDENTIFY));
         }
-        let missing = out.status == Some(127)
-            || (out.status == Some(2) && out.stderr.contains("No such command"));
-        if !missing {
+        if !missing_command(&out) {
             return Err(format!("`{command}` failed: {}", out.stderr.trim()));
         }
         let out = conn
@@ -369,6 +391,23 @@ impl<'c> Remote<'c> {
                 commands::BLINK,
                 out.stderr.trim()
             ))
+        }
+    }
+
+    /// Copies files to the unit over SSH, each replaced atomically.
+    pub fn push_files(&self, cluster: &Cluster, name: &str, files: &[(&str, Vec<u8>)]) -> Outcome {
+        let address = self.address(cluster, name);
+        let result = address.clone().and_then(|address| {
+            let conn = self.ssh(name, &address).map_err(|e| e.to_string())?;
+            push_over(&conn, files, Instant::now() + self.timeout)?;
+            let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+            Ok(format!("copied {}", names.join(" and ")))
+        });
+        Outcome {
+            unit: name.to_string(),
+            address: address.ok(),
+            via: Some(Used::Ssh),
+            result,
         }
     }
 
@@ -403,6 +442,19 @@ impl<'c> Remote<'c> {
             },
         )
     }
+}
+
+/// Writes files on an open connection (config.ini mode 0644, in a 0755 folder).
+pub fn push_over(
+    conn: &Connection,
+    files: &[(&str, Vec<u8>)],
+    deadline: Instant,
+) -> std::result::Result<(), String> {
+    for (path, data) in files {
+        conn.write_file_atomic(std::path::Path::new(path), data, 0o644, 0o755, deadline)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Expands UNITS (names, comma lists, node sets) and checks each against the inventory; the

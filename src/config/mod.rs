@@ -200,6 +200,17 @@ impl Config {
         })
     }
 
+    /// `[cluster.addresses]` in file order, checked (one line each, no hostname twice). Read on
+    /// its own for the database era, where `[cluster.inventory]` is a stale leftover at best.
+    pub fn addresses(&self) -> Result<Vec<(&str, &str)>> {
+        let section = self.sections.addresses;
+        drop(self.by_hostname(section)?);
+        self.entries(section)
+            .iter()
+            .map(|e| Ok((self.doc.key(e), self.single_line(section, e)?)))
+            .collect()
+    }
+
     /// A value that must fit on its key's line (an address, a hostname); a bare key reads as empty.
     fn single_line(&self, section: &str, entry: &Entry) -> Result<&str> {
         match self.doc.value(entry) {
@@ -332,6 +343,8 @@ impl Config {
                     self.doc
                         .remove(names.addresses, |k| k.eq_ignore_ascii_case(name));
                 }
+                // Kept by the leader's database, not config.ini.
+                Change::SetModel { .. } => {}
                 Change::RenameWorker { old, new } => {
                     let new = new.to_ascii_lowercase();
                     for section in [names.inventory, names.addresses] {

@@ -131,6 +131,10 @@ pub struct WorkerRow<'a> {
     /// The address from `[cluster.addresses]`, if any.
     pub static_address: Option<&'a str>,
     pub leader: bool,
+    /// The database era's model and experiment assignment (none in the config.ini era).
+    pub model_name: Option<&'a str>,
+    pub model_version: Option<&'a str>,
+    pub experiment: Option<&'a str>,
 }
 
 impl<'a> WorkerRow<'a> {
@@ -140,6 +144,9 @@ impl<'a> WorkerRow<'a> {
             active: w.active,
             static_address: w.address,
             leader: leader.eq_ignore_ascii_case(w.name),
+            model_name: None,
+            model_version: None,
+            experiment: None,
         }
     }
 
@@ -151,7 +158,17 @@ impl<'a> WorkerRow<'a> {
         }
     }
 
-    /// The row's JSON object (stable schema: name, active, address, address_source, leader).
+    /// The model as one word for tables: `name version`, or empty.
+    pub fn model(&self) -> String {
+        match (self.model_name, self.model_version) {
+            (Some(n), Some(v)) => format!("{n} {v}"),
+            (Some(n), None) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The row's JSON object (stable schema: name, active, address, address_source, leader,
+    /// model_name, model_version, experiment; the last three null in the config.ini era).
     pub fn to_json(&self) -> WorkerJson<'a> {
         WorkerJson {
             name: self.name,
@@ -163,6 +180,9 @@ impl<'a> WorkerRow<'a> {
                 "mdns"
             },
             leader: self.leader,
+            model_name: self.model_name,
+            model_version: self.model_version,
+            experiment: self.experiment,
         }
     }
 }
@@ -174,11 +194,16 @@ pub struct WorkerJson<'a> {
     address: Cow<'a, str>,
     address_source: &'static str,
     leader: bool,
+    model_name: Option<&'a str>,
+    model_version: Option<&'a str>,
+    experiment: Option<&'a str>,
 }
 
 /// What an inventory command did (or, with `--dry-run`, would do).
 pub struct ChangeReport<'a> {
     pub command: &'a str,
+    /// `config` or `api`: where the inventory lives.
+    pub inventory: &'static str,
     pub config_path: String,
     pub changes: &'a [Change],
     pub dry_run: bool,
@@ -190,6 +215,7 @@ impl ChangeReport<'_> {
     pub fn to_json(&self) -> Value {
         json!({
             "command": self.command,
+            "inventory": self.inventory,
             "config": self.config_path,
             "dry_run": self.dry_run,
             "changed": !self.changes.is_empty(),
@@ -218,6 +244,13 @@ fn change_json(change: &Change) -> Value {
         Change::RenameWorker { old, new } => {
             json!({"action": "rename_worker", "old": old, "new": new})
         }
+        Change::SetModel {
+            name,
+            model_name,
+            model_version,
+        } => {
+            json!({"action": "set_model", "name": name, "model_name": model_name, "model_version": model_version})
+        }
     }
 }
 
@@ -230,7 +263,15 @@ pub fn changes(ctx: &Context, report: &ChangeReport) -> io::Result<()> {
     if report.dry_run {
         if report.changes.is_empty() {
             narrator.say("Nothing would change.");
-        } else {
+            return Ok(());
+        }
+        if report.inventory == "api" {
+            narrator.say("Dry run: nothing was changed. The leader's database would change so:");
+            for change in report.changes {
+                narrator.say(&format!("  {change}"));
+            }
+        }
+        if !report.diff.is_empty() {
             narrator.say(&format!(
                 "Dry run: {} would change as follows; nothing was written.",
                 report.config_path

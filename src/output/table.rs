@@ -147,12 +147,18 @@ mod tests {
                 active: true,
                 static_address: None,
                 leader: true,
+                model_name: None,
+                model_version: None,
+                experiment: None,
             },
             WorkerRow {
                 name: "pio02",
                 active: false,
                 static_address: Some("10.0.0.2"),
                 leader: false,
+                model_name: None,
+                model_version: None,
+                experiment: None,
             },
         ]
     }

@@ -53,6 +53,17 @@ pub fn client(timeout: Duration) -> reqwest::blocking::Client {
         .expect("an HTTP client without TLS configuration builds")
 }
 
+/// Why a request got no answer, in a few words.
+pub fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "connection refused or unreachable".to_string()
+    } else {
+        e.to_string()
+    }
+}
+
 impl WebApi {
     pub fn new(client: reqwest::blocking::Client, proto: &str, address: &str, port: u16) -> WebApi {
         WebApi {
@@ -71,16 +82,9 @@ impl WebApi {
         url: &str,
         ok: &[u16],
     ) -> Result<Value, HttpError> {
-        let resp = req.send().map_err(|e| {
-            let why = if e.is_timeout() {
-                "timed out".to_string()
-            } else if e.is_connect() {
-                "connection refused or unreachable".to_string()
-            } else {
-                e.to_string()
-            };
-            HttpError::Unreachable(format!("{url}: {why}"))
-        })?;
+        let resp = req
+            .send()
+            .map_err(|e| HttpError::Unreachable(format!("{url}: {}", describe(&e))))?;
         let status = resp.status().as_u16();
         if !ok.contains(&status) {
             return Err(HttpError::Status {

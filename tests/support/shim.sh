@@ -18,6 +18,11 @@ case "$SSH_ORIGINAL_COMMAND" in
     test -e "$unit/no-pio" && { echo "Error: No such command 'identify'." >&2; exit 2; }
     exit 0 ;;
   'pio blink') exit 0 ;;
+  'sudo date -u --set=@'*) exit 0 ;;
+  'pio cluster join --leader-time '*)
+    # Images before the database era's join step: click has no such command.
+    test -e "$unit/no-join" && { echo "Error: No such command 'cluster'." >&2; exit 2; }
+    exit 0 ;;
   'sudo hostnamectl set-hostname '*)
     # Pretend: only the unit's answer to `hostname` changes.
     echo "${SSH_ORIGINAL_COMMAND#sudo hostnamectl set-hostname }" > "$unit/hostname" ;;

@@ -1,5 +1,5 @@
-//! `pio workers add`: verified by default (find, reach, log in, check, copy config.ini, then
-//! write the inventory); `--offline` edits config.ini only.
+//! `pio workers add`: verified by default (find, reach, log in, check; then the inventory; then
+//! config.ini, the clock and a reboot on the worker); `--offline` only registers it.
 
 use std::io::Read;
 use std::net::Ipv4Addr;
@@ -8,19 +8,23 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::cli::{AddArgs, Via};
-use crate::cluster::{Cluster, UnitName, parse_address, plan, yes_no};
-use crate::commands::remote::{Remote, commands};
-use crate::commands::{edit_inventory, read_config};
-use crate::config::Config;
+use crate::cluster::{Change, Cluster, UnitName, parse_address, plan, yes_no};
+use crate::commands::remote::{Remote, commands, missing_command, push_over};
+use crate::commands::{Edit, edit_config, files_for_unit, read_config, report, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::api::{ApiWorker, LeaderApi};
+use crate::inventory::{self, Era, Inventory, Source};
 use crate::output::{self, Narrator, progress::Progress};
 use crate::transport::ssh::{self, Connection, SshError, UnknownHostKey};
 
-use super::invalid_name;
+use super::{api_failed, invalid_name};
 
 /// The password a freshly flashed Pioreactor image accepts until a key is installed.
 const IMAGE_DEFAULT_PASSWORD: &str = "raspberry";
+
+/// The steps of a verified add, for progress and failure messages.
+const STEPS: usize = 8;
 
 pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let name = UnitName::parse(&args.hostname).map_err(invalid_name)?;
@@ -37,13 +41,16 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
             })
         })
         .transpose()?;
-    let active = !args.inactive;
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
 
-    // Read once for the set-up; the inventory write below reads again, under the lock.
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    // Read once for the set-up; the inventory write reads config.ini again, under the lock.
+    let inventory = inventory::open(ctx)?;
+    let era = inventory.era();
+    if args.model_name.is_some() && era == Era::Config {
+        narrator.warn("the config.ini era keeps no worker models; --model-name is ignored");
+    }
+    let cluster = inventory.cluster(&ctx.hostname)?;
     // The leader as a worker of its own cluster: it is this machine, already set up.
     let is_leader = cluster.is_leader(name.as_str());
     if is_leader && !args.offline && !dry_run {
@@ -51,89 +58,326 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
             "{name} is the leader: adding it as a worker needs no set-up over the network."
         ));
     }
-    let address = if args.offline || dry_run || is_leader {
-        given
+    let verified = !(args.offline || dry_run || is_leader);
+    let progress = Progress::spinner(ctx, &format!("adding {name}"));
+    let set_up = if verified {
+        Some(set_up_worker(
+            ctx, args, &inventory, &cluster, &name, given, &progress,
+        )?)
     } else {
-        Some(set_up_worker(ctx, args, &config, &cluster, &name, given)?)
+        None
     };
-    // Write the address when the operator gave it or mDNS found it; a static one already in
-    // config.ini stays as it is.
-    let changes = edit_inventory(ctx, "workers add", dry_run, |cluster| {
-        let write_address = match (given, cluster.address_of(name.as_str())) {
-            (Some(a), _) => Some(a),
-            (None, Some(_)) => None,
-            (None, None) => address, // found by mDNS
-        };
-        Ok(plan::add(cluster, &name, write_address, active))
-    })?;
-    if dry_run && !args.offline {
-        narrator.say(&add_plan(ctx, &config, &cluster, &name, given)?);
+
+    // 5. The inventory: config.ini's line, or the leader's database.
+    progress.set_message(&format!("5/{STEPS} adding {name} to the inventory"));
+    let edit = match &inventory.source {
+        Source::ConfigIni => {
+            let edit = edit_config(ctx, dry_run, |config| {
+                let cluster = config.cluster(&ctx.hostname)?;
+                Ok(plan::add(&cluster, &name, given, !args.inactive))
+            })?;
+            if !dry_run && !is_leader {
+                create_unit_config(ctx, &name, &progress)?;
+            }
+            edit
+        }
+        Source::Api { api, workers } => {
+            let existing = workers
+                .iter()
+                .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(name.as_str()));
+            let mut changes = register(api, args, &name, existing, dry_run)?;
+            // Only an address the operator gave is pinned: mDNS finds the rest each time.
+            let edit = edit_config(ctx, dry_run, |config| {
+                let old = config
+                    .addresses()?
+                    .into_iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name.as_str()))
+                    .map(|(_, a)| a.to_string());
+                Ok(given
+                    .map(|ip| ip.to_string())
+                    .filter(|new| old.as_ref() != Some(new))
+                    .map(|new| Change::SetAddress {
+                        name: name.to_string(),
+                        old,
+                        new,
+                    })
+                    .into_iter()
+                    .collect())
+            })?;
+            changes.extend(edit.changes);
+            Edit { changes, ..edit }
+        }
+    };
+    progress.line(&format!("{name}: in the inventory"));
+    report(ctx, "workers add", era, dry_run, &edit)?;
+    if dry_run && !args.offline && !is_leader {
+        narrator.say(&add_plan(ctx, args, &inventory, &cluster, &name, given)?);
     }
-    if changes.is_empty() && !ctx.json {
-        let at = address.map(|a| format!(" at {a}")).unwrap_or_default();
+
+    // 6-8. The worker gets the cluster's configuration, its clock, and a reboot.
+    if let Some((conn, address)) = set_up {
+        let after = |step: usize, what: &str, why: String| {
+            Error::new(
+                Kind::Failed,
+                format!(
+                    "step {step}/{STEPS} ({what}) failed: {why}. {name} is in the inventory; \
+                     run the same `pio workers add` again to finish setting it up."
+                ),
+            )
+        };
+        progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
+        // config.ini as it is now, with the new worker in it.
+        let shared = read_config(ctx)?;
+        let mut files = files_for_unit(ctx, shared.render(), name.as_str())?;
+        if era == Era::Api {
+            // The database era's worker keeps its own unit_config.ini.
+            files.truncate(1);
+        }
+        let deadline =
+            || Instant::now() + Duration::from_secs(30).max(Duration::from_secs_f64(args.timeout));
+        push_over(&conn, &files, deadline()).map_err(|e| after(6, "copy config.ini", e))?;
+        let copied: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+        progress.line(&format!("{name}: copied {}", copied.join(" and ")));
+
+        progress.set_message(&format!("7/{STEPS} setting {name}'s clock"));
+        let said = set_clock(&conn, era, deadline()).map_err(|e| after(7, "set the clock", e))?;
+        progress.line(&format!("{name}: {said}"));
+
+        if args.no_reboot {
+            progress.finish();
+            narrator.say(&format!(
+                "{name} at {address} is set up; not rebooted (--no-reboot). It applies the new configuration when it next boots."
+            ));
+            return Ok(());
+        }
+        progress.set_message(&format!("8/{STEPS} rebooting {name}"));
+        conn.exec(commands::REBOOT, deadline())
+            .map_err(|e| e.to_string())
+            .and_then(|out| {
+                if out.success() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{}` failed: {}",
+                        commands::REBOOT,
+                        out.stderr.trim()
+                    ))
+                }
+            })
+            .map_err(|e| after(8, "reboot", e))?;
+        progress.finish();
         narrator.say(&format!(
-            "{name} is already in the inventory as {}{at}; nothing changed.",
-            yes_no(active)
+            "{name} at {address} is set up and rebooting; it joins the cluster when it is back."
+        ));
+        return Ok(());
+    }
+    progress.finish();
+    if edit.changes.is_empty() && !ctx.json {
+        narrator.say(&format!(
+            "{name} is already in the inventory as {}; nothing changed.",
+            yes_no(!args.inactive)
         ));
     }
     Ok(())
 }
 
+/// The database era's registration: `PUT /api/workers` for a new worker (then its active state),
+/// or only what differs for one already there (re-registering would reset it).
+fn register(
+    api: &LeaderApi,
+    args: &AddArgs,
+    name: &UnitName,
+    existing: Option<&ApiWorker>,
+    dry_run: bool,
+) -> Result<Vec<Change>> {
+    let active = !args.inactive;
+    let model = args.model_name.as_deref();
+    let version = args.model_version.as_deref();
+    let mut changes = Vec::new();
+    match existing {
+        None => {
+            if !dry_run {
+                api.register(name.as_str(), model, version)
+                    .map_err(api_failed)?;
+                if !active {
+                    api.set_active(name.as_str(), false).map_err(api_failed)?;
+                }
+            }
+            changes.push(Change::AddWorker {
+                name: name.to_string(),
+                active,
+            });
+        }
+        Some(w) => {
+            let unit = &w.pioreactor_unit;
+            if let Some(m) = model
+                && (w.model_name.as_deref() != Some(m)
+                    || version.is_some() && w.model_version.as_deref() != version)
+            {
+                let v = version.or(w.model_version.as_deref()).unwrap_or_default();
+                if !dry_run {
+                    api.set_model(unit, m, v).map_err(api_failed)?;
+                }
+                changes.push(Change::SetModel {
+                    name: unit.clone(),
+                    model_name: m.to_string(),
+                    model_version: v.to_string(),
+                });
+            }
+            if w.is_active != active {
+                if !dry_run {
+                    api.set_active(unit, active).map_err(api_failed)?;
+                }
+                changes.push(Change::SetActive {
+                    name: unit.clone(),
+                    active,
+                });
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// `config_<name>.ini` beside config.ini, created empty but for a comment when missing, as the
+/// config.ini era's `add-pioreactor` did: the worker's own settings live there.
+fn create_unit_config(ctx: &Context, name: &UnitName, progress: &Progress) -> Result<()> {
+    let path = unit_config_path(ctx, name.as_str());
+    let text = format!(
+        "# Settings for {name} only: they override config.ini there (pio copies this file to {name} as unit_config.ini).\n"
+    );
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| {
+                Error::new(
+                    Kind::ConfigIo,
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+            progress.line(&format!("created {}", path.display()));
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::new(
+            Kind::ConfigIo,
+            format!("cannot create {}: {e}", path.display()),
+        )),
+    }
+}
+
+/// The worker's clock from this leader's: the database era's `pio cluster join --leader-time`
+/// where the worker has it, else `sudo date`. Says which ran.
+fn set_clock(
+    conn: &Connection,
+    era: Era,
+    deadline: Instant,
+) -> std::result::Result<String, String> {
+    let epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if era == Era::Api {
+        let join = commands::cluster_join(epoch);
+        let out = conn.exec(&join, deadline).map_err(|e| e.to_string())?;
+        if out.success() {
+            return Ok(format!("joined the cluster (`{join}`)"));
+        }
+        if !missing_command(&out) {
+            return Err(format!("`{join}` failed: {}", out.stderr.trim()));
+        }
+    }
+    let date = commands::set_clock(epoch);
+    let out = conn.exec(&date, deadline).map_err(|e| e.to_string())?;
+    if out.success() {
+        Ok(format!("clock set from this leader's (`{date}`)"))
+    } else {
+        Err(format!("`{date}` failed: {}", out.stderr.trim()))
+    }
+}
+
 /// The steps a verified add would take, for `--dry-run`.
 fn add_plan(
     ctx: &Context,
-    config: &Config,
+    args: &AddArgs,
+    inventory: &Inventory,
     cluster: &Cluster,
     name: &UnitName,
     given: Option<Ipv4Addr>,
 ) -> Result<String> {
-    let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs(1))?;
+    let remote = Remote::new(ctx, &inventory.config, Via::Ssh, Duration::from_secs(1))?;
     let (address, source) = match (given, cluster.address_of(name.as_str())) {
         (Some(a), _) => (a.to_string(), "from -a".to_string()),
         (None, Some(a)) => (a.to_string(), "from [cluster.addresses]".to_string()),
         (None, None) => (format!("{name}.local"), "looked up by mDNS".to_string()),
     };
     let t = remote.ssh_target(name.as_str(), &address);
+    let (register, copy, clock) = match inventory.era() {
+        Era::Config => (
+            "add its line to config.ini (and create config_<name>.ini if missing)",
+            "config.ini and config_<name>.ini (as unit_config.ini)",
+            format!("`{}`", commands::set_clock(0).replace("@0", "@<now>")),
+        ),
+        Era::Api => (
+            "register it with the leader's database (PUT /api/workers)",
+            "config.ini",
+            format!(
+                "`{}` (else `{}`)",
+                commands::cluster_join(0).replace(" 0", " <now>"),
+                commands::set_clock(0).replace("@0", "@<now>")
+            ),
+        ),
+    };
     Ok(format!(
         "Dry run: a verified add would\n\
          \x20 1. use the address {address} ({source})\n\
          \x20 2. wait for SSH at {}:{}\n\
          \x20 3. log in as {} with this leader's key, else once by password, and install the key\n\
          \x20 4. run `{}` and `{}` (expecting exactly '{name}')\n\
-         \x20 5. copy {} to ~/.pioreactor/config.ini over SFTP\n\
-         \x20 6. change config.ini as the diff shows (nothing was written)",
+         \x20 5. {register} (nothing was changed)\n\
+         \x20 6. copy {copy} to ~/.pioreactor/ over SFTP\n\
+         \x20 7. set its clock: {clock}\n\
+         \x20 8. {}",
         t.address,
         t.port,
         t.user,
         commands::IS_PIOREACTOR,
         commands::HOSTNAME,
-        ctx.config_path.display()
+        if args.no_reboot {
+            "not reboot it (--no-reboot)".to_string()
+        } else {
+            format!("reboot it: `{}`", commands::REBOOT)
+        }
     ))
 }
 
-/// A failed step: which one, why, and that config.ini was not touched.
+/// A failed step before anything was written: which one, why, and that nothing changed.
 fn step_failed(step: usize, what: &str, why: impl std::fmt::Display) -> Error {
     Error::new(
         Kind::Failed,
-        format!("step {step}/6 ({what}) failed: {why}. config.ini was not changed."),
+        format!(
+            "step {step}/{STEPS} ({what}) failed: {why}. Nothing was changed in the inventory."
+        ),
     )
 }
 
-/// Steps 1-5 of a verified add. Returns the worker's address.
+/// Steps 1-4 of a verified add: find the worker, reach it, log in, check it. Returns the open
+/// connection and its address.
 fn set_up_worker(
     ctx: &Context,
     args: &AddArgs,
-    config: &Config,
+    inventory: &Inventory,
     cluster: &Cluster,
     name: &UnitName,
     given: Option<Ipv4Addr>,
-) -> Result<Ipv4Addr> {
+    progress: &Progress,
+) -> Result<(Connection, Ipv4Addr)> {
     let total = Duration::from_secs_f64(args.timeout);
-    let remote = Remote::new(ctx, config, Via::Ssh, total)?;
-    let progress = Progress::spinner(ctx, &format!("adding {name}"));
+    let remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
 
     // 1. The address.
-    progress.set_message(&format!("1/6 finding {name}"));
+    progress.set_message(&format!("1/{STEPS} finding {name}"));
     let address = match given {
         Some(a) => a,
         None => match cluster.address_of(name.as_str()) {
@@ -152,7 +396,7 @@ fn set_up_worker(
     // 2. Wait until its SSH port accepts.
     let target = remote.ssh_target(name.as_str(), &address.to_string());
     progress.set_message(&format!(
-        "2/6 waiting for {name} at {}:{}",
+        "2/{STEPS} waiting for {name} at {}:{}",
         target.address, target.port
     ));
     let start = Instant::now();
@@ -185,7 +429,7 @@ fn set_up_worker(
     }
 
     // 3. Log in with this leader's key, else once with a password to install it.
-    progress.set_message(&format!("3/6 logging in to {name}"));
+    progress.set_message(&format!("3/{STEPS} logging in to {name}"));
     let session_deadline = || Instant::now() + Duration::from_secs(30).max(total);
     let conn = match Connection::open(&target, UnknownHostKey::Store, None, session_deadline()) {
         Ok(c) => c,
@@ -209,7 +453,7 @@ fn set_up_worker(
     }
 
     // 4. A Pioreactor, named exactly so.
-    progress.set_message(&format!("4/6 checking {name}"));
+    progress.set_message(&format!("4/{STEPS} checking {name}"));
     let is_pioreactor = conn
         .exec(commands::IS_PIOREACTOR, session_deadline())
         .map_err(|e| step_failed(4, "check", e))?;
@@ -235,21 +479,7 @@ fn set_up_worker(
             "Another machine answers at {address}. Give {name}'s own address with -a, or add it as `pio workers add {answered}`."
         )));
     }
-
-    // 5. The leader's config.ini on the worker, replaced atomically.
-    progress.set_message(&format!("5/6 copying config.ini to {name}"));
-    // The text as read (the fresh default when this leader has no file yet).
-    conn.write_file_atomic(
-        Path::new(".pioreactor/config.ini"),
-        config.render().as_bytes(),
-        0o644,
-        0o755,
-        session_deadline(),
-    )
-    .map_err(|e| step_failed(5, "copy config.ini", e))?;
-    progress.line(&format!("{name}: config.ini copied"));
-    progress.set_message("6/6 writing the inventory");
-    Ok(address)
+    Ok((conn, address))
 }
 
 /// Logs in with `--password-stdin`, else the image default, else (on a terminal) a password

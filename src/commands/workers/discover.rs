@@ -5,15 +5,15 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::cli::DiscoverArgs;
-use crate::commands::{read_config, stdout_error};
+use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{self, Narrator, progress::Progress, table};
 use crate::transport::mdns;
 
 pub fn run(ctx: &Context, args: &DiscoverArgs) -> Result<()> {
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    let inventory = crate::inventory::open(ctx)?;
+    let cluster = inventory.cluster(&ctx.hostname)?;
     if !ctx.mdns {
         return Err(Error::usage(
             "mDNS is off (PIO_MDNS=0), so there is nothing to discover with",

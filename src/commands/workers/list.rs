@@ -1,20 +1,92 @@
 //! `pio workers list`
 
 use crate::cli::ListArgs;
-use crate::commands::{read_config, stdout_error};
+use crate::commands::stdout_error;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::inventory::{self, Inventory, Source};
 use crate::output::{self, WorkerRow, table};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let config = read_config(ctx)?;
-    // Rows are decoded as they are printed: an inventory of thousands costs no list in memory.
-    let inventory = config.inventory()?;
+    let inventory = inventory::open(ctx)?;
+    match &inventory.source {
+        Source::ConfigIni => list_config(ctx, args, &inventory),
+        Source::Api { .. } => list_api(ctx, args, &inventory),
+    }
+}
+
+fn wanted(args: &ListArgs, active: bool) -> bool {
+    !(args.active && !active || args.inactive && active)
+}
+
+/// The config.ini era: rows are decoded as they are printed, so an inventory of thousands costs
+/// no list in memory.
+fn list_config(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
+    let config = &inventory.config;
+    let workers = config.inventory()?;
     let (leader, _) = config.leader(&ctx.hostname)?;
-    let rows = inventory
+    let rows = workers
         .iter()
-        .filter(|w| !(args.active && !w.active || args.inactive && w.active))
+        .filter(|w| wanted(args, w.active))
         .map(|w| WorkerRow::new(leader, &w));
+    print(ctx, args, rows, |rows, style, out| {
+        table::workers(rows, style, out)
+    })
+}
+
+/// The database era: the leader's workers with their models and experiments; addresses still
+/// come from config.ini.
+fn list_api(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
+    let api = inventory.api().expect("the API era");
+    let assignments = api.assignments().map_err(|e| {
+        Error::failed(e.to_string()).with_hint("Check the leader's web server and run pio again.")
+    })?;
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    let Source::Api { workers, .. } = &inventory.source else {
+        unreachable!("the API era");
+    };
+    let rows = cluster
+        .workers
+        .iter()
+        .zip(workers)
+        .filter(|(w, _)| wanted(args, w.active))
+        .map(|(w, db)| WorkerRow {
+            model_name: db.model_name.as_deref(),
+            model_version: db.model_version.as_deref(),
+            experiment: assignments
+                .iter()
+                .find(|a| a.pioreactor_unit == db.pioreactor_unit)
+                .and_then(|a| a.experiment.as_deref()),
+            ..WorkerRow::new(cluster.leader, w)
+        });
+    print(ctx, args, rows, |rows, style, out| {
+        let cells: Vec<[String; 6]> = rows
+            .map(|r| {
+                [
+                    r.name.to_string(),
+                    (if r.active { "yes" } else { "no" }).to_string(),
+                    r.model(),
+                    r.experiment.unwrap_or("").to_string(),
+                    r.address().into_owned(),
+                    (if r.leader { "leader" } else { "" }).to_string(),
+                ]
+            })
+            .collect();
+        let header = ["name", "active", "model", "experiment", "address", "leader"];
+        table::generic(&header, &cells, style, out)
+    })
+}
+
+/// Prints rows as JSON, names, or a table drawn by `draw`.
+fn print<'a, I>(
+    ctx: &Context,
+    args: &ListArgs,
+    rows: I,
+    draw: impl FnOnce(I, table::Style, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()>
+where
+    I: Iterator<Item = WorkerRow<'a>> + Clone,
+{
     let printed = if ctx.json {
         output::json_data(&JsonRows(rows))
     } else if args.names {
@@ -24,7 +96,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             boxed: ctx.stdout_is_terminal,
             color: ctx.color,
         };
-        output::data_with(|out| table::workers(rows, style, out))
+        output::data_with(|out| draw(rows, style, out))
     };
     printed.map_err(stdout_error)
 }

@@ -1,24 +1,35 @@
 pub mod add;
+pub mod assign;
 pub mod discover;
 pub mod list;
 pub mod remove;
 pub mod set_active;
 pub mod status;
+pub mod sync_configs;
 
 use crate::cluster::NameError;
-use crate::cluster::plan::NotInInventory;
 use crate::error::Error;
+use crate::inventory::api::ApiError;
 
 fn invalid_name(e: NameError) -> Error {
     Error::usage(e.to_string()).with_hint(e.hint)
 }
 
-fn not_in_inventory(e: NotInInventory, config: &std::path::Path) -> Error {
-    let names = e.0.join(", ");
-    let what = if e.0.len() == 1 { "is" } else { "are" };
+/// Names that are not in the inventory kept at `place` (config.ini's path, or the API's URL).
+fn not_in_inventory(names: Vec<String>, place: &str) -> Error {
+    let what = if names.len() == 1 { "is" } else { "are" };
     Error::usage(format!(
-        "{names} {what} not in the inventory of {}; nothing was changed",
-        config.display()
+        "{} {what} not in the inventory ({place}); nothing was changed",
+        names.join(", ")
     ))
     .with_hint("`pio workers list` shows the workers there are.")
+}
+
+/// The leader's API refused or did not answer: its own message, and its remediation as the hint.
+pub fn api_failed(e: ApiError) -> Error {
+    let hint = e.remediation().map(str::to_string).unwrap_or_else(|| {
+        "Check the leader's web server (the web UI shows whether it answers) and run pio again."
+            .to_string()
+    });
+    Error::failed(e.to_string()).with_hint(hint)
 }

@@ -1,76 +1,213 @@
 //! `pio workers remove`
 
 use crate::cli::RemoveArgs;
-use crate::cluster::{UnitName, plan};
-use crate::commands::remote::{Remote, commands, plan_action};
-use crate::commands::{edit_inventory, read_config};
+use crate::cluster::{Change, Cluster, UnitName, plan};
+use crate::commands::remote::{self, Outcome, Remote, commands, plan_action};
+use crate::commands::{Edit, edit_config, edit_inventory, files_for_unit, read_config, report};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::{self, Era, Source};
 use crate::output::Narrator;
 use crate::transport::known_hosts;
 
-use super::{invalid_name, not_in_inventory};
+use super::{api_failed, invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
-    let narrator = Narrator::new(ctx);
+    let inventory = inventory::open(ctx)?;
     let dry_run = args.dry_run.dry_run;
-    // Read first: names and addresses are needed after the lines are gone.
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    // Names and addresses are needed after the workers are gone.
+    let cluster = inventory.cluster(&ctx.hostname)?;
     for name in &args.hostnames {
         if cluster.worker(name).is_none() {
             UnitName::parse(name).map_err(invalid_name)?;
         }
     }
-    plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e, &ctx.config_path))?;
-    let remote = Remote::from_args(ctx, &config, &args.remote)?;
-    let units: Vec<(String, Option<String>)> = args
-        .hostnames
+    let place = match inventory.api() {
+        Some(api) => api.url(&["workers"]).to_string(),
+        None => ctx.config_path.display().to_string(),
+    };
+    let planned =
+        plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))?;
+    let remote = Remote::from_args(ctx, &inventory.config, &args.remote)?;
+    let units: Vec<(String, Option<String>)> = planned
         .iter()
-        .filter_map(|n| cluster.worker(n))
-        .map(|w| {
-            (
-                w.name.to_string(),
-                cluster.address_of(w.name).map(str::to_string),
-            )
+        .filter_map(|c| match c {
+            Change::RemoveWorker { name } => {
+                Some((name.clone(), cluster.address_of(name).map(str::to_string)))
+            }
+            _ => None,
         })
         .collect();
 
-    // Halt jobs where the worker answers; an unreachable one is being removed anyway.
-    if !args.keep_running {
-        for (name, _) in &units {
-            if dry_run {
-                let how = plan_action(
-                    args.remote.via,
-                    "POST /unit_api/jobs/stop/all",
-                    commands::HALT_JOBS,
-                );
-                narrator.say(&format!(
-                    "Would halt every job on {name} if it answers: {how}."
-                ));
-                continue;
-            }
-            let outcome = remote.halt_jobs(&cluster, name);
-            if outcome.ok() {
-                narrator.say(&outcome.describe());
-            } else {
-                narrator.warn(&format!(
-                    "could not halt jobs on {name}, removing it anyway: {}",
-                    outcome.describe()
+    let mut unreachable = Vec::new();
+    match &inventory.source {
+        Source::Api { api, .. } => {
+            if args.keep_running {
+                return Err(Error::usage(
+                    "--keep-running is not possible here: the leader's database era halts a removed worker's jobs itself",
                 ));
             }
+            // The leader halts each worker's jobs and has it delete its copy of config.ini.
+            let mut changes: Vec<Change> = units
+                .iter()
+                .map(|(name, _)| Change::RemoveWorker { name: name.clone() })
+                .collect();
+            if !dry_run {
+                for (name, _) in &units {
+                    api.remove(name).map_err(api_failed)?;
+                }
+            }
+            // The address lines stay in config.ini unless pio removes them (the leader keeps its own).
+            let leader = cluster.leader.to_string();
+            drop(cluster);
+            let edit = edit_config(ctx, dry_run, |config| {
+                Ok(config
+                    .addresses()?
+                    .into_iter()
+                    .filter(|(n, _)| {
+                        !n.eq_ignore_ascii_case(&leader)
+                            && units.iter().any(|(u, _)| u.eq_ignore_ascii_case(n))
+                    })
+                    .map(|(n, a)| Change::RemoveAddress {
+                        name: n.to_string(),
+                        address: a.to_string(),
+                    })
+                    .collect())
+            })?;
+            changes.extend(edit.changes);
+            report(
+                ctx,
+                "workers remove",
+                Era::Api,
+                dry_run,
+                &Edit { changes, ..edit },
+            )?;
+        }
+        Source::ConfigIni => {
+            if !args.keep_running {
+                halt_jobs(ctx, args, &remote, &cluster, &units);
+            }
+            drop(cluster);
+            drop(inventory);
+            edit_inventory(ctx, "workers remove", dry_run, |cluster| {
+                plan::remove(cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))
+            })?;
+            // A removed worker's copy of config.ini must stop listing it, or it keeps running jobs.
+            unreachable = push_config(ctx, &remote, &units, dry_run)?;
         }
     }
-    drop(cluster);
-    drop(config);
+    forget_host_keys(ctx, &remote, &units, dry_run)?;
+    if unreachable.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = unreachable.iter().map(|o| o.unit.as_str()).collect();
+    let why: Vec<String> = unreachable.iter().map(Outcome::describe).collect();
+    Err(Error::new(
+        Kind::Failed,
+        format!(
+            "removed from config.ini, but the new config.ini could not be copied to {}: {}",
+            names.join(", "),
+            why.join("; ")
+        ),
+    )
+    .with_hint(format!(
+        "Until it gets the new config.ini, a removed worker still thinks it belongs to the cluster. \
+         When it is reachable, copy it there: {}",
+        unreachable
+            .iter()
+            .map(|o| format!(
+                "`scp {} pioreactor@{}:{}`",
+                ctx.config_path.display(),
+                o.address.clone().unwrap_or_else(|| format!("{}.local", o.unit)),
+                remote::paths::SHARED_CONFIG
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
 
-    edit_inventory(ctx, "workers remove", dry_run, |cluster| {
-        plan::remove(cluster, &args.hostnames).map_err(|e| not_in_inventory(e, &ctx.config_path))
-    })?;
+/// Halts jobs where the worker answers; an unreachable one is being removed anyway.
+fn halt_jobs(
+    ctx: &Context,
+    args: &RemoveArgs,
+    remote: &Remote,
+    cluster: &Cluster,
+    units: &[(String, Option<String>)],
+) {
+    let narrator = Narrator::new(ctx);
+    for (name, _) in units {
+        if args.dry_run.dry_run {
+            let how = plan_action(
+                args.remote.via,
+                "POST /unit_api/jobs/stop/all",
+                commands::HALT_JOBS,
+            );
+            narrator.say(&format!(
+                "Would halt every job on {name} if it answers: {how}."
+            ));
+            continue;
+        }
+        let outcome = remote.halt_jobs(cluster, name);
+        if outcome.ok() {
+            narrator.say(&outcome.describe());
+        } else {
+            narrator.warn(&format!(
+                "could not halt jobs on {name}, removing it anyway: {}",
+                outcome.describe()
+            ));
+        }
+    }
+}
 
-    // Forget the units' host keys, under every name pio or ssh may have stored them.
+/// Copies the edited config.ini to the removed workers (not the leader: its copy is the source).
+/// Returns the ones that could not be reached.
+fn push_config(
+    ctx: &Context,
+    remote: &Remote,
+    units: &[(String, Option<String>)],
+    dry_run: bool,
+) -> Result<Vec<Outcome>> {
+    let narrator = Narrator::new(ctx);
+    let config = read_config(ctx)?;
+    let mut cluster = config.cluster(&ctx.hostname)?;
+    let mut failed = Vec::new();
+    for (name, address) in units {
+        if cluster.is_leader(name) {
+            continue;
+        }
+        if dry_run {
+            narrator.say(&format!(
+                "Would copy the new config.ini to {name} over SSH."
+            ));
+            continue;
+        }
+        // Its address line is gone from the file: reach it where it was.
+        cluster.other_addresses.retain(|(n, _)| n != name);
+        let address_line: Option<&str> = address.as_deref();
+        if let Some(a) = address_line {
+            cluster.other_addresses.push((name, a));
+        }
+        let files = files_for_unit(ctx, config.render(), name)?;
+        let outcome = remote.push_files(&cluster, name, &files[..1]);
+        if outcome.ok() {
+            narrator.say(&outcome.describe());
+        } else {
+            failed.push(outcome);
+        }
+    }
+    Ok(failed)
+}
+
+/// Forgets the units' host keys, under every name pio or ssh may have stored them.
+fn forget_host_keys(
+    ctx: &Context,
+    remote: &Remote,
+    units: &[(String, Option<String>)],
+    dry_run: bool,
+) -> Result<()> {
+    let narrator = Narrator::new(ctx);
     let mut patterns = Vec::new();
-    for (name, address) in &units {
+    for (name, address) in units {
         let extra: Vec<&str> = address.iter().map(String::as_str).collect();
         for p in remote.known_host_patterns(name, &extra) {
             if !patterns.contains(&p) {
@@ -90,7 +227,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
         Error::new(
             Kind::Failed,
             format!(
-                "removed from config.ini, but cannot clean {}: {e}",
+                "removed from the inventory, but cannot clean {}: {e}",
                 path.display()
             ),
         )

@@ -1,16 +1,77 @@
-//! `pio workers set-active`
+//! `pio workers set-active` (the Python CLI's `update-active`)
 
 use crate::cli::SetActiveArgs;
-use crate::cluster::{UnitName, plan, yes_no};
+use crate::cluster::{Change, UnitName, plan, yes_no};
 use crate::commands::remote::{Remote, commands, plan_action};
-use crate::commands::{edit_inventory, read_config};
+use crate::commands::{Edit, edit_inventory, files_for_unit, read_config, report};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::{self, Era, Source};
 use crate::output::Narrator;
 
-use super::{invalid_name, not_in_inventory};
+use super::{api_failed, invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
+    let inventory = inventory::open(ctx)?;
+    match &inventory.source {
+        Source::ConfigIni => {
+            drop(inventory);
+            in_config(ctx, args)
+        }
+        Source::Api { api, workers } => {
+            let name = &args.hostname;
+            let worker = workers
+                .iter()
+                .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(name));
+            let Some(worker) = worker else {
+                UnitName::parse(name).map_err(invalid_name)?;
+                return Err(not_in_inventory(
+                    vec![name.clone()],
+                    api.url(&["workers"]).as_ref(),
+                ));
+            };
+            let unit = &worker.pioreactor_unit;
+            let mut changes = Vec::new();
+            if worker.is_active != args.active {
+                changes.push(Change::SetActive {
+                    name: unit.clone(),
+                    active: args.active,
+                });
+                if !args.dry_run.dry_run {
+                    api.set_active(unit, args.active).map_err(api_failed)?;
+                }
+            }
+            let edit = Edit {
+                changes,
+                config_path: ctx.config_path.display().to_string(),
+                created: false,
+                diff: String::new(),
+            };
+            report(
+                ctx,
+                "workers set-active",
+                Era::Api,
+                args.dry_run.dry_run,
+                &edit,
+            )?;
+            let narrator = Narrator::new(ctx);
+            if edit.changes.is_empty() && !ctx.json {
+                narrator.say(&format!(
+                    "{unit} is already {}; nothing changed.",
+                    yes_no(args.active)
+                ));
+            } else if !args.active {
+                // The leader's API halts an inactivated worker's jobs itself.
+                narrator.detail(&format!("The leader halts every job on {unit}."));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The config.ini era: change the line, copy the new config.ini to the worker (it reads its own
+/// copy), and halt its jobs when it becomes inactive.
+fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let name = &args.hostname;
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
@@ -19,7 +80,7 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
             UnitName::parse(name).map_err(invalid_name)?;
         }
         plan::set_active(cluster, name, args.active)
-            .map_err(|e| not_in_inventory(e, &ctx.config_path))
+            .map_err(|e| not_in_inventory(e.0, &ctx.config_path.display().to_string()))
     })?;
     if changes.is_empty() && !ctx.json {
         narrator.say(&format!(
@@ -27,37 +88,60 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
             yes_no(args.active)
         ));
     }
-    if args.active {
-        return Ok(());
-    }
-    // An inactive worker runs nothing: halt its jobs now. config.ini changed first, so the worker
-    // counts as inactive even when it cannot be reached.
     if dry_run {
-        let how = plan_action(
-            args.remote.via,
-            "POST /unit_api/jobs/stop/all",
-            commands::HALT_JOBS,
-        );
-        narrator.say(&format!("Would halt every job on {name}: {how}."));
+        if !changes.is_empty() {
+            narrator.say(&format!(
+                "Would copy the new config.ini to {name} over SSH."
+            ));
+        }
+        if !args.active {
+            let how = plan_action(
+                args.remote.via,
+                "POST /unit_api/jobs/stop/all",
+                commands::HALT_JOBS,
+            );
+            narrator.say(&format!("Would halt every job on {name}: {how}."));
+        }
         return Ok(());
     }
     let config = read_config(ctx)?;
     let cluster = config.cluster(&ctx.hostname)?;
     let remote = Remote::from_args(ctx, &config, &args.remote)?;
-    let outcome = remote.halt_jobs(&cluster, name);
-    if outcome.ok() {
-        narrator.say(&outcome.describe());
-        Ok(())
-    } else {
-        Err(Error::new(
-            Kind::Failed,
-            format!(
-                "{name} is now inactive in config.ini, but halting its jobs failed: {}",
-                outcome.describe()
-            ),
-        )
-        .with_hint(format!(
-            "When {name} is reachable again, run `pio workers set-active {name} 0` to halt its jobs."
-        )))
+    let mut failed = Vec::new();
+    // An unchanged inventory leaves nothing to copy; the leader's own copy is the source.
+    if !changes.is_empty() && !cluster.is_leader(name) {
+        let files = files_for_unit(ctx, config.render(), name)?;
+        let pushed = remote.push_files(&cluster, name, &files);
+        match &pushed.result {
+            Ok(_) => narrator.say(&pushed.describe()),
+            Err(e) => failed.push(format!("copying config.ini to it failed: {e}")),
+        }
     }
+    // An inactive worker runs nothing: halt its jobs now.
+    if !args.active {
+        let halted = remote.halt_jobs(&cluster, name);
+        match &halted.result {
+            Ok(_) => narrator.say(&halted.describe()),
+            Err(e) => failed.push(format!("halting its jobs failed: {e}")),
+        }
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::Failed,
+        format!(
+            "{name} is now {} in config.ini, but {}",
+            yes_no(args.active),
+            failed.join("; ")
+        ),
+    )
+    .with_hint(format!(
+        "When {name} is reachable again, run `pio workers sync-configs {name}`{}.",
+        if args.active {
+            String::new()
+        } else {
+            format!(" and `pio workers set-active {name} 0` to halt its jobs")
+        }
+    )))
 }

@@ -4,21 +4,22 @@ use serde_json::json;
 
 use crate::cli::StatusArgs;
 use crate::commands::remote::{Outcome, Remote, select_units};
-use crate::commands::{read_config, stdout_error};
+use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, progress::Progress, table};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    let inventory = crate::inventory::open(ctx)?;
+    let config = &inventory.config;
+    let cluster = inventory.cluster(&ctx.hostname)?;
     let units: Vec<String> = if args.units.is_empty() {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
         select_units(&cluster, &args.units)?
     };
-    let remote = Remote::from_args(ctx, &config, &args.remote)?;
+    let remote = Remote::from_args(ctx, config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "checking");
     let outcomes = fanout::run(
         &units,

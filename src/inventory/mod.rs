@@ -1,0 +1,337 @@
+//! Where the cluster's inventory lives, chosen by evidence, and one way to read it.
+//!
+//! Pioreactor releases up to 24.3 keep the inventory in config.ini (`[cluster.inventory]`);
+//! from 24.4 on it is the leader's database behind its web API, and config.ini keeps only the
+//! topology and addresses. Editing config.ini on a database-era leader would silently do nothing,
+//! so when the evidence says "database" and the API does not answer, pio stops.
+
+pub mod api;
+
+use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cluster::{Cluster, Worker};
+use crate::config::Config;
+use crate::context::Context;
+use crate::error::{Error, Kind, Result};
+use api::{ApiError, ApiWorker, LeaderApi};
+
+/// The first release whose inventory is the leader's database.
+pub const FIRST_API_RELEASE: (u32, u32) = (24, 4);
+
+/// How long the leader's API may take: it runs on this machine or next to it.
+const API_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the first contact may take before pio concludes nothing is listening.
+const PROBE_CONNECT: Duration = Duration::from_secs(2);
+
+/// Which generation of the Pioreactor software holds the inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Era {
+    /// `[cluster.inventory]` in config.ini (releases up to 24.3).
+    Config,
+    /// The leader's database, through its web API (24.4 and later).
+    Api,
+}
+
+impl Era {
+    pub fn parse(s: &str) -> Option<Era> {
+        match s {
+            "config" => Some(Era::Config),
+            "api" => Some(Era::Api),
+            _ => None,
+        }
+    }
+
+    /// The stable name used in `--json` output and `--inventory`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Era::Config => "config",
+            Era::Api => "api",
+        }
+    }
+}
+
+/// The inventory as read, with the config.ini it was found through.
+pub struct Inventory {
+    pub config: Config,
+    pub source: Source,
+    /// Why pio chose this inventory, for `-v` and `doctor`.
+    pub why: String,
+}
+
+pub enum Source {
+    ConfigIni,
+    Api {
+        api: LeaderApi,
+        workers: Vec<ApiWorker>,
+    },
+}
+
+impl Inventory {
+    pub fn era(&self) -> Era {
+        match self.source {
+            Source::ConfigIni => Era::Config,
+            Source::Api { .. } => Era::Api,
+        }
+    }
+
+    pub fn api(&self) -> Option<&LeaderApi> {
+        match &self.source {
+            Source::Api { api, .. } => Some(api),
+            Source::ConfigIni => None,
+        }
+    }
+
+    /// The cluster: topology and addresses from config.ini, membership from wherever the
+    /// inventory lives.
+    pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
+        match &self.source {
+            Source::ConfigIni => self.config.cluster(hostname),
+            Source::Api { workers, .. } => {
+                let (leader, leader_address) = self.config.leader(hostname)?;
+                let addresses = self.config.addresses()?;
+                let find = |name: &str| {
+                    addresses
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, a)| *a)
+                };
+                let members: Vec<Worker<'a>> = workers
+                    .iter()
+                    .map(|w| Worker {
+                        name: &w.pioreactor_unit,
+                        active: w.is_active,
+                        address: find(&w.pioreactor_unit),
+                    })
+                    .collect();
+                let other_addresses = addresses
+                    .iter()
+                    .filter(|(n, _)| !members.iter().any(|w| w.name.eq_ignore_ascii_case(n)))
+                    .copied()
+                    .collect();
+                Ok(Cluster {
+                    leader,
+                    leader_address,
+                    workers: members,
+                    other_addresses,
+                })
+            }
+        }
+    }
+}
+
+/// Reads config.ini and finds the inventory: `--inventory`/`PIO_INVENTORY`, else the leader's
+/// API answering `GET /api/workers`, else the installed Python stack's version, else config.ini.
+pub fn open(ctx: &Context) -> Result<Inventory> {
+    let config = crate::commands::read_config(ctx)?;
+    let (source, why) = choose(ctx, &config)?;
+    crate::output::Narrator::new(ctx).detail(&format!(
+        "inventory: {} ({why})",
+        match source {
+            Source::ConfigIni => "config.ini",
+            Source::Api { .. } => "the leader's database, through its web API",
+        }
+    ));
+    Ok(Inventory {
+        config,
+        source,
+        why,
+    })
+}
+
+fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
+    if let Some((value, from)) = &ctx.inventory {
+        let era = Era::parse(value).ok_or_else(|| {
+            Error::usage(format!("{from} is '{value}': it must be 'config' or 'api'"))
+                .with_hint("config: the inventory in config.ini (Pioreactor up to 24.3); api: the leader's database (24.4 and later).")
+        })?;
+        let why = format!("chosen by {from}");
+        return match era {
+            Era::Config => Ok((Source::ConfigIni, why)),
+            Era::Api => {
+                let api = leader_api(ctx, config)?;
+                let workers = api.workers().map_err(|e| api_down(&e, &why))?;
+                Ok((Source::Api { api, workers }, why))
+            }
+        };
+    }
+    let api = leader_api(ctx, config)?;
+    let probe = probe(&api);
+    if let Ok(workers) = probe {
+        let why = format!("its web API answered GET {}", api.url(&["workers"]));
+        return Ok((Source::Api { api, workers }, why));
+    }
+    let site = site_packages(ctx);
+    match python_stack_version(&site) {
+        Some((version, file)) if is_api_release(&version) => {
+            let why = format!(
+                "the Pioreactor software installed here is {version} ({}), whose inventory is the leader's database",
+                file.display()
+            );
+            Err(api_down(&probe.expect_err("tried above"), &why))
+        }
+        Some((version, file)) => Ok((
+            Source::ConfigIni,
+            format!(
+                "the Pioreactor software installed here is {version} ({}), which reads config.ini, and no web API answered",
+                file.display()
+            ),
+        )),
+        None => Ok((
+            Source::ConfigIni,
+            format!(
+                "no web API answered at {} and no Pioreactor software was found installed here",
+                api.url(&["workers"])
+            ),
+        )),
+    }
+}
+
+/// The leader's API: on the leader itself at 127.0.0.1 (no name lookup needed), elsewhere at
+/// its `[cluster.addresses]` entry or `leader_address`, on the `[ui]` protocol and port.
+pub fn leader_api(ctx: &Context, config: &Config) -> Result<LeaderApi> {
+    let (proto, port) = config.web_api()?;
+    let (leader, leader_address) = config.leader(&ctx.hostname)?;
+    let host = if leader.eq_ignore_ascii_case(&ctx.hostname) {
+        "127.0.0.1".to_string()
+    } else {
+        let static_address = config
+            .addresses()?
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(leader))
+            .map(|(_, a)| a);
+        static_address
+            .or(leader_address)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{leader}.local"))
+    };
+    LeaderApi::new(&format!("{proto}://{host}:{port}"), API_TIMEOUT).map_err(|e| {
+        Error::usage(format!("the leader's address gives no usable URL: {e}")).with_hint(
+            "Check [cluster.topology] leader_address and [cluster.addresses] in config.ini.",
+        )
+    })
+}
+
+/// `GET /api/workers`, answered with a list. A closed port on a literal address fails at once,
+/// without starting an HTTP client.
+fn probe(api: &LeaderApi) -> std::result::Result<Vec<ApiWorker>, ApiError> {
+    let url = api.url(&["workers"]);
+    let ip = url.host_str().and_then(|h| h.parse::<IpAddr>().ok());
+    if let (Some(ip), Some(port)) = (ip, url.port_or_known_default()) {
+        let addr = SocketAddr::new(ip, port);
+        if let Err(e) = TcpStream::connect_timeout(&addr, PROBE_CONNECT) {
+            return Err(ApiError::Unreachable {
+                url: url.to_string(),
+                why: e.to_string(),
+            });
+        }
+    }
+    api.workers()
+}
+
+/// The error when the inventory must be the API and the API does not answer.
+fn api_down(e: &ApiError, why: &str) -> Error {
+    Error::new(
+        Kind::Failed,
+        format!("the inventory is the leader's database ({why}), but {e}; nothing was changed"),
+    )
+    .with_hint(
+        "Check that the leader's web server is running (`pio status` or the web UI) and that \
+         [ui] proto/port in config.ini are the leader's. On a cluster of Pioreactor 24.3 or older, \
+         `--inventory config` makes pio use config.ini.",
+    )
+}
+
+/// Folders that may hold the Python stack (`pioreactor/version.py`): `PIO_PYTHON_SITE` (for
+/// tests and unusual installs), else the places Pioreactor images install it.
+pub fn site_packages(ctx: &Context) -> Vec<PathBuf> {
+    if let Some(dirs) = &ctx.python_site {
+        return dirs.clone();
+    }
+    let mut dirs = Vec::new();
+    let versioned = |lib: &Path, leaf: &str, out: &mut Vec<PathBuf>| {
+        let Ok(entries) = std::fs::read_dir(lib) else {
+            return;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
+            .map(|e| e.path().join(leaf))
+            .collect();
+        found.sort();
+        out.extend(found.into_iter().rev()); // the newest Python first
+    };
+    versioned(
+        Path::new("/opt/pioreactor/venv/lib"),
+        "site-packages",
+        &mut dirs,
+    );
+    versioned(Path::new("/usr/local/lib"), "dist-packages", &mut dirs);
+    versioned(&ctx.home.join(".local/lib"), "site-packages", &mut dirs);
+    dirs.push(PathBuf::from("/usr/lib/python3/dist-packages"));
+    dirs
+}
+
+/// The installed Python stack's version (`__version__` in `pioreactor/version.py`) and file.
+pub fn python_stack_version(dirs: &[PathBuf]) -> Option<(String, PathBuf)> {
+    dirs.iter().find_map(|d| {
+        let file = d.join("pioreactor/version.py");
+        let text = std::fs::read_to_string(&file).ok()?;
+        let version = text.lines().find_map(|l| {
+            let rest = l.trim().strip_prefix("__version__")?.trim_start();
+            let rest = rest.strip_prefix('=')?.trim();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let inner = &rest[1..];
+            Some(inner[..inner.find(quote)?].to_string())
+        })?;
+        Some((version, file))
+    })
+}
+
+/// Whether a release (`YY.M.N`, maybe with `rc0`/`.dev0`) keeps its inventory in the database.
+pub fn is_api_release(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| {
+        p.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<u32>()
+            .ok()
+    });
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(year), Some(month)) => (year, month) >= FIRST_API_RELEASE,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_from_24_4_use_the_api() {
+        for v in ["24.4.3", "24.4.3rc0", "24.12.1", "25.1.0.dev0", "26.7.2"] {
+            assert!(is_api_release(v), "{v}");
+        }
+        for v in ["24.3.10", "23.10.12", "21.3.3", "v24.4", "", "x.y"] {
+            assert!(!is_api_release(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn version_file_is_read_like_python() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::create_dir_all(b.join("pioreactor")).unwrap();
+        std::fs::write(
+            b.join("pioreactor/version.py"),
+            "# pioreactor version\nimport os\n__version__ = '24.3.10'\n",
+        )
+        .unwrap();
+        let (v, file) = python_stack_version(&[a, b.clone()]).unwrap();
+        assert_eq!(v, "24.3.10");
+        assert_eq!(file, b.join("pioreactor/version.py"));
+        assert!(python_stack_version(&[dir.path().to_path_buf()]).is_none());
+    }
+}
