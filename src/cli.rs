@@ -1,5 +1,6 @@
 //! The command line: one definition that parses arguments and feeds help, completions and man pages.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,6 +15,11 @@ Examples:
 config.ini is found at --config, else $GLOBAL_CONFIG, else $DOT_PIOREACTOR/config.ini, else
 ~/.pioreactor/config.ini. With no file, this unit is a single-unit cluster (leader and only
 worker); the first change writes the file.
+
+Any other command (run, kill, logs, version, update, config, workers update-model, ...) belongs
+to the Pioreactor Python CLI, also called pio: this pio runs it in its place, with the same
+arguments. It is found at $PIO_PYTHON_CLI, else as the next `pio` on $PATH that is not this one,
+else at /opt/pioreactor/venv/bin/pio.
 
 Exit codes:
     0  success
@@ -121,6 +127,10 @@ terminal and without --yes, pio refuses (exit code 5) instead of asking.")]
         #[arg(value_name = "DIR")]
         out: PathBuf,
     },
+
+    /// Any other command: handed to the Python CLI.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +197,10 @@ Examples:
 
 Exit code 0 only if every active unit answered.")]
     Status(StatusArgs),
+
+    /// Any other workers command: handed to the Python CLI.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 /// How pio reaches units.

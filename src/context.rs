@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::handoff::{DEFAULT_PYTHON_CLI, Lookup};
 
 /// How long a write waits for another pio holding config.ini's lock.
 const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -31,12 +32,16 @@ pub struct Context {
     /// Whether units without a static address may be looked up by mDNS (`PIO_MDNS=0` turns it
     /// off, e.g. on networks that drop multicast).
     pub mdns: bool,
+    /// Where the Python CLI is, for the commands this pio hands to it.
+    pub python_cli: Lookup,
 }
 
 /// The environment pio reads, captured so that tests can build a context without touching the
 /// process environment.
 pub struct Env {
     pub vars: Vec<(String, OsString)>,
+    /// This executable's path, so that pio does not take itself for the Python CLI on PATH.
+    pub current_exe: Option<PathBuf>,
 }
 
 impl Env {
@@ -45,6 +50,17 @@ impl Env {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
                 .collect(),
+            current_exe: std::env::current_exe().ok(),
+        }
+    }
+
+    /// Where to look for the Python CLI: `$PIO_PYTHON_CLI`, `$PATH`, then the 26.4+ install path.
+    pub fn python_cli(&self) -> Lookup {
+        Lookup {
+            explicit: self.get("PIO_PYTHON_CLI").map(PathBuf::from),
+            path: self.get("PATH").cloned(),
+            this_exe: self.current_exe.clone(),
+            fallback: PathBuf::from(DEFAULT_PYTHON_CLI),
         }
     }
 
@@ -100,6 +116,7 @@ impl Context {
             lock_wait,
             home,
             mdns: env.get("PIO_MDNS").is_none_or(|v| v != "0"),
+            python_cli: env.python_cli(),
         }
     }
 }
@@ -129,6 +146,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.into()))
                 .collect(),
+            current_exe: None,
         };
         Context::resolve(&cli.global, &env)
     }
@@ -165,5 +183,18 @@ mod tests {
         assert!(!ctx(&[], &[("NO_COLOR", "1")]).color);
         assert!(ctx(&["--color", "always"], &[("NO_COLOR", "1")]).color);
         assert!(!ctx(&["--color", "never"], &[]).color);
+    }
+
+    #[test]
+    fn python_cli_lookup_from_the_environment() {
+        let l = ctx(&[], &[("PIO_PYTHON_CLI", "/x/pio"), ("PATH", "/a:/b")]).python_cli;
+        assert_eq!(l.explicit, Some(PathBuf::from("/x/pio")));
+        assert_eq!(l.path, Some("/a:/b".into()));
+        assert_eq!(l.fallback, PathBuf::from("/opt/pioreactor/venv/bin/pio"));
+        // Empty counts as unset here too.
+        assert_eq!(
+            ctx(&[], &[("PIO_PYTHON_CLI", "")]).python_cli.explicit,
+            None
+        );
     }
 }
