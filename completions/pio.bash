@@ -91,6 +91,9 @@ _pio() {
             pio__subcmd__workers,status)
                 cmd="pio__subcmd__workers__subcmd__status"
                 ;;
+            pio__subcmd__workers,update-active)
+                cmd="pio__subcmd__workers__subcmd__set__subcmd__active"
+                ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
                 ;;
@@ -443,7 +446,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active discover status help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --help --version list add remove set-active update-active discover status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +468,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-a -q -v -h -V --address --inactive --offline --timeout --password-stdin --dry-run --config --json --color --quiet --verbose --help --version"
+            opts="-a -p -q -v -h -V --address --inactive --offline --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +483,14 @@ _pio() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -152,7 +152,7 @@ Examples:
   echo \"$PW\" | pio workers add pio05 --password-stdin
 
 Steps: find the address; wait for SSH (--timeout); log in with this leader's key, or once with a
-password (--password-stdin, else the image default) and install the key; check it is a
+password (--password-stdin or -p, else the image default) and install the key; check it is a
 Pioreactor named exactly <hostname>; copy config.ini to it; then write the inventory. Any failed
 step leaves config.ini unchanged; re-running continues where it stopped. --offline edits
 config.ini only. Adding a worker that is already listed exactly so changes nothing.")]
@@ -170,13 +170,17 @@ their jobs halted first (unless --keep-running); their known_hosts entries are d
     Remove(RemoveArgs),
 
     /// Make a worker active (1) or inactive (0)
-    #[command(after_help = "\
+    #[command(
+        visible_alias = "update-active",
+        after_help = "\
 Examples:
   pio workers set-active pio02 0
   pio workers set-active pio02 yes
+  pio workers update-active pio02 1     the Python CLI's spelling
 
 Inactive workers stay in the inventory but run nothing: set-active 0 also halts every job on
-the worker. If it cannot be reached, config.ini still changes and pio exits with 1.")]
+the worker. If it cannot be reached, config.ini still changes and pio exits with 1."
+    )]
     SetActive(SetActiveArgs),
 
     /// Find workers on the network by mDNS
@@ -373,6 +377,16 @@ pub struct AddArgs {
     /// Read the worker's SSH password from stdin (first contact only)
     #[arg(long)]
     pub password_stdin: bool,
+
+    /// The worker's SSH password (first contact only). Other users see it in `ps`, and it stays
+    /// in shell history: prefer --password-stdin
+    #[arg(
+        short,
+        long,
+        value_name = "PASSWORD",
+        conflicts_with = "password_stdin"
+    )]
+    pub password: Option<String>,
 
     #[command(flatten)]
     pub dry_run: DryRun,

@@ -273,6 +273,42 @@ fn pio_python_cli_that_is_not_executable_is_exit_2() {
     }
 }
 
+const CONFIG: &str = "[cluster.topology]\nleader_hostname=leader1\nleader_address=127.0.9.1\n\n[cluster.inventory]\nleader1=1\npio02=1\npio03=0\n\n[cluster.addresses]\nleader1=127.0.9.1\npio02=127.0.9.2\n";
+
+#[test]
+fn update_active_is_set_active() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let python = StandIn::new(&env, "python");
+    let dry = |verb: &str| {
+        let ran = run_within(
+            pio(
+                &env,
+                &["workers", verb, "pio03", "1", "--dry-run"],
+                &[&python.dir],
+            ),
+            b"",
+        );
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        ran.stdout
+    };
+    let diff = dry("update-active");
+    assert!(diff.contains("\n-pio03=0\n+pio03=1\n"), "{diff}");
+    assert_eq!(diff, dry("set-active"));
+    // For real: config.ini changes; nothing answers at pio02's address to halt its jobs (exit 1).
+    let ran = run_within(
+        pio(
+            &env,
+            &["workers", "update-active", "pio02", "0"],
+            &[&python.dir],
+        ),
+        b"",
+    );
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert_eq!(env.read_config(), CONFIG.replace("pio02=1\n", "pio02=0\n"));
+    assert!(!python.called(), "update-active went to the Python CLI");
+}
+
 #[test]
 fn version_names_both() {
     let env = Env::new();
@@ -302,4 +338,51 @@ fn version_names_both() {
             )
         );
     }
+}
+
+#[test]
+fn password_flag_conflicts_with_password_stdin() {
+    let env = Env::new();
+    let run = env.run(&[
+        "workers",
+        "add",
+        "pio02",
+        "-p",
+        "secret",
+        "--password-stdin",
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
+
+/// `-p` is the password pio logs in with: a wrong one fails where the image default
+/// (`raspberry`, which the lab's worker accepts) would have worked.
+#[test]
+fn password_flag_is_used_for_first_contact() {
+    let lab = common::lab::Lab::start(
+        &["leader1", "newbie"],
+        220,
+        &[common::lab::Web::Down, common::lab::Web::Down],
+    );
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n\n[cluster.addresses]\nleader1={}\n",
+        lab.units[0].addr
+    ));
+    let addr = lab.units[1].addr.clone();
+    let add = |password: &[&str]| {
+        let args = [&["workers", "add", "newbie", "-a", &addr][..], password].concat();
+        lab.env.run(&args)
+    };
+    let run = add(&["-p", "not-the-password"]);
+    assert!(
+        run.code(1).stderr.contains("step 3/6 (log in) failed"),
+        "{}",
+        run.stderr
+    );
+    let run = add(&["--password", "raspberry"]);
+    assert!(
+        run.ok().stderr.contains("installed this leader's SSH key"),
+        "{}",
+        run.stderr
+    );
 }
