@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a worker to the inventory (or update its address or state)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove workers from the inventory, with their addresses')
             [CompletionResult]::new('set-active', 'set-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
+            [CompletionResult]::new('update-active', 'update-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Find workers on the network by mDNS')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign a worker to an experiment (Pioreactor 24.4 and later)')
             [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Unassign a worker from its experiment (Pioreactor 24.4 and later)')
@@ -91,6 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--model-name', '--model-name', [CompletionResultType]::ParameterName, 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it)')
             [CompletionResult]::new('--model-version', '--model-version', [CompletionResultType]::ParameterName, 'The model''s version, e.g. 1.5')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the worker to appear on the network')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
@@ -130,6 +133,24 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;workers;set-active' {
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the change to config.ini as a diff and write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pio;workers;update-active' {
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')

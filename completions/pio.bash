@@ -109,6 +109,9 @@ _pio() {
             pio__subcmd__workers,unassign)
                 cmd="pio__subcmd__workers__subcmd__unassign"
                 ;;
+            pio__subcmd__workers,update-active)
+                cmd="pio__subcmd__workers__subcmd__set__subcmd__active"
+                ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
                 ;;
@@ -532,7 +535,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active discover assign unassign sync-configs status help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active update-active discover assign unassign sync-configs status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,7 +561,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-a -m -q -v -h -V --address --inactive --model-name --model-version --no-reboot --offline --timeout --password-stdin --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-a -m -p -q -v -h -V --address --inactive --model-name --model-version --no-reboot --offline --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +588,14 @@ _pio() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

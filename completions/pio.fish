@@ -41,27 +41,28 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s h -l help -d 'Print help'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "list" -d 'List every unit in the inventory'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "discover" -d 'Find workers on the network by mDNS'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "status" -d 'Check which units answer, and how'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active discover assign unassign sync-configs status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "update-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "discover" -d 'Find workers on the network by mDNS'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -80,6 +81,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s m -l model-name -d 'The worker\'s model, e.g. pioreactor_40ml (the leader\'s database keeps it)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l model-version -d 'The model\'s version, e.g. 1.5' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l timeout -d 'Seconds to wait for the worker to appear on the network' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s p -l password -d 'The worker\'s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -129,6 +131,22 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l timeout -d 'Seconds to listen' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l color -d 'When to use colour' -r -f -a "auto\t''

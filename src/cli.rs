@@ -1,5 +1,6 @@
 //! The command line: one definition that parses arguments and feeds help, completions and man pages.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,6 +15,11 @@ Examples:
 config.ini is found at --config, else $GLOBAL_CONFIG, else $DOT_PIOREACTOR/config.ini, else
 ~/.pioreactor/config.ini. With no file, this unit is a single-unit cluster (leader and only
 worker); the first change writes the file.
+
+Any other command (run, kill, logs, version, update, config, workers update-model, ...) belongs
+to the Pioreactor Python CLI, also called pio: this pio runs it in its place, with the same
+arguments. It is found at $PIO_PYTHON_CLI, else as the next `pio` on $PATH that is not this one,
+else at /opt/pioreactor/venv/bin/pio.
 
 Exit codes:
     0  success
@@ -126,6 +132,10 @@ terminal and without --yes, pio refuses (exit code 5) instead of asking.")]
         #[arg(value_name = "DIR")]
         out: PathBuf,
     },
+
+    /// Any other command: handed to the Python CLI.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,7 +157,7 @@ Examples:
   echo \"$PW\" | pio workers add pio05 --password-stdin
 
 Steps: find the address; wait for SSH (--timeout); log in with this leader's key, or once with a
-password (--password-stdin, else the image default) and install the key; check it is a
+password (--password-stdin or -p, else the image default) and install the key; check it is a
 Pioreactor named exactly <hostname>; copy config.ini to it; then write the inventory. Any failed
 step leaves config.ini unchanged; re-running continues where it stopped. --offline edits
 config.ini only. Adding a worker that is already listed exactly so changes nothing.")]
@@ -165,13 +175,17 @@ their jobs halted first (unless --keep-running); their known_hosts entries are d
     Remove(RemoveArgs),
 
     /// Make a worker active (1) or inactive (0)
-    #[command(after_help = "\
+    #[command(
+        visible_alias = "update-active",
+        after_help = "\
 Examples:
   pio workers set-active pio02 0
   pio workers set-active pio02 yes
+  pio workers update-active pio02 1     the Python CLI's spelling
 
 Inactive workers stay in the inventory but run nothing: set-active 0 also halts every job on
-the worker. If it cannot be reached, config.ini still changes and pio exits with 1.")]
+the worker. If it cannot be reached, config.ini still changes and pio exits with 1."
+    )]
     SetActive(SetActiveArgs),
 
     /// Find workers on the network by mDNS
@@ -223,6 +237,10 @@ Examples:
 
 Exit code 0 only if every active unit answered.")]
     Status(StatusArgs),
+
+    /// Any other workers command: handed to the Python CLI.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 /// How pio reaches units.
@@ -438,6 +456,16 @@ pub struct AddArgs {
     /// Read the worker's SSH password from stdin (first contact only)
     #[arg(long)]
     pub password_stdin: bool,
+
+    /// The worker's SSH password (first contact only). Other users see it in `ps`, and it stays
+    /// in shell history: prefer --password-stdin
+    #[arg(
+        short,
+        long,
+        value_name = "PASSWORD",
+        conflicts_with = "password_stdin"
+    )]
+    pub password: Option<String>,
 
     #[command(flatten)]
     pub dry_run: DryRun,

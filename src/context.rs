@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::handoff::{DEFAULT_PYTHON_CLI, Lookup};
 
 /// How long a write waits for another pio holding config.ini's lock.
 const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -36,12 +37,16 @@ pub struct Context {
     /// `$PIO_PYTHON_SITE`: folders to look in for the installed Python stack instead of the
     /// usual ones.
     pub python_site: Option<Vec<PathBuf>>,
+    /// Where the Python CLI is, for the commands this pio hands to it.
+    pub python_cli: Lookup,
 }
 
 /// The environment pio reads, captured so that tests can build a context without touching the
 /// process environment.
 pub struct Env {
     pub vars: Vec<(String, OsString)>,
+    /// This executable's path, so that pio does not take itself for the Python CLI on PATH.
+    pub current_exe: Option<PathBuf>,
 }
 
 impl Env {
@@ -50,6 +55,17 @@ impl Env {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
                 .collect(),
+            current_exe: std::env::current_exe().ok(),
+        }
+    }
+
+    /// Where to look for the Python CLI: `$PIO_PYTHON_CLI`, `$PATH`, then the 26.4+ install path.
+    pub fn python_cli(&self) -> Lookup {
+        Lookup {
+            explicit: self.get("PIO_PYTHON_CLI").map(PathBuf::from),
+            path: self.get("PATH").cloned(),
+            this_exe: self.current_exe.clone(),
+            fallback: PathBuf::from(DEFAULT_PYTHON_CLI),
         }
     }
 
@@ -114,6 +130,7 @@ impl Context {
             python_site: env
                 .get("PIO_PYTHON_SITE")
                 .map(|v| std::env::split_paths(v).collect()),
+            python_cli: env.python_cli(),
         }
     }
 }
@@ -143,6 +160,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.into()))
                 .collect(),
+            current_exe: None,
         };
         Context::resolve(&cli.global, &env)
     }
@@ -179,5 +197,18 @@ mod tests {
         assert!(!ctx(&[], &[("NO_COLOR", "1")]).color);
         assert!(ctx(&["--color", "always"], &[("NO_COLOR", "1")]).color);
         assert!(!ctx(&["--color", "never"], &[]).color);
+    }
+
+    #[test]
+    fn python_cli_lookup_from_the_environment() {
+        let l = ctx(&[], &[("PIO_PYTHON_CLI", "/x/pio"), ("PATH", "/a:/b")]).python_cli;
+        assert_eq!(l.explicit, Some(PathBuf::from("/x/pio")));
+        assert_eq!(l.path, Some("/a:/b".into()));
+        assert_eq!(l.fallback, PathBuf::from("/opt/pioreactor/venv/bin/pio"));
+        // Empty counts as unset here too.
+        assert_eq!(
+            ctx(&[], &[("PIO_PYTHON_CLI", "")]).python_cli.explicit,
+            None
+        );
     }
 }

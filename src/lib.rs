@@ -10,11 +10,13 @@ pub mod config;
 pub mod context;
 pub mod docs;
 pub mod error;
+pub mod handoff;
 pub mod inventory;
 pub mod output;
 pub mod transport;
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,11 +27,18 @@ use context::{Context, Env};
 use error::Result;
 
 /// Runs pio with these arguments and environment, printing errors, and returns the exit code.
+/// A command that belongs to the Python CLI replaces this process and never returns.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+            // Two programs answer to `pio`: say which one this is, and where the other is.
+            let _ = writeln!(std::io::stdout(), "{}", handoff::version(&env.python_cli()));
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            // --help and --version are not errors; everything else clap reports is a usage error.
+            // --help is not an error; everything else clap reports is a usage error.
             let _ = e.print();
             return if e.use_stderr() {
                 ExitCode::from(error::Kind::Usage.exit_code())
@@ -39,7 +48,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
         }
     };
     let ctx = Context::resolve(&cli.global, env);
-    match dispatch(&ctx, &cli.command) {
+    match dispatch(&ctx, &cli.command, &args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             output::error(&e, ctx.color && ctx.stderr_is_terminal);
@@ -48,7 +57,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
     }
 }
 
-fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
+/// `argv` is the command line as given, for the commands handed to the Python CLI.
+fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
     match command {
         Command::Workers(w) => match w {
             WorkersCommand::List(args) => workers::list::run(ctx, args),
@@ -60,10 +70,28 @@ fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
             WorkersCommand::Assign(args) => workers::assign::assign(ctx, args),
             WorkersCommand::Unassign(args) => workers::assign::unassign(ctx, args),
             WorkersCommand::SyncConfigs(args) => workers::sync_configs::run(ctx, args),
+            WorkersCommand::External(sub) => {
+                Err(hand_off(ctx, &format!("workers {}", name(sub)), argv))
+            }
         },
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
         Command::GenerateDocs { out } => docs::generate(out),
+        Command::External(sub) => Err(hand_off(ctx, &name(sub), argv)),
     }
+}
+
+/// Execs the Python CLI with the command line exactly as given (global options before the
+/// command included: the Python CLI says what it makes of them). Returns only on failure.
+fn hand_off(ctx: &Context, command: &str, argv: &[OsString]) -> error::Error {
+    handoff::exec(&ctx.python_cli, command, argv.get(1..).unwrap_or_default())
+}
+
+/// An unknown subcommand's name (clap puts it first), for messages.
+fn name(external: &[OsString]) -> String {
+    external
+        .first()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -482,8 +482,8 @@ fn set_up_worker(
     Ok((conn, address))
 }
 
-/// Logs in with `--password-stdin`, else the image default, else (on a terminal) a password
-/// asked for without echo. The password never appears on the command line.
+/// Logs in with `-p`/`--password`, else `--password-stdin`, else the image default, else (on a
+/// terminal) a password asked for without echo.
 fn log_in_with_password(
     ctx: &Context,
     args: &AddArgs,
@@ -496,7 +496,10 @@ fn log_in_with_password(
              --password-stdin.",
         )
     };
-    let first = if args.password_stdin {
+    let given = args.password.is_some() || args.password_stdin;
+    let first = if let Some(pw) = &args.password {
+        pw.clone()
+    } else if args.password_stdin {
         let mut pw = String::new();
         std::io::stdin().read_to_string(&mut pw).map_err(|e| {
             step_failed(
@@ -511,7 +514,7 @@ fn log_in_with_password(
     };
     match Connection::open(target, UnknownHostKey::Store, Some(&first), deadline()) {
         Err(SshError::AuthFailed { .. })
-            if !args.password_stdin && ctx.stdin_is_terminal && ctx.stderr_is_terminal =>
+            if !given && ctx.stdin_is_terminal && ctx.stderr_is_terminal =>
         {
             let pw = output::prompt_secret(&format!(
                 "Password for {}@{}: ",
