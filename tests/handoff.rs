@@ -188,7 +188,7 @@ fn exec_replaces_the_process() {
 #[test]
 fn unknown_workers_subcommands_are_handed_off() {
     handed_off_as_is(&["workers", "update-model", "pio02", "--model-name", "x y"]);
-    handed_off_as_is(&["--json", "workers", "assign", "pio02", "exp 1"]);
+    handed_off_as_is(&["--json", "workers", "update-model", "pio02", "exp 1"]);
 }
 
 #[test]
@@ -375,7 +375,7 @@ fn password_flag_is_used_for_first_contact() {
     };
     let run = add(&["-p", "not-the-password"]);
     assert!(
-        run.code(1).stderr.contains("step 3/6 (log in) failed"),
+        run.code(1).stderr.contains("step 3/8 (log in) failed"),
         "{}",
         run.stderr
     );
