@@ -1,16 +1,18 @@
 //! `pio rename <old> <new>`: a worker's hostname, its config.ini entries, then a reboot.
 
 use std::fs;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::cli::{RenameArgs, Via};
 use crate::cluster::plan::{self, RenameRefused};
+use crate::cluster::yes_no;
 use crate::cluster::{Change, UnitName};
 use crate::commands::remote::{Remote, commands};
-use crate::commands::{edit_inventory, read_config};
+use crate::commands::{edit_config, edit_inventory, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::api::ApiError;
+use crate::inventory::{self, Source};
 use crate::output::{Narrator, progress::Progress};
 use crate::transport::known_hosts;
 use crate::transport::ssh::Connection;
@@ -29,12 +31,6 @@ fn refused(e: RenameRefused) -> Error {
             .with_hint("Pick a name that `pio workers list` does not show."),
         RenameRefused::Same => Error::usage("the new name is the old one"),
     }
-}
-
-/// `config_<name>.ini` beside config.ini: a unit's own overrides.
-fn unit_config(ctx: &Context, name: &str) -> PathBuf {
-    ctx.config_path
-        .with_file_name(format!("config_{}.ini", name.to_ascii_lowercase()))
 }
 
 /// What happened so far, for the operator when a later step fails.
@@ -60,8 +56,9 @@ impl Steps {
 pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let new =
         UnitName::parse(&args.new).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
-    let config = read_config(ctx)?;
-    let cluster = config.cluster(&ctx.hostname)?;
+    let inventory = inventory::open(ctx)?;
+    let config = &inventory.config;
+    let cluster = inventory.cluster(&ctx.hostname)?;
     if cluster.worker(&args.old).is_none() {
         UnitName::parse(&args.old).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
     }
@@ -71,14 +68,26 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         .expect("checked by the plan")
         .name
         .to_string();
-    let (old_side, new_side) = (unit_config(ctx, &old), unit_config(ctx, new.as_str()));
+    let (old_side, new_side) = (
+        unit_config_path(ctx, &old),
+        unit_config_path(ctx, new.as_str()),
+    );
     if new_side.exists() {
         return Err(
             Error::usage(format!("{} already exists", new_side.display()))
                 .with_hint("Move it away first: pio will not overwrite another unit's config."),
         );
     }
-    let remote = Remote::new(ctx, &config, Via::Ssh, Duration::from_secs(15))?;
+    let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs(15))?;
+    // The database era's record of the worker, re-registered under the new name at the end.
+    let record = match &inventory.source {
+        Source::Api { workers, .. } => workers
+            .iter()
+            .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(&old))
+            .cloned(),
+        Source::ConfigIni => None,
+    };
+    let api = inventory.api().cloned();
     let narrator = Narrator::new(ctx);
     let static_address = cluster.address_of(&old).map(str::to_string);
     let hosts_edit = format!(
@@ -96,17 +105,31 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
              1. check the unit at {address} answers `hostname` with '{old}'\n  \
              2. run `{set_hostname}`\n  \
              3. run `{hosts_edit}`\n  \
-             4. rename {old} to {new} in [cluster.inventory] and [cluster.addresses] of {}\n  \
+             4. {}\n  \
              5. rename {} to {} (if it exists)\n  \
              6. remove {old}'s entries from {}\n  \
              7. run `{}`\n  \
-             8. wait up to {:.0} s until it answers `hostname` with '{new}'",
-            ctx.config_path.display(),
+             8. wait up to {:.0} s until it answers `hostname` with '{new}'{}",
+            match &record {
+                None => format!(
+                    "rename {old} to {new} in [cluster.inventory] and [cluster.addresses] of {}",
+                    ctx.config_path.display()
+                ),
+                Some(_) => format!(
+                    "remove {old} from the leader's database (DELETE /api/workers/{old}) and rename it in [cluster.addresses] of {}",
+                    ctx.config_path.display()
+                ),
+            },
             old_side.display(),
             new_side.display(),
             remote.known_hosts().display(),
             commands::REBOOT,
-            args.timeout
+            args.timeout,
+            if record.is_some() {
+                format!("\n  9. register {new} with the leader's database (PUT /api/workers), keeping its model and active state")
+            } else {
+                String::new()
+            }
         ));
         return Ok(());
     }
@@ -121,7 +144,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         )
     })?;
     drop(cluster);
-    drop(config);
+    drop(inventory);
 
     // 1. The unit at that address is the one meant, or one a previous rename got partway with.
     progress.set_message(&format!("checking the unit at {address}"));
@@ -176,16 +199,55 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     run_remote(&mut steps, &conn, &hosts_edit, "update /etc/hosts", &undo)?;
     progress.line(&format!("{old}: hostname set to {new}"));
 
-    // 4. config.ini, only now that the unit itself is renamed.
-    let changes = edit_inventory(ctx, "rename", false, |cluster| {
-        plan::rename(cluster, &old, &new).map_err(refused)
-    })
-    .map_err(|e| steps.failed("update config.ini", e.message, undo.clone()))?;
-    debug_assert!(matches!(changes.as_slice(), [Change::RenameWorker { .. }]));
-    steps.done.push(format!(
-        "renamed {old} to {new} in {}",
-        ctx.config_path.display()
-    ));
+    // 4. The inventory, only now that the unit itself is renamed.
+    match (&api, &record) {
+        (Some(api), Some(_)) => {
+            // The database era's recipe: the old name leaves (its history stays under it), the
+            // new one is registered once the unit is back.
+            api.remove(&old).map_err(|e| {
+                steps.failed(
+                    "remove the old name from the leader's database",
+                    e,
+                    undo.clone(),
+                )
+            })?;
+            steps
+                .done
+                .push(format!("removed {old} from the leader's database"));
+            let edit = edit_config(ctx, false, |config| {
+                let has_address = config
+                    .addresses()?
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&old));
+                Ok(if has_address {
+                    vec![Change::RenameWorker {
+                        old: old.clone(),
+                        new: new.to_string(),
+                    }]
+                } else {
+                    Vec::new()
+                })
+            })
+            .map_err(|e| steps.failed("update config.ini", e.message, undo.clone()))?;
+            if !edit.changes.is_empty() {
+                steps.done.push(format!(
+                    "renamed {old} to {new} in [cluster.addresses] of {}",
+                    ctx.config_path.display()
+                ));
+            }
+        }
+        _ => {
+            let changes = edit_inventory(ctx, "rename", false, |cluster| {
+                plan::rename(cluster, &old, &new).map_err(refused)
+            })
+            .map_err(|e| steps.failed("update config.ini", e.message, undo.clone()))?;
+            debug_assert!(matches!(changes.as_slice(), [Change::RenameWorker { .. }]));
+            steps.done.push(format!(
+                "renamed {old} to {new} in {}",
+                ctx.config_path.display()
+            ));
+        }
+    }
 
     // 5. Its own config file.
     if old_side.exists() {
@@ -231,21 +293,92 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     )?;
     drop(conn);
     progress.line(&format!("{new}: rebooting"));
-    if args.no_wait {
-        narrator.say(&format!(
-            "Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."
-        ));
-        return Ok(());
-    }
+    let waited = if args.no_wait {
+        Ok("it is rebooting (not waiting, --no-wait).".to_string())
+    } else {
+        wait_for(
+            &remote,
+            &new,
+            static_address.as_deref(),
+            args.timeout,
+            &progress,
+        )
+    };
+    progress.finish();
 
+    // 9. The database era: register the new name as the old one was.
+    if let (Some(api), Some(record)) = (&api, &record) {
+        let register = || -> std::result::Result<(), ApiError> {
+            api.register(
+                new.as_str(),
+                record.model_name.as_deref(),
+                record.model_version.as_deref(),
+            )?;
+            if !record.is_active {
+                api.set_active(new.as_str(), false)?;
+            }
+            Ok(())
+        };
+        register().map_err(|e| {
+            steps.failed(
+                "register the new name with the leader's database",
+                e,
+                format!(
+                    "Register it by hand: `pio workers add {new} --offline{}{}{}`.",
+                    record
+                        .model_name
+                        .as_deref()
+                        .map(|m| format!(" -m {m}"))
+                        .unwrap_or_default(),
+                    record
+                        .model_version
+                        .as_deref()
+                        .map(|v| format!(" --model-version {v}"))
+                        .unwrap_or_default(),
+                    if record.is_active { "" } else { " --inactive" }
+                ),
+            )
+        })?;
+        steps
+            .done
+            .push(format!("registered {new} with the leader's database"));
+        narrator.say(&format!(
+            "Registered {new} with the leader's database ({}); {old}'s history stays under {old}.",
+            yes_no(record.is_active)
+        ));
+    }
+    let message = waited.map_err(|(last, at)| {
+        steps.failed(
+            "wait for it to come back",
+            format!(
+                "{new} did not answer as {new} within {:.0} s ({last}{at})",
+                args.timeout
+            ),
+            format!("The rename is done; check the unit with `pio workers status {new}`."),
+        )
+    })?;
+    narrator.say(&format!("Renamed {old} to {new}; {message}"));
+    Ok(())
+}
+
+/// Waits until the unit answers `hostname` with its new name. Ok: what to tell the operator;
+/// Err: the last thing seen.
+fn wait_for(
+    remote: &Remote,
+    new: &UnitName,
+    static_address: Option<&str>,
+    timeout: f64,
+    progress: &Progress,
+) -> std::result::Result<String, (String, String)> {
+    let deadline = || Instant::now() + Duration::from_secs(30);
     // 8. Wait until it answers as its new self.
     progress.set_message(&format!("waiting for {new} to come back"));
-    let until = Instant::now() + Duration::from_secs_f64(args.timeout);
+    let until = Instant::now() + Duration::from_secs_f64(timeout);
     let mut last = String::from("no answer yet");
     while Instant::now() < until {
         std::thread::sleep(Duration::from_millis(500));
-        let at = match &static_address {
-            Some(a) => a.clone(),
+        let at = match static_address {
+            Some(a) => a.to_string(),
             None => match remote.resolve_mdns(new.as_str()) {
                 Ok(ip) => ip.to_string(),
                 Err(e) => {
@@ -259,22 +392,11 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             .and_then(|c| c.exec(commands::HOSTNAME, deadline()))
         {
             Ok(out) if out.stdout.trim() == new.as_str() => {
-                progress.finish();
-                narrator.say(&format!(
-                    "Renamed {old} to {new}; it is back, answering as {new} at {at}."
-                ));
-                return Ok(());
+                return Ok(format!("it is back, answering as {new} at {at}."));
             }
             Ok(out) => last = format!("it answers '{}'", out.stdout.trim()),
             Err(e) => last = e.to_string(),
         }
     }
-    Err(steps.failed(
-        "wait for it to come back",
-        format!(
-            "{new} did not answer as {new} within {:.0} s ({last})",
-            args.timeout
-        ),
-        format!("The rename is done; check the unit with `pio workers status {new}`."),
-    ))
+    Err((last, String::new()))
 }
