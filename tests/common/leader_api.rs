@@ -441,7 +441,12 @@ fn known_path(segs: &[&str]) -> bool {
         segs,
         ["api", "workers" | "experiments"]
             | ["api", "workers", _]
-            | ["api", "workers", _, "is_active" | "experiment" | "blink"]
+            | [
+                "api",
+                "workers",
+                _,
+                "is_active" | "experiment" | "blink" | "model"
+            ]
             | ["api", "experiments", _, "workers"]
             | ["api", "experiments", _, "workers", _]
             | ["api", "units", _, "system", "reboot"]
@@ -502,6 +507,7 @@ impl State {
             ("GET", ["api", "workers", unit]) => self.get_worker(unit),
             ("DELETE", ["api", "workers", unit]) => self.delete_worker(unit),
             ("PUT", ["api", "workers", unit, "is_active"]) => self.set_active(unit, raw),
+            ("PUT", ["api", "workers", unit, "model"]) => self.set_model(unit, raw),
             ("GET", ["api", "workers", unit, "experiment"]) => self.experiment_of(unit),
             ("POST", ["api", "workers", _, "blink"]) => Ok((202, json!({"status": "accepted"}))),
             ("GET", ["api", "experiments"]) => Ok((200, self.list_experiments())),
@@ -572,6 +578,39 @@ impl State {
             return Err(fail(fail::INVALID_STATUS, &value.to_string()));
         }
         self.workers.get_mut(unit).unwrap().is_active = value.as_i64().unwrap();
+        success(200)
+    }
+
+    /// `PUT /api/workers/<unit>/model`: only models the leader knows (models.py's core models).
+    fn set_model(&mut self, unit: &str, raw: &str) -> Answer {
+        const MODELS: [(&str, &str); 7] = [
+            ("pioreactor_20ml", "1.0"),
+            ("pioreactor_20ml", "1.1"),
+            ("pioreactor_20ml", "1.5"),
+            ("pioreactor_40ml", "1.0"),
+            ("pioreactor_40ml", "1.5"),
+            ("pioreactor_20ml_XR", "1.5"),
+            ("pioreactor_40ml_XR", "1.5"),
+        ];
+        self.registered(unit)?;
+        let body = decode(
+            raw,
+            &[("model_name", Kind::Str), ("model_version", Kind::Str)],
+        )?;
+        let (name, version) = (
+            text(&body, "model_name").unwrap(),
+            text(&body, "model_version").unwrap(),
+        );
+        if !MODELS.contains(&(name.as_str(), version.as_str())) {
+            return Err(error(
+                400,
+                "Model name or version not found in available models.",
+                &format!("Unknown model '{name}' with version '{version}'."),
+                "Use a model_name and model_version from the registered models list.",
+            ));
+        }
+        let w = self.workers.get_mut(unit).unwrap();
+        (w.model_name, w.model_version) = (Some(name), Some(version));
         success(200)
     }
 
