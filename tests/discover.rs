@@ -143,3 +143,28 @@ fn add_without_an_address_resolves_name_dot_local() {
         );
     });
 }
+
+#[test]
+fn discover_new_in_the_database_era_means_not_in_the_leader_database() {
+    in_netns(|| {
+        let _responder = responder(&[("pio-a", "127.0.0.2"), ("pio-b", "127.0.0.3")]);
+        // Inside the namespace, so the pretend leader's loopback is this namespace's.
+        let api = common::leader_api::LeaderApi::start("127.0.0.1:0");
+        api.add_worker("pio-a", true, None, None);
+        let env = common::Env::new();
+        // The stale config.ini inventory lists pio-b: it must not count.
+        env.write_config(&format!(
+            "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio-b=1\n\n[ui]\nport={}\n",
+            api.port()
+        ));
+        let run = env.run_with(
+            &["--json", "workers", "discover", "--new", "--timeout", "2"],
+            &MDNS_ON,
+        );
+        let found: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+        assert_eq!(
+            found,
+            serde_json::json!([{"name": "pio-b", "address": "127.0.0.3", "in_inventory": false}])
+        );
+    });
+}

@@ -653,3 +653,40 @@ fn sync_configs_copies_to_each_unit_and_names_the_unreachable() {
     );
     assert_eq!(lab.env.read_config(), config);
 }
+
+#[test]
+fn status_checks_the_workers_of_the_leader_database() {
+    let lab = Lab::start(&["leader1", "pio02", "pio03"], 80, &[Web::Up; 3]);
+    lab.trust_all();
+    let api = LeaderApi::start("127.0.0.1:0");
+    api.add_worker("pio02", true, None, None);
+    api.add_worker("pio03", false, None, None);
+    let (a2, a3) = (&lab.units[1].addr, &lab.units[2].addr);
+    // The stale section names a unit that no longer exists: it must not be checked.
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nghost=1\n\n\
+         [cluster.addresses]\npio02={a2}\npio03={a3}\n\n[ui]\nport={}\n",
+        api.port()
+    ));
+    // [ui] port is the pretend leader's; the units' own web servers listen elsewhere, so this
+    // checks them over SSH.
+    let run = lab
+        .env
+        .run(&["--json", "workers", "status", "--via", "ssh"]);
+    let v = json_of(run.ok());
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["pio02", "pio03"]);
+    assert_eq!(
+        (v[0]["active"].clone(), v[1]["active"].clone()),
+        (json!(true), json!(false))
+    );
+    assert!(
+        v.as_array().unwrap().iter().all(|r| r["reachable"] == true),
+        "{v}"
+    );
+}
