@@ -32,8 +32,7 @@ import sys
 path, n = sys.argv[1], int(sys.argv[2])
 with open(path, "w") as f:
     f.write("# benchmark\n[cluster.topology]\nleader_hostname=pio00000\nleader_address=pio00000.local\n\n[cluster.inventory]\n")
-    # The worker the benchmark flips starts inactive: `set-active 1` is a pure config.ini write
-    # (making a worker inactive would also halt its jobs over the network).
+    # The worker the benchmark flips starts inactive, so that each run really writes.
     f.writelines(f"pio{i:05d}={0 if i == n // 2 else 1}\n" for i in range(n))
     f.write("\n[cluster.addresses]\n")
     f.writelines(f"pio{i:05d}=10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n" for i in range(0, n, 2))
@@ -42,7 +41,8 @@ PY
   target=$(printf 'pio%05d' $((size / 2)))
   reset="cp $tmp/base.ini $cfg"
   list="$pio --config $cfg workers list"
-  set_active="$pio -q --config $cfg workers set-active $target 1"
+  # --offline: the config.ini write alone, as crudini does (no copy to the worker, no network).
+  set_active="$pio -q --config $cfg workers set-active $target 1 --offline"
   crudini_set="crudini --set $cfg cluster.inventory $target 1"
   hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/times.json" \
     --prepare "$reset" "$list" \

@@ -855,7 +855,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__remove)
-            opts="-q -v -h -V --keep-running --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --keep-running --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,7 +889,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__set__subcmd__active)
-            opts="-q -v -h -V --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

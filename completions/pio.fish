@@ -109,6 +109,7 @@ never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l keep-running -d 'Do not halt the workers\' jobs'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l offline -d 'Only change the inventory; do not contact the workers (no halting, no copy of config.ini)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Say nothing on stderr except errors'
@@ -125,6 +126,7 @@ always\t''
 never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l offline -d 'Only change the inventory; do not contact the worker (no copy of config.ini, no halting)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from set-active" -s q -l quiet -d 'Say nothing on stderr except errors'
@@ -141,6 +143,7 @@ always\t''
 never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l offline -d 'Only change the inventory; do not contact the worker (no copy of config.ini, no halting)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l dry-run -d 'Show the change to config.ini as a diff and write nothing'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-active" -s q -l quiet -d 'Say nothing on stderr except errors'

@@ -481,6 +481,10 @@ pub struct RemoveArgs {
     #[arg(long)]
     pub keep_running: bool,
 
+    /// Only change the inventory; do not contact the workers (no halting, no copy of config.ini)
+    #[arg(long)]
+    pub offline: bool,
+
     #[command(flatten)]
     pub remote: RemoteArgs,
 
@@ -496,6 +500,10 @@ pub struct SetActiveArgs {
     /// 1/0, yes/no, true/false or on/off
     #[arg(value_name = "1|0", value_parser = parse_flag, action = clap::ArgAction::Set)]
     pub active: bool,
+
+    /// Only change the inventory; do not contact the worker (no copy of config.ini, no halting)
+    #[arg(long)]
+    pub offline: bool,
 
     #[command(flatten)]
     pub remote: RemoteArgs,

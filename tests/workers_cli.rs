@@ -435,3 +435,22 @@ fn closed_stdout_is_not_an_error() {
         "pio's exit status"
     );
 }
+
+#[test]
+fn offline_set_active_and_remove_touch_only_config_ini() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    // Nothing answers at these addresses: without --offline these would exit 1.
+    let run = env.run(&["workers", "set-active", "pio02", "0", "--offline"]);
+    assert!(
+        run.ok().stderr.contains("Not contacting pio02 (--offline)"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.read_config().contains("\npio02=0\n"));
+    env.run(&["workers", "set-active", "pio02", "1", "--offline"])
+        .ok();
+    env.run(&["workers", "remove", "pio02", "--offline"]).ok();
+    let ini = common::python_reads(&env.config(), "current").unwrap();
+    assert!(!ini["cluster.inventory"].contains_key("pio02"), "{ini:?}");
+}

@@ -42,9 +42,9 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     let mut unreachable = Vec::new();
     match &inventory.source {
         Source::Api { api, .. } => {
-            if args.keep_running {
+            if args.keep_running || args.offline {
                 return Err(Error::usage(
-                    "--keep-running is not possible here: the leader's database era halts a removed worker's jobs itself",
+                    "--keep-running and --offline are not possible here: in the database era the leader itself halts a removed worker's jobs",
                 ));
             }
             // The leader halts each worker's jobs and has it delete its copy of config.ini.
@@ -84,7 +84,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
             )?;
         }
         Source::ConfigIni => {
-            if !args.keep_running {
+            if !args.keep_running && !args.offline {
                 halt_jobs(ctx, args, &remote, &cluster, &units);
             }
             drop(cluster);
@@ -93,7 +93,9 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
                 plan::remove(cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))
             })?;
             // A removed worker's copy of config.ini must stop listing it, or it keeps running jobs.
-            unreachable = push_config(ctx, &remote, &units, dry_run)?;
+            if !args.offline {
+                unreachable = push_config(ctx, &remote, &units, dry_run)?;
+            }
         }
     }
     forget_host_keys(ctx, &remote, &units, dry_run)?;

@@ -88,6 +88,14 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
             yes_no(args.active)
         ));
     }
+    if args.offline {
+        if !args.active && !ctx.json {
+            narrator.say(&format!(
+                "Not contacting {name} (--offline): its copy of config.ini and its running jobs are unchanged."
+            ));
+        }
+        return Ok(());
+    }
     if dry_run {
         if !changes.is_empty() {
             narrator.say(&format!(
