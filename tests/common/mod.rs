@@ -152,11 +152,11 @@ pub fn python_reads(path: &Path, mode: &str) -> Result<Ini, String> {
 }
 
 pub fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| {
             panic!(
-                "{}: {e} (CI checks out shared/ beside the repo)",
+                "{}: {e}",
                 dir.display()
             )
         })
