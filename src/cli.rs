@@ -156,11 +156,15 @@ Examples:
   pio workers add pio04 --inactive --dry-run
   echo \"$PW\" | pio workers add pio05 --password-stdin
 
-Steps: find the address; wait for SSH (--timeout); log in with this leader's key, or once with a
-password (--password-stdin or -p, else the image default) and install the key; check it is a
-Pioreactor named exactly <hostname>; copy config.ini to it; then write the inventory. Any failed
-step leaves config.ini unchanged; re-running continues where it stopped. --offline edits
-config.ini only. Adding a worker that is already listed exactly so changes nothing.")]
+Steps: 1 find the address; 2 wait for SSH (--timeout); 3 log in with this leader's key, or once
+with a password (--password-stdin, -p, else the image default) and install the key; 4 check it is
+a Pioreactor named exactly <hostname>; 5 add it to the inventory (config.ini's line and
+config_<hostname>.ini, or PUT /api/workers on Pioreactor 24.4 and later); 6 copy config.ini to it
+(and config_<hostname>.ini as unit_config.ini in the config.ini era); 7 set its clock from this
+leader's; 8 reboot it (--no-reboot skips that). A failure in steps 1-4 changes nothing; after step
+5, running the same add again finishes it. --offline does step 5 only. Adding a worker that is
+already listed exactly so changes nothing. The address goes to [cluster.addresses] only when
+given with -a.")]
     Add(AddArgs),
 
     /// Remove workers from the inventory, with their addresses

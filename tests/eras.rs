@@ -210,6 +210,48 @@ fn an_older_release_or_no_evidence_means_config_ini() {
 }
 
 #[test]
+fn a_pioreactor_server_answering_with_an_error_is_evidence_not_a_fallback() {
+    for mode in [Mode::Broken, Mode::Worker] {
+        let api = leader();
+        api.set_mode(mode);
+        let (env, before) = env_for(&api);
+        let run = env.run(&["workers", "set-active", "old1", "0"]);
+        assert!(
+            run.code(1)
+                .stderr
+                .contains("a Pioreactor web server answers"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(env.read_config(), before);
+    }
+}
+
+#[test]
+fn api_era_refuses_what_it_cannot_do() {
+    let api = leader();
+    let (env, before) = env_for(&api);
+    env.run(&["workers", "set-active", "pio02", "0", "--offline"])
+        .code(2);
+    // A model change needs its version when the leader has none.
+    let run = env.run(&[
+        "workers",
+        "add",
+        "pio03",
+        "--offline",
+        "-m",
+        "pioreactor_20ml",
+    ]);
+    assert!(
+        run.code(2).stderr.contains("needs its version"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mutations(&api), Vec::<String>::new());
+    assert_eq!(env.read_config(), before);
+}
+
+#[test]
 fn api_errors_show_the_api_message_and_exit_1() {
     let api = leader();
     api.set_mode(Mode::Broken);
@@ -586,11 +628,31 @@ fn rename_removes_then_registers_the_new_name_as_the_old_one_was() {
         "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.addresses]\npio03={addr}\n\n[ui]\nport={}\n",
         api.port()
     ));
-    api.set_mode(Mode::Leader);
+    api.assign("pio03", "Other");
+    fs::write(
+        lab.env.config().with_file_name("config_pio03.ini"),
+        "[od]\nx=1\n",
+    )
+    .unwrap();
     let run = lab
         .env
         .run(&["rename", "pio03", "pio09", "--timeout", "20"]);
     run.ok();
+    assert!(
+        run.stderr
+            .contains("pio03 was assigned to Other; pio09 is not"),
+        "{}",
+        run.stderr
+    );
+    // Its settings survive under the new name, and once it is back it gets config.ini again
+    // (the leader had it delete its copy with the old name).
+    let own = lab.env.config().with_file_name("config_pio09.ini");
+    assert_eq!(fs::read_to_string(own).unwrap(), "[od]\nx=1\n");
+    assert!(!lab.env.config().with_file_name("config_pio03.ini").exists());
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/config.ini")).unwrap(),
+        lab.env.read_config()
+    );
     assert_eq!(
         mutations(&api),
         [

@@ -26,8 +26,11 @@ fn lab(base: u8) -> (Lab, String) {
     (lab, config)
 }
 
+/// The SSH requests, in order (each file copied is one SFTP session: counted once).
 fn commands(lab: &Lab) -> Vec<String> {
-    lab.ssh_log().into_iter().map(|(_, _, c)| c).collect()
+    let mut c: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    c.dedup();
+    c
 }
 
 const HOSTS_EDIT: &str =
@@ -57,6 +60,7 @@ fn renames_remote_then_config_then_reboots_and_waits() {
             "hostname",
             "sudo hostnamectl set-hostname pio09",
             HOSTS_EDIT,
+            "internal-sftp",
             "sudo reboot",
             "hostname"
         ]
@@ -80,6 +84,13 @@ fn renames_remote_then_config_then_reboots_and_waits() {
     assert!(!dir.join("config_pio02.ini").exists());
     assert_eq!(
         fs::read_to_string(dir.join("config_pio09.ini")).unwrap(),
+        "[stirring.config]\ntarget_rpm=400\n"
+    );
+    // Before the reboot it got config.ini naming it, and its own settings.
+    let unit = lab.unit_dir(1).join(".pioreactor");
+    assert_eq!(fs::read_to_string(unit.join("config.ini")).unwrap(), after);
+    assert_eq!(
+        fs::read_to_string(unit.join("unit_config.ini")).unwrap(),
         "[stirring.config]\ntarget_rpm=400\n"
     );
     let known = fs::read_to_string(&kh).unwrap();
@@ -179,7 +190,10 @@ fn an_interrupted_rename_continues_when_run_again() {
     fs::write(lab.unit_dir(1).join("hostname"), "pio09\n").unwrap();
     let run = lab.env.run(&["rename", "pio02", "pio09", "--no-wait"]);
     run.ok();
-    assert_eq!(commands(&lab), ["hostname", HOSTS_EDIT, "sudo reboot"]);
+    assert_eq!(
+        commands(&lab),
+        ["hostname", HOSTS_EDIT, "internal-sftp", "sudo reboot"]
+    );
     assert!(lab.env.read_config().contains("pio09 = 0"));
 }
 

@@ -163,10 +163,11 @@ impl<'c> Remote<'c> {
     /// For the leader, `[cluster.topology] leader_address` comes before mDNS: a static IPv4 or a
     /// hostname as given, `<name>.local` looked up by mDNS.
     pub fn address(&self, cluster: &Cluster, name: &str) -> std::result::Result<String, String> {
-        if let Some(a) = cluster.address_of(name) {
-            return Ok(a.to_string());
-        }
-        match cluster.leader_address.filter(|_| cluster.is_leader(name)) {
+        let written = cluster
+            .address_of(name)
+            .or(cluster.leader_address.filter(|_| cluster.is_leader(name)));
+        match written {
+            // Since 25.8 a static address may be a name such as pio02.local.
             Some(a) => match a.strip_suffix(".local") {
                 Some(host) => self.resolve_mdns(host).map(|ip| ip.to_string()),
                 None => Ok(a.to_string()),

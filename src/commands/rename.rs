@@ -7,8 +7,9 @@ use crate::cli::{RenameArgs, Via};
 use crate::cluster::plan::{self, RenameRefused};
 use crate::cluster::yes_no;
 use crate::cluster::{Change, UnitName};
+use crate::commands::remote::push_over;
 use crate::commands::remote::{Remote, commands};
-use crate::commands::{edit_config, edit_inventory, unit_config_path};
+use crate::commands::{edit_config, edit_inventory, files_for_unit, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::api::ApiError;
@@ -199,6 +200,14 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     run_remote(&mut steps, &conn, &hosts_edit, "update /etc/hosts", &undo)?;
     progress.line(&format!("{old}: hostname set to {new}"));
 
+    // Its own settings, read before anything can delete them (the database era's DELETE removes
+    // config_<old>.ini on the leader).
+    let own_settings = fs::read(&old_side).ok();
+    let experiment = match (&api, &record) {
+        (Some(api), Some(_)) => api.experiment_of(&old).ok().flatten(),
+        _ => None,
+    };
+
     // 4. The inventory, only now that the unit itself is renamed.
     match (&api, &record) {
         (Some(api), Some(_)) => {
@@ -249,9 +258,18 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         }
     }
 
-    // 5. Its own config file.
-    if old_side.exists() {
-        fs::rename(&old_side, &new_side).map_err(|e| {
+    // 5. Its own config file, under its new name.
+    if let Some(bytes) = &own_settings {
+        let moved = if new_side.exists() {
+            Ok(())
+        } else {
+            fs::write(&new_side, bytes)
+        }
+        .and_then(|()| match fs::remove_file(&old_side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        });
+        moved.map_err(|e| {
             steps.failed(
                 "rename its config file",
                 e,
@@ -267,6 +285,19 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             old_side.display(),
             new_side.display()
         ));
+    }
+    let sync_hint =
+        format!("When it is back, run `pio workers sync-configs {new}` to give it config.ini.");
+    // The config.ini era's unit reads its own copy: give it the one naming it, before the reboot.
+    // (In the database era the leader is busy deleting the worker's copy: pio copies it after.)
+    if record.is_none() {
+        let shared = crate::commands::read_config(ctx)?;
+        let files = files_for_unit(ctx, shared.render(), new.as_str())?;
+        push_over(&conn, &files, deadline())
+            .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
+        steps
+            .done
+            .push("copied the new config.ini to it".to_string());
     }
 
     // 6. known_hosts: the old name no longer names this machine. (Its address still does.)
@@ -294,7 +325,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     drop(conn);
     progress.line(&format!("{new}: rebooting"));
     let waited = if args.no_wait {
-        Ok("it is rebooting (not waiting, --no-wait).".to_string())
+        Ok(None)
     } else {
         wait_for(
             &remote,
@@ -324,17 +355,12 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
                 "register the new name with the leader's database",
                 e,
                 format!(
-                    "Register it by hand: `pio workers add {new} --offline{}{}{}`.",
-                    record
-                        .model_name
-                        .as_deref()
-                        .map(|m| format!(" -m {m}"))
-                        .unwrap_or_default(),
-                    record
-                        .model_version
-                        .as_deref()
-                        .map(|v| format!(" --model-version {v}"))
-                        .unwrap_or_default(),
+                    "Register it by hand: `pio workers add {new} --offline{}{}`.",
+                    match (&record.model_name, &record.model_version) {
+                        (Some(m), Some(v)) => format!(" -m {m} --model-version {v}"),
+                        (Some(m), None) => format!(" -m {m}"),
+                        _ => String::new(),
+                    },
                     if record.is_active { "" } else { " --inactive" }
                 ),
             )
@@ -346,8 +372,27 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             "Registered {new} with the leader's database ({}); {old}'s history stays under {old}.",
             yes_no(record.is_active)
         ));
+        if let Some(exp) = &experiment {
+            narrator.say(&format!(
+                "{old} was assigned to {exp}; {new} is not: `pio workers assign {new} '{exp}'` assigns it."
+            ));
+        }
+        // Its config.ini, which the leader had it delete with the old name.
+        match &waited {
+            Ok(Some(at)) => {
+                let shared = crate::commands::read_config(ctx)?;
+                let files = files_for_unit(ctx, shared.render(), new.as_str())?;
+                remote
+                    .ssh(new.as_str(), at)
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| push_over(&c, &files, deadline()))
+                    .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
+                steps.done.push("copied config.ini to it".to_string());
+            }
+            _ => narrator.warn(&sync_hint),
+        }
     }
-    let message = waited.map_err(|(last, at)| {
+    let at = waited.map_err(|(last, at)| {
         steps.failed(
             "wait for it to come back",
             format!(
@@ -357,11 +402,14 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             format!("The rename is done; check the unit with `pio workers status {new}`."),
         )
     })?;
-    narrator.say(&format!("Renamed {old} to {new}; {message}"));
+    narrator.say(&match at {
+        Some(at) => format!("Renamed {old} to {new}; it is back, answering as {new} at {at}."),
+        None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
+    });
     Ok(())
 }
 
-/// Waits until the unit answers `hostname` with its new name. Ok: what to tell the operator;
+/// Waits until the unit answers `hostname` with its new name. Ok: the address it answered at;
 /// Err: the last thing seen.
 fn wait_for(
     remote: &Remote,
@@ -369,7 +417,7 @@ fn wait_for(
     static_address: Option<&str>,
     timeout: f64,
     progress: &Progress,
-) -> std::result::Result<String, (String, String)> {
+) -> std::result::Result<Option<String>, (String, String)> {
     let deadline = || Instant::now() + Duration::from_secs(30);
     // 8. Wait until it answers as its new self.
     progress.set_message(&format!("waiting for {new} to come back"));
@@ -392,7 +440,7 @@ fn wait_for(
             .and_then(|c| c.exec(commands::HOSTNAME, deadline()))
         {
             Ok(out) if out.stdout.trim() == new.as_str() => {
-                return Ok(format!("it is back, answering as {new} at {at}."));
+                return Ok(Some(at));
             }
             Ok(out) => last = format!("it answers '{}'", out.stdout.trim()),
             Err(e) => last = e.to_string(),

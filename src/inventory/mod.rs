@@ -162,6 +162,20 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
         let why = format!("its web API answered GET {}", api.url(&["workers"]));
         return Ok((Source::Api { api, workers }, why));
     }
+    // A Pioreactor web server that answers with its own error body (a failing leader, or a
+    // worker's server where the leader's was expected) is a database-era cluster all the same.
+    if let Err(
+        e @ ApiError::Refused {
+            message: Some(_), ..
+        },
+    ) = &probe
+    {
+        let why = format!(
+            "a Pioreactor web server answers at {} with an error of its own",
+            api.base()
+        );
+        return Err(api_down(e, &why));
+    }
     let site = site_packages(ctx);
     match python_stack_version(&site) {
         Some((version, file)) if is_api_release(&version) => {
@@ -259,8 +273,14 @@ pub fn site_packages(ctx: &Context) -> Vec<PathBuf> {
             .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
             .map(|e| e.path().join(leaf))
             .collect();
-        found.sort();
-        out.extend(found.into_iter().rev()); // the newest Python first
+        // The newest Python first: python3.11 before python3.9.
+        let minor = |p: &PathBuf| -> u32 {
+            let dir = p.parent().and_then(|d| d.file_name()).unwrap_or_default();
+            let name = dir.to_string_lossy();
+            name.trim_start_matches("python3.").parse().unwrap_or(0)
+        };
+        found.sort_by_key(|p| std::cmp::Reverse(minor(p)));
+        out.extend(found);
     };
     versioned(
         Path::new("/opt/pioreactor/venv/lib"),

@@ -50,6 +50,24 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     if args.model_name.is_some() && era == Era::Config {
         narrator.warn("the config.ini era keeps no worker models; --model-name is ignored");
     }
+    if let (Source::Api { workers, .. }, Some(model), None) =
+        (&inventory.source, &args.model_name, &args.model_version)
+    {
+        // The leader records a model change only as a name and a version.
+        let unversioned = workers.iter().any(|w| {
+            w.pioreactor_unit.eq_ignore_ascii_case(name.as_str())
+                && w.model_name.as_deref() != Some(model.as_str())
+                && w.model_version.is_none()
+        });
+        if unversioned {
+            return Err(Error::usage(format!(
+                "changing {name}'s model needs its version too"
+            ))
+            .with_hint(format!(
+                "Add --model-version, e.g. `pio workers add {name} -m {model} --model-version 1.5`."
+            )));
+        }
+    }
     let cluster = inventory.cluster(&ctx.hostname)?;
     // The leader as a worker of its own cluster: it is this machine, already set up.
     let is_leader = cluster.is_leader(name.as_str());
@@ -372,29 +390,24 @@ fn set_up_worker(
     name: &UnitName,
     given: Option<Ipv4Addr>,
     progress: &Progress,
-) -> Result<(Connection, Ipv4Addr)> {
+) -> Result<(Connection, String)> {
     let total = Duration::from_secs_f64(args.timeout);
     let remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
 
     // 1. The address.
     progress.set_message(&format!("1/{STEPS} finding {name}"));
     let address = match given {
-        Some(a) => a,
-        None => match cluster.address_of(name.as_str()) {
-            Some(a) => parse_address(a).map_err(|e| {
-                step_failed(1, "address", format!("[cluster.addresses] {name} = {a}: {e}"))
-            })?,
-            None => remote.resolve_mdns(name.as_str()).map_err(|e| {
-                step_failed(1, "address", e).with_hint(format!(
-                    "Check that {name} is powered on and on this network, or give its address with -a."
-                ))
-            })?,
-        },
+        Some(a) => a.to_string(),
+        None => remote.address(cluster, name.as_str()).map_err(|e| {
+            step_failed(1, "address", e).with_hint(format!(
+                "Check that {name} is powered on and on this network, or give its address with -a."
+            ))
+        })?,
     };
     progress.line(&format!("{name}: address {address}"));
 
     // 2. Wait until its SSH port accepts.
-    let target = remote.ssh_target(name.as_str(), &address.to_string());
+    let target = remote.ssh_target(name.as_str(), &address);
     progress.set_message(&format!(
         "2/{STEPS} waiting for {name} at {}:{}",
         target.address, target.port

@@ -3,7 +3,7 @@
 use crate::cli::ListArgs;
 use crate::commands::stdout_error;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::inventory::{self, Inventory, Source};
 use crate::output::{self, WorkerRow, table};
 
@@ -38,9 +38,7 @@ fn list_config(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<
 /// come from config.ini.
 fn list_api(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
     let api = inventory.api().expect("the API era");
-    let assignments = api.assignments().map_err(|e| {
-        Error::failed(e.to_string()).with_hint("Check the leader's web server and run pio again.")
-    })?;
+    let assignments = api.assignments().map_err(super::api_failed)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
     let Source::Api { workers, .. } = &inventory.source else {
         unreachable!("the API era");

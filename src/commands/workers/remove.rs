@@ -10,7 +10,7 @@ use crate::inventory::{self, Era, Source};
 use crate::output::Narrator;
 use crate::transport::known_hosts;
 
-use super::{api_failed, invalid_name, not_in_inventory};
+use super::{invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     let inventory = inventory::open(ctx)?;
@@ -47,16 +47,24 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
                     "--keep-running and --offline are not possible here: in the database era the leader itself halts a removed worker's jobs",
                 ));
             }
-            // The leader halts each worker's jobs and has it delete its copy of config.ini.
+            // The leader halts each worker's jobs and has it delete its copy of config.ini. One
+            // refusal does not stop the others: what was removed is cleaned up and reported.
+            let mut refused = Vec::new();
+            if !dry_run {
+                for (name, _) in &units {
+                    if let Err(e) = api.remove(name) {
+                        refused.push((name.clone(), e));
+                    }
+                }
+            }
+            let units: Vec<(String, Option<String>)> = units
+                .into_iter()
+                .filter(|(n, _)| !refused.iter().any(|(r, _)| r == n))
+                .collect();
             let mut changes: Vec<Change> = units
                 .iter()
                 .map(|(name, _)| Change::RemoveWorker { name: name.clone() })
                 .collect();
-            if !dry_run {
-                for (name, _) in &units {
-                    api.remove(name).map_err(api_failed)?;
-                }
-            }
             // The address lines stay in config.ini unless pio removes them (the leader keeps its own).
             let leader = cluster.leader.to_string();
             drop(cluster);
@@ -82,6 +90,29 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
                 dry_run,
                 &Edit { changes, ..edit },
             )?;
+            forget_host_keys(ctx, &remote, &units, dry_run)?;
+            if let Some((name, e)) = refused.first() {
+                let removed: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
+                let names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
+                let done = if removed.is_empty() {
+                    "nothing was removed".to_string()
+                } else {
+                    format!("removed: {}", removed.join(", "))
+                };
+                return Err(Error::new(
+                    Kind::Failed,
+                    format!(
+                        "the leader refused to remove {} ({name}: {e}); {done}",
+                        names.join(", ")
+                    ),
+                )
+                .with_hint(
+                    e.remediation()
+                        .unwrap_or("Check `pio workers list`, then remove the ones left again.")
+                        .to_string(),
+                ));
+            }
+            return Ok(());
         }
         Source::ConfigIni => {
             if !args.keep_running && !args.offline {

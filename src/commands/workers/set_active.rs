@@ -20,6 +20,11 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
         }
         Source::Api { api, workers } => {
             let name = &args.hostname;
+            if args.offline {
+                return Err(Error::usage(
+                    "--offline is not possible here: in the database era the leader itself contacts the worker (and halts its jobs when it becomes inactive)",
+                ));
+            }
             let worker = workers
                 .iter()
                 .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(name));
