@@ -539,6 +539,31 @@ fn parse_flag(s: &str) -> Result<bool, String> {
         .ok_or_else(|| format!("'{s}' is not one of 1/0, yes/no, true/false, on/off"))
 }
 
+/// The Python CLI's `pio workers add NAME -m MODEL -v VERSION`: there `-v` is the model's
+/// version, here it is `--verbose`. After `workers add`, a `-v` followed by a version number
+/// (digits and dots, which no hostname is) is read as `--model-version`.
+pub fn python_spellings(args: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> {
+    let is_version = |a: &std::ffi::OsString| {
+        a.to_str().is_some_and(|s| {
+            !s.is_empty()
+                && s.split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+    };
+    let add_at = args
+        .windows(2)
+        .position(|w| w[0] == "workers" && w[1] == "add");
+    let mut out = args.to_vec();
+    if let Some(at) = add_at {
+        for i in at + 2..out.len().saturating_sub(1) {
+            if out[i] == "-v" && is_version(&out[i + 1]) {
+                out[i] = "--model-version".into();
+            }
+        }
+    }
+    out
+}
+
 /// The clap command, for parsing and for completions and man pages.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
@@ -549,6 +574,42 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         super::command().debug_assert();
+    }
+
+    #[test]
+    fn python_model_version_spelling() {
+        let os = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let args = os(&[
+            "pio",
+            "-v",
+            "workers",
+            "add",
+            "p2",
+            "-m",
+            "pioreactor_40ml",
+            "-v",
+            "1.5",
+            "-v",
+        ]);
+        assert_eq!(
+            super::python_spellings(&args),
+            os(&[
+                "pio",
+                "-v",
+                "workers",
+                "add",
+                "p2",
+                "-m",
+                "pioreactor_40ml",
+                "--model-version",
+                "1.5",
+                "-v"
+            ])
+        );
+        let other = os(&["pio", "workers", "set-active", "p2", "-v", "1"]);
+        assert_eq!(super::python_spellings(&other), other);
+        let name = os(&["pio", "workers", "add", "-v", "pio02"]);
+        assert_eq!(super::python_spellings(&name), name);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use error::Result;
 /// A command that belongs to the Python CLI replaces this process and never returns.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match Cli::try_parse_from(cli::python_spellings(&args)) {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // Two programs answer to `pio`: say which one this is, and where the other is.

@@ -752,3 +752,27 @@ fn status_checks_the_workers_of_the_leader_database() {
         "{v}"
     );
 }
+
+#[test]
+fn the_python_clis_model_spelling_works() {
+    let api = leader();
+    let (env, _) = env_for(&api);
+    // `-v VERSION` after `workers add`, as the Python CLI spells --model-version.
+    env.run(&[
+        "workers",
+        "add",
+        "pio05",
+        "--offline",
+        "-m",
+        "pioreactor_20ml",
+        "-v",
+        "1.0",
+    ])
+    .ok();
+    assert_eq!(
+        bodies(&api, "PUT", "/api/workers"),
+        [
+            json!({"pioreactor_unit": "pio05", "model_name": "pioreactor_20ml", "model_version": "1.0"})
+        ]
+    );
+}
