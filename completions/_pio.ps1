@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
@@ -298,6 +299,24 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         'pio;workers;help;help' {
             break
         }
+        'pio;doctor' {
+            [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each unit may take per check')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pio;identify' {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Keep blinking about this long (whole rounds of about 3.5 s)')
             [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Seconds between units in a roll call')
@@ -376,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         }
         'pio;help' {
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
@@ -420,6 +440,9 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;workers;status' {
+            break
+        }
+        'pio;help;doctor' {
             break
         }
         'pio;help;identify' {

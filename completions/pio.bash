@@ -16,6 +16,9 @@ _pio() {
             ",$1")
                 cmd="pio"
                 ;;
+            pio,doctor)
+                cmd="pio__subcmd__doctor"
+                ;;
             pio,generate-docs)
                 cmd="pio__subcmd__generate__subcmd__docs"
                 ;;
@@ -33,6 +36,9 @@ _pio() {
                 ;;
             pio,workers)
                 cmd="pio__subcmd__workers"
+                ;;
+            pio__subcmd__help,doctor)
+                cmd="pio__subcmd__help__subcmd__doctor"
                 ;;
             pio__subcmd__help,generate-docs)
                 cmd="pio__subcmd__help__subcmd__generate__subcmd__docs"
@@ -149,12 +155,46 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers identify rename reboot generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__doctor)
+            opts="-q -v -h -V --fanout --timeout --strict --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -201,8 +241,22 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers identify rename reboot generate-docs help"
+            opts="workers doctor identify rename reboot generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
@@ -272,6 +273,23 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;workers;help;help'= {
         }
+        &'pio;doctor'= {
+            cand --fanout 'How many units at once'
+            cand --timeout 'Seconds each unit may take per check'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --strict 'Exit 1 on warnings too'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;identify'= {
             cand --duration 'Keep blinking about this long (whole rounds of about 3.5 s)'
             cand --pause 'Seconds between units in a roll call'
@@ -346,6 +364,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
+            cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
@@ -380,6 +399,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;sync-configs'= {
         }
         &'pio;help;workers;status'= {
+        }
+        &'pio;help;doctor'= {
         }
         &'pio;help;identify'= {
         }

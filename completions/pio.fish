@@ -36,6 +36,7 @@ complete -c pio -n "__fish_pio_needs_command" -s v -l verbose -d 'Say more on st
 complete -c pio -n "__fish_pio_needs_command" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_needs_command" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_needs_command" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_needs_command" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
 complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
@@ -228,6 +229,20 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l fanout -d 'How many units at once' -r
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l timeout -d 'Seconds each unit may take per check' -r
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l strict -d 'Exit 1 on warnings too'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l pause -d 'Seconds between units in a roll call' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l fanout -d 'How many units at once (without --roll-call)' -r
@@ -289,12 +304,13 @@ complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s q -l quiet -d 
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers identify rename reboot generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "generate-docs" -d 'Write completions and man pages (for packaging)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'

@@ -83,6 +83,22 @@ pub enum Command {
     #[command(subcommand)]
     Workers(WorkersCommand),
 
+    /// Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)
+    #[command(after_help = "\
+Examples:
+  pio doctor                            this unit and every unit in the inventory
+  pio doctor pio03 --json               one object per check: unit, check, verdict, detail, fix
+  pio doctor --strict                   warnings count as failures (exit code 1)
+
+Each check prints a verdict (ok, warn, fail), what it saw, and for the others the exact command
+or edit that fixes it. This unit: config.ini, its name against leader_hostname, where the
+inventory lives and why, its SSH key pair, the LED pin (on a Pi). Each unit, in parallel: its
+address (static or mDNS, and how long that took), SSH (reachable, host key known and matching,
+this leader's key accepted, the right hostname), the web API on the [ui] port, its software
+version against this unit's, its clock against this unit's (warn past 2 s, fail past 60 s), and
+in the config.ini era what its own config.ini says of it. Exit code 0 when nothing failed.")]
+    Doctor(DoctorArgs),
+
     /// Blink a unit's blue LED, to find it at the bench
     #[command(after_help = "\
 Examples:
@@ -344,6 +360,25 @@ pub struct RebootArgs {
     /// Show the plan and do nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Units (default: every unit in the inventory)
+    #[arg(value_name = "UNITS")]
+    pub units: Vec<String>,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    /// Seconds each unit may take per check
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

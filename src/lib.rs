@@ -74,6 +74,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
                 Err(hand_off(ctx, &format!("workers {}", name(sub)), argv))
             }
         },
+        Command::Doctor(args) => commands::doctor::run(ctx, args),
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),

@@ -34,6 +34,51 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
+/// What `/unit_api/health` says.
+#[derive(Clone, Debug)]
+pub struct Health {
+    pub unit: Option<String>,
+    /// The unit's clock.
+    pub utc_time: Option<std::time::SystemTime>,
+    /// This machine's clock when the unit answered (the request's midpoint).
+    pub asked_at: std::time::SystemTime,
+}
+
+/// An ISO 8601 UTC time as the Pioreactor software writes it (`2026-11-24T15:00:00.123Z`, or
+/// with `+00:00`).
+pub fn parse_utc(s: &str) -> Option<std::time::SystemTime> {
+    let s = s.trim();
+    let s = s
+        .strip_suffix('Z')
+        .or_else(|| s.strip_suffix("+00:00"))
+        .unwrap_or(s);
+    let (date, time) = s.split_once(['T', ' '])?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
+    let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    let digits: String = frac
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(9)
+        .collect();
+    let nanos = format!("{digits:0<9}").parse::<u32>().ok()?;
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days * 86_400 + h * 3600 + min * 60 + sec).ok()?;
+    Some(std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos))
+}
+
 /// A background task the unit accepted (reboot, shutdown, halting jobs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
@@ -125,6 +170,21 @@ impl WebApi {
             })
     }
 
+    /// `GET /unit_api/health`: the unit's name and clock (absent on older images: 404), with
+    /// the time halfway through the request, to compare clocks.
+    pub fn health(&self) -> Result<Health, HttpError> {
+        let url = self.url("/unit_api/health");
+        let sent = std::time::SystemTime::now();
+        let v = self.send(self.client.get(&url), &url, &[200])?;
+        let received = std::time::SystemTime::now();
+        let midpoint = sent + received.duration_since(sent).unwrap_or_default() / 2;
+        Ok(Health {
+            unit: v["pioreactor_unit"].as_str().map(str::to_string),
+            utc_time: v["utc_time"].as_str().and_then(parse_utc),
+            asked_at: midpoint,
+        })
+    }
+
     /// `GET /unit_api/health`: the hostname the unit reports (absent on older images: 404).
     pub fn health_unit(&self) -> Result<String, HttpError> {
         self.get_field("/unit_api/health", "pioreactor_unit")
@@ -141,5 +201,27 @@ impl WebApi {
 
     pub fn stop_all_jobs(&self) -> Result<Task, HttpError> {
         self.post_task("/unit_api/jobs/stop/all")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn pioreactor_timestamps_parse() {
+        let t = |s| parse_utc(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap());
+        assert_eq!(t("1970-01-01T00:00:00Z"), Some(Duration::ZERO));
+        assert_eq!(
+            t("2026-11-24T15:00:00.5Z"),
+            Some(Duration::new(1_795_532_400, 500_000_000))
+        );
+        assert_eq!(
+            t("2000-03-01T00:00:00+00:00"),
+            Some(Duration::from_secs(951_868_800))
+        );
+        assert_eq!(t("2026-13-01T00:00:00Z"), None);
+        assert_eq!(t("yesterday"), None);
     }
 }

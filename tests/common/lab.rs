@@ -83,6 +83,31 @@ fn free_port(addrs: &[String]) -> u16 {
     }
 }
 
+/// This machine's time moved by `skew` seconds, as the Pioreactor software writes it
+/// (`2026-11-24T15:00:00.123Z`).
+pub fn utc_time(skew: i64) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    let secs = now.as_secs() as i64 + skew;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        now.subsec_millis()
+    )
+}
+
 impl Lab {
     /// Units named `names` at 127.0.1.<base+i>, every one a Pioreactor answering `hostname`
     /// with its name, its web server as `web` says.
@@ -229,12 +254,8 @@ impl Lab {
         let unit = &self.units[i];
         let server =
             Arc::new(tiny_http::Server::http((unit.addr.as_str(), self.web_port)).unwrap());
-        let (s, log, addr, name) = (
-            server.clone(),
-            self.http_log.clone(),
-            unit.addr.clone(),
-            unit.name.clone(),
-        );
+        let (s, log, addr) = (server.clone(), self.http_log.clone(), unit.addr.clone());
+        let dir = self.unit_dir(i);
         let handle = std::thread::spawn(move || {
             for mut req in s.incoming_requests() {
                 let mut body = String::new();
@@ -245,14 +266,24 @@ impl Lab {
                     .push((now_ns(), addr.clone(), format!("{method} {path}")));
                 let (code, json) = match (mode, method.as_str(), path.as_str()) {
                     (Web::Broken, _, _) => (500, r#"{"error": "broken by the test"}"#.to_string()),
-                    (_, "GET", "/unit_api/health") => (
-                        200,
-                        format!(
-                            r#"{{"status": "ok", "pioreactor_unit": "{name}", "utc_time": "2026-11-23T00:00:00Z"}}"#
-                        ),
-                    ),
+                    // Its name, clock and release come from files the test may change.
+                    (_, "GET", "/unit_api/health") => {
+                        let read = |f: &str| fs::read_to_string(dir.join(f)).unwrap_or_default();
+                        let skew: i64 = read("skew").trim().parse().unwrap_or(0);
+                        let name = read("hostname");
+                        (
+                            200,
+                            format!(
+                                r#"{{"status": "ok", "pioreactor_unit": "{}", "utc_time": "{}"}}"#,
+                                name.trim(),
+                                utc_time(skew)
+                            ),
+                        )
+                    }
                     (_, "GET", "/unit_api/versions/app") => {
-                        (200, r#"{"version": "25.11.1"}"#.to_string())
+                        let v = fs::read_to_string(dir.join("version"))
+                            .unwrap_or_else(|_| "25.11.1".into());
+                        (200, format!(r#"{{"version": "{}"}}"#, v.trim()))
                     }
                     (_, "POST", "/unit_api/system/reboot")
                     | (_, "POST", "/unit_api/jobs/stop/all") => (

@@ -6,8 +6,15 @@ state=$1
 addr=$(echo "$SSH_CONNECTION" | cut -d' ' -f3)
 unit=$state/units/$addr
 printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
+# A unit that is rebooting: the connection drops before any answer.
+test -e "$unit/down" && exit 255
 case "$SSH_ORIGINAL_COMMAND" in
   hostname) cat "$unit/hostname" ;;
+  'cat /proc/sys/kernel/random/boot_id') cat "$unit/boot_id" 2>/dev/null || echo "boot-1" ;;
+  'date -u +%s.%N')
+    # The unit's clock: this machine's, moved by the seconds in $unit/skew.
+    skew=$(cat "$unit/skew" 2>/dev/null || echo 0)
+    echo "$(( $(date -u +%s) + skew )).$(date -u +%N)" ;;
   'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
   internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
   'sudo reboot'|'pio kill --all-jobs'|true)
