@@ -521,7 +521,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__reboot)
-            opts="-y -q -v -h -V --all --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-y -q -v -h -V --all --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -278,7 +278,7 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many u
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
 http\t''"
-complete -c pio -n "__fish_pio_using_subcommand reboot" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l timeout -d 'Seconds to wait for each unit to answer (default 10), or with --wait for each to come back (default 180)' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -287,6 +287,7 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -l inventory -d 'Where t
 api\t''"
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l all -d 'Every worker in the inventory (the leader only if named)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s y -l yes -d 'Do not ask for confirmation'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l wait -d 'Wait until each unit has restarted and answers again (the leader excepted)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l dry-run -d 'Show the plan and do nothing'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s q -l quiet -d 'Say nothing on stderr except errors'

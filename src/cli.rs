@@ -138,7 +138,11 @@ Examples:
 
 UNITS are names, comma lists or node sets (pio[01-08], pio[01-03,07]); each must be in the
 inventory (or be the leader). The leader reboots only when named, and always last. Without a
-terminal and without --yes, pio refuses (exit code 5) instead of asking.")]
+terminal and without --yes, pio refuses (exit code 5) instead of asking.
+
+--wait: after asking, wait (--timeout, default 180 s) until each unit has really restarted (its
+boot id changed, or it went away) and answers again over the transport that rebooted it; exit
+code 1 names the units not back in time.")]
     Reboot(RebootArgs),
 
     /// Write completions and man pages (for packaging)
@@ -354,8 +358,18 @@ pub struct RebootArgs {
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub fanout: u16,
 
-    #[command(flatten)]
-    pub remote: RemoteArgs,
+    /// How to reach units
+    #[arg(long, value_enum, default_value_t = Via::Auto)]
+    pub via: Via,
+
+    /// Wait until each unit has restarted and answers again (the leader excepted)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Seconds to wait for each unit to answer (default 10), or with --wait for each to come
+    /// back (default 180)
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub timeout: Option<f64>,
 
     /// Show the plan and do nothing
     #[arg(long)]

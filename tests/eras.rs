@@ -634,9 +634,11 @@ fn rename_removes_then_registers_the_new_name_as_the_old_one_was() {
         "[od]\nx=1\n",
     )
     .unwrap();
+    let rebooting = lab.reboot_when_asked(1, Some(std::time::Duration::from_millis(600)));
     let run = lab
         .env
         .run(&["rename", "pio03", "pio09", "--timeout", "20"]);
+    rebooting.join().unwrap();
     run.ok();
     assert!(
         run.stderr

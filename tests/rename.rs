@@ -33,6 +33,8 @@ fn commands(lab: &Lab) -> Vec<String> {
     c
 }
 
+const BOOT_ID: &str = "cat /proc/sys/kernel/random/boot_id";
+
 const HOSTS_EDIT: &str =
     "sudo sed -i -E 's/(^|[[:space:]])pio02([[:space:]]|$)/\\1pio09\\2/g' /etc/hosts";
 
@@ -44,9 +46,11 @@ fn renames_remote_then_config_then_reboots_and_waits() {
     known.push_str(&format!("pio02 {FAKE_KEY}\npio02.local,other {FAKE_KEY}\n"));
     fs::write(&kh, known).unwrap();
 
+    let rebooting = lab.reboot_when_asked(1, Some(std::time::Duration::from_millis(600)));
     let run = lab
         .env
         .run(&["rename", "pio02", "pio09", "--timeout", "20"]);
+    rebooting.join().unwrap();
     run.ok();
     assert!(
         run.stderr
@@ -61,8 +65,10 @@ fn renames_remote_then_config_then_reboots_and_waits() {
             "sudo hostnamectl set-hostname pio09",
             HOSTS_EDIT,
             "internal-sftp",
+            BOOT_ID,
             "sudo reboot",
-            "hostname"
+            "hostname",
+            BOOT_ID
         ]
     );
     // In place: same lines, same flag, comments intact; nothing else changed.
@@ -192,7 +198,13 @@ fn an_interrupted_rename_continues_when_run_again() {
     run.ok();
     assert_eq!(
         commands(&lab),
-        ["hostname", HOSTS_EDIT, "internal-sftp", "sudo reboot"]
+        [
+            "hostname",
+            HOSTS_EDIT,
+            "internal-sftp",
+            BOOT_ID,
+            "sudo reboot"
+        ]
     );
     assert!(lab.env.read_config().contains("pio09 = 0"));
 }

@@ -3,11 +3,17 @@
 use serde_json::json;
 
 use crate::cli::RebootArgs;
-use crate::commands::remote::{Outcome, Remote, commands, plan_action, select_units};
+use std::time::{Duration, Instant};
+
+use crate::commands::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
 use crate::transport::fanout;
+
+/// How long each request may take, and (with --wait) how long units may take to come back.
+const DEFAULT_REQUEST_TIMEOUT: f64 = 10.0;
+const DEFAULT_WAIT: f64 = 180.0;
 
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let inventory = crate::inventory::open(ctx)?;
@@ -29,7 +35,18 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     // The leader, only when named, goes last: rebooting it first would cut the others off.
     let (leader, workers): (Vec<String>, Vec<String>) =
         units.into_iter().partition(|u| cluster.is_leader(u));
-    let remote = Remote::from_args(ctx, config, &args.remote)?;
+    // Each request is bounded by --timeout (10 s by default); with --wait, --timeout bounds the
+    // wait for the units to come back instead.
+    let request_timeout = match (args.wait, args.timeout) {
+        (false, Some(t)) => t.min(60.0),
+        _ => DEFAULT_REQUEST_TIMEOUT,
+    };
+    let remote = Remote::new(
+        ctx,
+        config,
+        args.via,
+        Duration::from_secs_f64(request_timeout),
+    )?;
     let narrator = Narrator::new(ctx);
     let count = workers.len() + leader.len();
     if count == 0 {
@@ -93,6 +110,20 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         }
     }
 
+    // A boot id from before, to tell a unit that restarted from one that only answered again.
+    let before: Vec<Option<String>> = if args.wait {
+        fanout::run(
+            &workers,
+            usize::from(args.fanout),
+            |u| {
+                let at = remote.address(&cluster, u).ok()?;
+                remote.boot_id(u, &at)
+            },
+            |_, _| {},
+        )
+    } else {
+        Vec::new()
+    };
     let progress = Progress::bar(ctx, count, "rebooting");
     let report = |_: usize, o: &Outcome| {
         progress.inc();
@@ -116,14 +147,64 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         .filter(|o| !o.ok())
         .map(|o| o.unit.as_str())
         .collect();
+
+    // --wait: every worker that accepted, in parallel, until it is back or the time is up.
+    let mut not_back: Vec<(String, String)> = Vec::new();
+    if args.wait {
+        let wait = Duration::from_secs_f64(args.timeout.unwrap_or(DEFAULT_WAIT));
+        let until = Instant::now() + wait;
+        let accepted: Vec<usize> = (0..workers.len()).filter(|&i| outcomes[i].ok()).collect();
+        let progress = Progress::bar(ctx, accepted.len(), "waiting for units to come back");
+        let results = fanout::run(
+            &accepted,
+            usize::from(args.fanout),
+            |&i| {
+                let (unit, via) = (&workers[i], outcomes[i].via.unwrap_or(Used::Ssh));
+                let address = || remote.address(&cluster, unit);
+                remote.wait_back(unit, address, via, before[i].as_deref(), until)
+            },
+            |k, r: &std::result::Result<Duration, String>| {
+                progress.inc();
+                let unit = &workers[accepted[k]];
+                progress.line(&match r {
+                    Ok(took) => format!("{unit}: back after {:.0} s", took.as_secs_f64()),
+                    Err(why) => {
+                        format!("{unit}: not back after {:.0} s: {why}", wait.as_secs_f64())
+                    }
+                });
+            },
+        );
+        progress.finish();
+        for (k, r) in results.into_iter().enumerate() {
+            if let Err(why) = r {
+                not_back.push((workers[accepted[k]].clone(), why));
+            }
+        }
+        if !leader.is_empty() {
+            narrator.say("Not waiting for the leader: pio runs on it.");
+        }
+    }
     if ctx.json {
         output::json_data(&json!({
             "command": "reboot",
             "dry_run": false,
             "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
             "failed": failed,
+            "not_back": not_back.iter().map(|(u, why)| json!({"unit": u, "why": why})).collect::<Vec<_>>(),
         }))
         .map_err(super::stdout_error)?;
+    }
+    if !not_back.is_empty() {
+        let names: Vec<&str> = not_back.iter().map(|(u, _)| u.as_str()).collect();
+        eprintln!(
+            "error: not back within {:.0} s: {}",
+            args.timeout.unwrap_or(DEFAULT_WAIT),
+            names.join(", ")
+        );
+        if !failed.is_empty() {
+            eprintln!("error: did not accept the reboot: {}", failed.join(", "));
+        }
+        return Err(Error::reported(Kind::Failed));
     }
     if failed.is_empty() {
         narrator.say(&format!(

@@ -416,6 +416,75 @@ impl<'c> Remote<'c> {
         }
     }
 
+    /// The unit's boot id, read over SSH; `None` when it cannot be read.
+    pub fn boot_id(&self, name: &str, address: &str) -> Option<String> {
+        let conn = self.ssh(name, address).ok()?;
+        let out = conn
+            .exec(commands::BOOT_ID, Instant::now() + self.timeout)
+            .ok()?;
+        Some(out.stdout.trim().to_string()).filter(|id| out.success() && !id.is_empty())
+    }
+
+    /// Waits, until `until`, for a unit that was asked to reboot to have restarted and to answer
+    /// again as `expect`, over `via` (the transport that rebooted it). Restarted means a boot id
+    /// other than `before`; without one, that it stopped answering for a while. Ok: how long it
+    /// took; Err: what was last seen.
+    pub fn wait_back(
+        &self,
+        expect: &str,
+        address: impl Fn() -> std::result::Result<String, String>,
+        via: Used,
+        before: Option<&str>,
+        until: Instant,
+    ) -> std::result::Result<Duration, String> {
+        let start = Instant::now();
+        let mut seen_down = false;
+        let mut last;
+        loop {
+            let answered = address().and_then(|at| {
+                match via {
+                    Used::Http => {
+                        let h = self.web(&at).health().map_err(|e| e.to_string())?;
+                        match h.unit.as_deref() {
+                            Some(u) if u != expect => Err(format!("answers as '{u}'"))?,
+                            _ => {}
+                        }
+                    }
+                    Used::Ssh => {
+                        let conn = self.ssh(expect, &at).map_err(|e| e.to_string())?;
+                        let out = conn
+                            .exec(commands::HOSTNAME, Instant::now() + self.timeout)
+                            .map_err(|e| e.to_string())?;
+                        if out.stdout.trim() != expect {
+                            Err(format!("answers as '{}'", out.stdout.trim()))?;
+                        }
+                    }
+                }
+                Ok(at)
+            });
+            match answered {
+                Err(e) => {
+                    seen_down = true;
+                    last = e;
+                }
+                Ok(at) => {
+                    match (before, self.boot_id(expect, &at)) {
+                        (Some(old), Some(now)) if now != old => return Ok(start.elapsed()),
+                        (Some(_), Some(_)) => last =
+                            "it answers, but with the boot id it had before: it has not restarted"
+                                .into(),
+                        (None, _) | (Some(_), None) if seen_down => return Ok(start.elapsed()),
+                        _ => last = "it answers, but has not gone away yet".into(),
+                    }
+                }
+            }
+            if Instant::now() + Duration::from_millis(500) >= until {
+                return Err(last);
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
     /// Whether the unit answers, as itself: its app version over HTTP, or `hostname` over SSH.
     pub fn status(&self, cluster: &Cluster, name: &str) -> Outcome {
         let expect = name.to_string();

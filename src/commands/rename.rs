@@ -7,8 +7,8 @@ use crate::cli::{RenameArgs, Via};
 use crate::cluster::plan::{self, RenameRefused};
 use crate::cluster::yes_no;
 use crate::cluster::{Change, UnitName};
-use crate::commands::remote::push_over;
 use crate::commands::remote::{Remote, commands};
+use crate::commands::remote::{Used, push_over};
 use crate::commands::{edit_config, edit_inventory, files_for_unit, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -314,7 +314,13 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         )),
     }
 
-    // 7. Reboot, so that everything on it starts under the new name.
+    // 7. Reboot, so that everything on it starts under the new name. (The hostname answers the
+    // new name at once: only a new boot id shows the reboot happened.)
+    let before = conn
+        .exec(commands::BOOT_ID, deadline())
+        .ok()
+        .filter(|o| o.success())
+        .map(|o| o.stdout.trim().to_string());
     run_remote(
         &mut steps,
         &conn,
@@ -327,13 +333,17 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let waited = if args.no_wait {
         Ok(None)
     } else {
-        wait_for(
-            &remote,
-            &new,
-            static_address.as_deref(),
-            args.timeout,
-            &progress,
-        )
+        progress.set_message(&format!("waiting for {new} to come back"));
+        let address = || match &static_address {
+            Some(a) => Ok(a.clone()),
+            None => remote.resolve_mdns(new.as_str()).map(|ip| ip.to_string()),
+        };
+        let until = Instant::now() + Duration::from_secs_f64(args.timeout);
+        remote
+            .wait_back(new.as_str(), address, Used::Ssh, before.as_deref(), until)
+            .and_then(|_| address())
+            .map(Some)
+            .map_err(|last| (last, String::new()))
     };
     progress.finish();
 
@@ -407,44 +417,4 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
     });
     Ok(())
-}
-
-/// Waits until the unit answers `hostname` with its new name. Ok: the address it answered at;
-/// Err: the last thing seen.
-fn wait_for(
-    remote: &Remote,
-    new: &UnitName,
-    static_address: Option<&str>,
-    timeout: f64,
-    progress: &Progress,
-) -> std::result::Result<Option<String>, (String, String)> {
-    let deadline = || Instant::now() + Duration::from_secs(30);
-    // 8. Wait until it answers as its new self.
-    progress.set_message(&format!("waiting for {new} to come back"));
-    let until = Instant::now() + Duration::from_secs_f64(timeout);
-    let mut last = String::from("no answer yet");
-    while Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(500));
-        let at = match static_address {
-            Some(a) => a.to_string(),
-            None => match remote.resolve_mdns(new.as_str()) {
-                Ok(ip) => ip.to_string(),
-                Err(e) => {
-                    last = e;
-                    continue;
-                }
-            },
-        };
-        match remote
-            .ssh(new.as_str(), &at)
-            .and_then(|c| c.exec(commands::HOSTNAME, deadline()))
-        {
-            Ok(out) if out.stdout.trim() == new.as_str() => {
-                return Ok(Some(at));
-            }
-            Ok(out) => last = format!("it answers '{}'", out.stdout.trim()),
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err((last, String::new()))
 }

@@ -339,6 +339,33 @@ impl Lab {
         }
     }
 
+    /// Plays the unit's reboot: once pio has asked it (`sudo reboot` over SSH), it goes down
+    /// for `down` and comes back with a new boot id (never, when `down` is None).
+    pub fn reboot_when_asked(&self, i: usize, down: Option<Duration>) -> JoinHandle<()> {
+        let dir = self.unit_dir(i);
+        let addr = self.units[i].addr.clone();
+        let log = self.state.join("ssh.log");
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(30) {
+                let asked = fs::read_to_string(&log)
+                    .unwrap_or_default()
+                    .lines()
+                    .any(|l| l.contains(&format!("\t{addr}\t")) && l.ends_with("\tsudo reboot"));
+                if asked {
+                    fs::write(dir.join("down"), "").unwrap();
+                    if let Some(d) = down {
+                        std::thread::sleep(d);
+                        fs::write(dir.join("boot_id"), "boot-2\n").unwrap();
+                        fs::remove_file(dir.join("down")).unwrap();
+                    }
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    }
+
     /// Makes the unit's reboot and job halting fail over SSH.
     pub fn fail_ssh_actions(&self, i: usize) {
         fs::write(self.unit_dir(i).join("fail"), "").unwrap();

@@ -1,0 +1,135 @@
+//! `pio reboot --wait` and the waiting `rename` shares: a pretend unit goes down for a while and
+//! comes back with a new boot id; one never comes back; one answers without having restarted.
+
+mod common;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use common::lab::{Lab, Web};
+
+fn lab(base: u8) -> Lab {
+    let lab = Lab::start(
+        &["leader1", "pio02", "pio03", "pio04"],
+        base,
+        &[Web::Down; 4],
+    );
+    lab.trust_all();
+    lab.write_config("leader1");
+    for i in 0..4 {
+        fs::write(lab.unit_dir(i).join("boot_id"), "boot-1\n").unwrap();
+    }
+    lab
+}
+
+#[test]
+fn waits_for_units_that_really_restart() {
+    let lab = lab(150);
+    let a = lab.reboot_when_asked(1, Some(Duration::from_millis(1500)));
+    let b = lab.reboot_when_asked(2, Some(Duration::from_millis(300)));
+    let start = Instant::now();
+    let run = lab.env.run(&[
+        "reboot",
+        "pio02",
+        "pio03",
+        "--yes",
+        "--via",
+        "ssh",
+        "--wait",
+        "--timeout",
+        "20",
+    ]);
+    a.join().unwrap();
+    b.join().unwrap();
+    run.ok();
+    assert!(
+        start.elapsed() >= Duration::from_millis(1500),
+        "did not wait"
+    );
+    assert!(
+        run.stderr.contains("pio02: back after") && run.stderr.contains("pio03: back after"),
+        "{}",
+        run.stderr
+    );
+    // The boot id was read before the reboot, and again after.
+    let asked: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert!(
+        asked.iter().filter(|c| c.contains("boot_id")).count() >= 4,
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn a_unit_that_never_returns_or_never_restarted_is_named_with_exit_1() {
+    let lab = lab(160);
+    let gone = lab.reboot_when_asked(1, None);
+    // pio03 is never taken down: it answers with its old boot id all along.
+    let start = Instant::now();
+    let run = lab.env.run(&[
+        "--json",
+        "reboot",
+        "pio02",
+        "pio03",
+        "pio04",
+        "--yes",
+        "--via",
+        "ssh",
+        "--wait",
+        "--timeout",
+        "3",
+    ]);
+    gone.join().unwrap();
+    run.code(1);
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let not_back: Vec<&str> = v["not_back"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(not_back, ["pio02", "pio03", "pio04"]);
+    let why = |u: &str| {
+        v["not_back"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["unit"] == u)
+            .unwrap()["why"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        why("pio03").contains("has not restarted"),
+        "{}",
+        why("pio03")
+    );
+    assert!(
+        !why("pio02").contains("has not restarted"),
+        "{}",
+        why("pio02")
+    );
+    assert!(
+        run.stderr
+            .contains("not back within 3 s: pio02, pio03, pio04"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rename_waits_for_the_reboot_not_just_the_new_name() {
+    let lab = lab(170);
+    // The hostname answers the new name at once; the unit never restarts.
+    let run = lab.env.run(&["rename", "pio02", "pio09", "--timeout", "3"]);
+    assert!(
+        run.code(1).stderr.contains("has not restarted"),
+        "{}",
+        run.stderr
+    );
+}
