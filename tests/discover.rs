@@ -168,3 +168,47 @@ fn discover_new_in_the_database_era_means_not_in_the_leader_database() {
         );
     });
 }
+
+#[test]
+fn doctor_times_mdns_and_names_what_does_not_resolve() {
+    in_netns(|| {
+        let lab = Lab::start(&["leader1", "pio-c"], 40, &[Web::Up, Web::Up]);
+        lab.trust_all();
+        let addr = lab.units[1].addr.clone();
+        let _responder = responder(&[("pio-c", &addr)]);
+        lab.env.write_config(&format!(
+            "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio-c=1\npio-gone=1\n\n[ui]\nport={}\n",
+            lab.web_port
+        ));
+        let mut vars = MDNS_ON.to_vec();
+        vars.push(("PIO_INVENTORY", "config"));
+        let run = lab
+            .env
+            .run_with(&["--json", "doctor", "--timeout", "2"], &vars);
+        let checks: serde_json::Value = serde_json::from_str(&run.code(1).stdout).unwrap();
+        let find = |unit: &str| {
+            checks
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["unit"] == unit && c["check"] == "address")
+                .unwrap_or_else(|| panic!("{checks}"))
+                .clone()
+        };
+        let found = find("pio-c");
+        assert_eq!(found["verdict"], "ok", "{found}");
+        assert!(
+            found["detail"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{addr} (pio-c.local by mDNS")),
+            "{found}"
+        );
+        let gone = find("pio-gone");
+        assert_eq!(gone["verdict"], "fail", "{gone}");
+        assert!(
+            gone["fix"].as_str().unwrap().contains("blocks mDNS"),
+            "{gone}"
+        );
+    });
+}
