@@ -165,8 +165,7 @@ impl LeaderApi {
             why: crate::transport::http::describe(&e),
         })?;
         let status = resp.status().as_u16();
-        let text = resp.text().unwrap_or_default();
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let value = crate::transport::http::read_json(resp).unwrap_or(Value::Null);
         if !(200..300).contains(&status) {
             let field = |k: &str| value[k].as_str().map(str::to_string);
             return Err(ApiError::Refused {
@@ -205,7 +204,7 @@ impl LeaderApi {
                     why: crate::transport::http::describe(&e),
                 })?;
             let status = resp.status().as_u16();
-            let v: Value = resp.json().unwrap_or(Value::Null);
+            let v = crate::transport::http::read_json(resp).unwrap_or(Value::Null);
             match v["status"].as_str() {
                 Some("succeeded") => return Ok(()),
                 Some("failed") => {

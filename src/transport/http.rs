@@ -34,6 +34,23 @@ impl fmt::Display for HttpError {
 
 impl std::error::Error for HttpError {}
 
+/// The most of an answer pio reads: every answer of the contract is a few kilobytes.
+pub const MAX_BODY: u64 = 1 << 20;
+
+/// An answer's JSON, reading at most [`MAX_BODY`] bytes (an endless body is an error, not an
+/// out-of-memory).
+pub fn read_json(resp: reqwest::blocking::Response) -> Result<Value, String> {
+    use std::io::Read;
+    let mut body = Vec::new();
+    resp.take(MAX_BODY + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| e.to_string())?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(format!("the answer is larger than {} KiB", MAX_BODY / 1024));
+    }
+    serde_json::from_slice(&body).map_err(|e| e.to_string())
+}
+
 /// What `/unit_api/health` says.
 #[derive(Clone, Debug)]
 pub struct Health {
@@ -93,6 +110,8 @@ pub fn client(timeout: Duration) -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
+        // A unit answers for itself: a redirect could send a reboot to another host.
+        .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
         .expect("an HTTP client without TLS configuration builds")
@@ -137,7 +156,7 @@ impl WebApi {
                 status,
             });
         }
-        resp.json::<Value>().map_err(|e| HttpError::BadAnswer {
+        read_json(resp).map_err(|e| HttpError::BadAnswer {
             url: url.to_string(),
             why: e.to_string(),
         })
