@@ -130,13 +130,17 @@ fn each_fault_is_named_with_its_fix_and_healthy_units_stay_ok() {
     );
     assert!(
         detail("pio-key", "ssh").contains("SHA256:")
-            && fix("pio-key", "ssh").contains("ssh-keygen -R '"),
+            && fix("pio-key", "ssh").contains(&format!(
+                "ssh-keygen -R '[{}]:{}'",
+                lab.units[idx("pio-key")].addr,
+                lab.ssh_port
+            )),
         "{r:?}"
     );
 
     assert_eq!(verdict("pio-pw", "ssh"), "fail");
     assert!(detail("pio-pw", "ssh").contains("not accepted"));
-    assert!(fix("pio-pw", "ssh").contains("pio workers add pio-pw"));
+    assert!(fix("pio-pw", "ssh").contains("pio workers add pio-pw --no-reboot"));
 
     assert_eq!(verdict("pio-port", "web api"), "fail");
     assert!(fix("pio-port", "web api").contains(&format!("port {}", lab.web_port)));

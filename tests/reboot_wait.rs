@@ -133,3 +133,83 @@ fn rename_waits_for_the_reboot_not_just_the_new_name() {
         run.stderr
     );
 }
+
+#[test]
+fn waits_over_http_also_for_images_without_the_health_endpoint() {
+    let lab = Lab::start(&["leader1", "pio02", "pio03"], 180, &[Web::Up; 3]);
+    lab.trust_all();
+    lab.write_config("leader1");
+    for i in 0..3 {
+        fs::write(lab.unit_dir(i).join("boot_id"), "boot-1\n").unwrap();
+    }
+    fs::write(lab.unit_dir(2).join("no-health"), "").unwrap();
+    let a = lab.reboot_when_asked(1, Some(Duration::from_millis(800)));
+    let b = lab.reboot_when_asked(2, Some(Duration::from_millis(800)));
+    let run = lab.env.run(&[
+        "reboot",
+        "pio02",
+        "pio03",
+        "--yes",
+        "--via",
+        "http",
+        "--wait",
+        "--timeout",
+        "20",
+    ]);
+    a.join().unwrap();
+    b.join().unwrap();
+    assert!(
+        run.ok().stderr.contains("pio03: back after"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn the_wait_ends_at_its_bound_even_when_the_unit_stalls() {
+    let lab = Lab::start(&["leader1", "pio02"], 190, &[Web::Up; 2]);
+    lab.trust_all();
+    lab.write_config("leader1");
+    // Once asked to reboot, pio02 accepts connections but never answers (a Pi mid-boot).
+    let dir = lab.unit_dir(1);
+    let stalling = std::thread::spawn(move || {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            let asked = fs::read_to_string(dir.join("http-asked")).unwrap_or_default();
+            if asked.contains("POST /unit_api/system/reboot") {
+                fs::write(dir.join("stall"), "").unwrap();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    let start = Instant::now();
+    let run = lab.env.run(&[
+        "reboot",
+        "pio02",
+        "--yes",
+        "--via",
+        "http",
+        "--wait",
+        "--timeout",
+        "2",
+    ]);
+    stalling.join().unwrap();
+    run.code(1);
+    // Each request alone may take 10 s; the wait as a whole stops at its 2 s (plus a margin).
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        run.stderr.contains("not back within 2 s: pio02"),
+        "{}",
+        run.stderr
+    );
+}

@@ -275,7 +275,7 @@ fn led(config: &Config) -> Option<(Verdict, String, Option<String>)> {
         Ok(p) => p,
         Err(e) => return Some((Verdict::Fail, e.message, e.hint)),
     };
-    Some(match gpio::GpioLed::open(pin) {
+    Some(match gpio::pin_available(pin) {
         Ok(_) => (Verdict::Ok, format!("BCM GPIO {pin} available"), None),
         Err(e) => (
             Verdict::Fail,
@@ -326,7 +326,7 @@ impl UnitProbe<'_> {
                     format!("{e} (after {} ms)", start.elapsed().as_millis()),
                     Some(format!(
                         "Check {u} is on and on this network. Where the router blocks mDNS (multicast), \
-                         give it a static address: `pio workers add {u} -a <its IPv4>`."
+                         give it a static address: `pio workers add {u} -a <its IPv4> --offline`."
                     )),
                 );
                 return out;
@@ -377,7 +377,7 @@ impl UnitProbe<'_> {
                     SshError::UnknownHostKey { fingerprint, .. } => (
                         format!("{at}: host key {fingerprint} is not in known_hosts"),
                         format!(
-                            "Check {fingerprint} is {u}'s key (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on it), then `pio workers add {u}` trusts it."
+                            "Check {fingerprint} is {u}'s key (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on it), then `pio workers add {u} --no-reboot` trusts it."
                         ),
                     ),
                     SshError::ChangedHostKey {
@@ -385,7 +385,7 @@ impl UnitProbe<'_> {
                     } => {
                         let removals: Vec<String> = self
                             .remote
-                            .known_host_patterns(u, &[address])
+                            .known_host_patterns(u, &[address, &target.address])
                             .iter()
                             .map(|p| format!("ssh-keygen -R '{p}'"))
                             .collect();
@@ -395,7 +395,7 @@ impl UnitProbe<'_> {
                                 stored.join(", ")
                             ),
                             format!(
-                                "If {u} was re-flashed, forget its old key and add it again: {}; then `pio workers add {u}`.",
+                                "If {u} was re-flashed, forget its old key and add it again: {}; then `pio workers add {u} --no-reboot`.",
                                 removals.join("; ")
                             ),
                         )
@@ -403,7 +403,7 @@ impl UnitProbe<'_> {
                     SshError::AuthFailed { .. } => (
                         format!("{at}: this leader's key is not accepted (it asks for a password)"),
                         format!(
-                            "Install this leader's key on it: `pio workers add {u}` (asks for the password once), or `ssh-copy-id -p {} {}@{}`.",
+                            "Install this leader's key on it: `pio workers add {u} --no-reboot` (asks for the password once), or `ssh-copy-id -p {} {}@{}`.",
                             target.port, target.user, target.address
                         ),
                     ),
@@ -588,12 +588,27 @@ impl UnitProbe<'_> {
             }
         };
         let text = String::from_utf8_lossy(&theirs).into_owned();
-        let says = Config::from_text(std::path::Path::new("unit's config.ini"), text, true)
-            .ok()
+        let parsed = Config::from_text(std::path::Path::new("its config.ini"), text, true)
             .and_then(|c| {
-                let cluster = c.cluster(u).ok()?;
-                Some(cluster.worker(u).map(|w| w.active))
+                c.cluster(u)
+                    .map(|cluster| cluster.worker(u).map(|w| w.active))
             });
+        let says = match parsed {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.add(
+                    out,
+                    "own inventory",
+                    Verdict::Warn,
+                    format!(
+                        "its config.ini cannot be read as Python would: {}",
+                        e.message
+                    ),
+                    Some(format!("pio workers sync-configs {u}")),
+                );
+                return;
+            }
+        };
         let yes = crate::cluster::yes_no;
         match (says, expected) {
             (Some(a), b) if a == b => self.add(

@@ -135,20 +135,10 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         |u| remote.reboot(&cluster, u),
         report,
     );
-    for unit in &leader {
-        let o = remote.reboot(&cluster, unit);
-        report(0, &o);
-        outcomes.push(o);
-    }
     progress.finish();
 
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.ok())
-        .map(|o| o.unit.as_str())
-        .collect();
-
-    // --wait: every worker that accepted, in parallel, until it is back or the time is up.
+    // --wait: every worker that accepted, all at once (one waiting on another could miss its
+    // going down), until it is back or the time is up.
     let mut not_back: Vec<(String, String)> = Vec::new();
     if args.wait {
         let wait = Duration::from_secs_f64(args.timeout.unwrap_or(DEFAULT_WAIT));
@@ -157,10 +147,10 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         let progress = Progress::bar(ctx, accepted.len(), "waiting for units to come back");
         let results = fanout::run(
             &accepted,
-            usize::from(args.fanout),
+            accepted.len(),
             |&i| {
                 let (unit, via) = (&workers[i], outcomes[i].via.unwrap_or(Used::Ssh));
-                let address = || remote.address(&cluster, unit);
+                let address = |r: &Remote| r.address(&cluster, unit);
                 remote.wait_back(unit, address, via, before[i].as_deref(), until)
             },
             |k, r: &std::result::Result<Duration, String>| {
@@ -181,9 +171,20 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
             }
         }
         if !leader.is_empty() {
-            narrator.say("Not waiting for the leader: pio runs on it.");
+            narrator.say("Rebooting the leader last, without waiting for it: pio runs on it.");
         }
     }
+    // The leader, last of all: rebooting it cuts pio off.
+    for unit in &leader {
+        let o = remote.reboot(&cluster, unit);
+        narrator.say(&o.describe());
+        outcomes.push(o);
+    }
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.ok())
+        .map(|o| o.unit.as_str())
+        .collect();
     if ctx.json {
         output::json_data(&json!({
             "command": "reboot",

@@ -116,6 +116,7 @@ pub fn plan_action(via: Via, http: &str, ssh_command: &str) -> String {
 }
 
 /// Everything needed to reach units, resolved once per command.
+#[derive(Clone)]
 pub struct Remote<'c> {
     ctx: &'c Context,
     via: Via,
@@ -229,7 +230,14 @@ impl<'c> Remote<'c> {
     }
 
     pub fn web(&self, address: &str) -> WebApi {
-        WebApi::new(self.http.clone(), &self.proto, address, self.web_port)
+        WebApi::new(self.http.clone(), &self.proto, address, self.web_port).within(self.timeout)
+    }
+
+    /// The same, with every step bounded by `limit` too.
+    pub fn bounded(&self, limit: Duration) -> Remote<'c> {
+        let mut r = self.clone();
+        r.timeout = self.timeout.min(limit).max(Duration::from_millis(50));
+        r
     }
 
     /// Opens an SSH connection that refuses unknown host keys, within the unit timeout.
@@ -427,48 +435,32 @@ impl<'c> Remote<'c> {
 
     /// Waits, until `until`, for a unit that was asked to reboot to have restarted and to answer
     /// again as `expect`, over `via` (the transport that rebooted it). Restarted means a boot id
-    /// other than `before`; without one, that it stopped answering for a while. Ok: how long it
-    /// took; Err: what was last seen.
+    /// other than `before`; without one, that it stopped answering for a while. Every attempt is
+    /// bounded by what is left of the wait. Ok: how long it took; Err: what was last seen.
     pub fn wait_back(
         &self,
         expect: &str,
-        address: impl Fn() -> std::result::Result<String, String>,
+        address: impl Fn(&Remote) -> std::result::Result<String, String>,
         via: Used,
         before: Option<&str>,
         until: Instant,
     ) -> std::result::Result<Duration, String> {
         let start = Instant::now();
         let mut seen_down = false;
-        let mut last;
+        let mut last = "no answer yet".to_string();
         loop {
-            let answered = address().and_then(|at| {
-                match via {
-                    Used::Http => {
-                        let h = self.web(&at).health().map_err(|e| e.to_string())?;
-                        match h.unit.as_deref() {
-                            Some(u) if u != expect => Err(format!("answers as '{u}'"))?,
-                            _ => {}
-                        }
-                    }
-                    Used::Ssh => {
-                        let conn = self.ssh(expect, &at).map_err(|e| e.to_string())?;
-                        let out = conn
-                            .exec(commands::HOSTNAME, Instant::now() + self.timeout)
-                            .map_err(|e| e.to_string())?;
-                        if out.stdout.trim() != expect {
-                            Err(format!("answers as '{}'", out.stdout.trim()))?;
-                        }
-                    }
-                }
-                Ok(at)
-            });
-            match answered {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(last);
+            }
+            let r = self.bounded(left);
+            match address(&r).and_then(|at| r.answers_as(expect, &at, via).map(|()| at)) {
                 Err(e) => {
                     seen_down = true;
                     last = e;
                 }
                 Ok(at) => {
-                    match (before, self.boot_id(expect, &at)) {
+                    match (before, r.boot_id(expect, &at)) {
                         (Some(old), Some(now)) if now != old => return Ok(start.elapsed()),
                         (Some(_), Some(_)) => last =
                             "it answers, but with the boot id it had before: it has not restarted"
@@ -478,10 +470,39 @@ impl<'c> Remote<'c> {
                     }
                 }
             }
-            if Instant::now() + Duration::from_millis(500) >= until {
-                return Err(last);
+            let pause =
+                Duration::from_millis(500).min(until.saturating_duration_since(Instant::now()));
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// Whether the unit answers as `expect` over `via`: the web API's health (or, on images
+    /// without it, its version), or `hostname` over SSH.
+    fn answers_as(&self, expect: &str, at: &str, via: Used) -> std::result::Result<(), String> {
+        match via {
+            Used::Http => {
+                let web = self.web(at);
+                match web.health() {
+                    Ok(h) => match h.unit.as_deref() {
+                        Some(u) if u != expect => Err(format!("answers as '{u}'")),
+                        _ => Ok(()),
+                    },
+                    Err(HttpError::Status { status: 404, .. }) => {
+                        web.app_version().map(drop).map_err(|e| e.to_string())
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
             }
-            std::thread::sleep(Duration::from_millis(500));
+            Used::Ssh => {
+                let conn = self.ssh(expect, at).map_err(|e| e.to_string())?;
+                let out = conn
+                    .exec(commands::HOSTNAME, Instant::now() + self.timeout)
+                    .map_err(|e| e.to_string())?;
+                match out.stdout.trim() {
+                    name if name == expect => Ok(()),
+                    other => Err(format!("answers as '{other}'")),
+                }
+            }
         }
     }
 

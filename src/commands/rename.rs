@@ -334,14 +334,14 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         Ok(None)
     } else {
         progress.set_message(&format!("waiting for {new} to come back"));
-        let address = || match &static_address {
+        let address = |r: &Remote| match &static_address {
             Some(a) => Ok(a.clone()),
-            None => remote.resolve_mdns(new.as_str()).map(|ip| ip.to_string()),
+            None => r.resolve_mdns(new.as_str()).map(|ip| ip.to_string()),
         };
         let until = Instant::now() + Duration::from_secs_f64(args.timeout);
         remote
             .wait_back(new.as_str(), address, Used::Ssh, before.as_deref(), until)
-            .and_then(|_| address())
+            .and_then(|_| address(&remote))
             .map(Some)
             .map_err(|last| (last, String::new()))
     };

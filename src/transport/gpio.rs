@@ -69,6 +69,14 @@ pub fn blink(
 }
 
 /// The LED on this unit's HAT, through rppal.
+/// Whether the pin can be had, without touching its level (for `doctor`).
+pub fn pin_available(bcm_pin: u8) -> Result<(), String> {
+    let gpio = rppal::gpio::Gpio::new().map_err(|e| format!("cannot open the GPIO: {e}"))?;
+    gpio.get(bcm_pin)
+        .map(drop)
+        .map_err(|e| format!("cannot use BCM GPIO {bcm_pin}: {e}"))
+}
+
 pub struct GpioLed {
     pin: rppal::gpio::OutputPin,
 }

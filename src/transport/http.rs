@@ -10,6 +10,8 @@ use serde_json::Value;
 pub struct WebApi {
     base: String,
     client: reqwest::blocking::Client,
+    /// Each request's bound, when tighter than the client's.
+    timeout: Option<Duration>,
 }
 
 #[derive(Debug)]
@@ -65,11 +67,22 @@ pub struct Health {
 /// with `+00:00`).
 pub fn parse_utc(s: &str) -> Option<std::time::SystemTime> {
     let s = s.trim();
-    let s = s
-        .strip_suffix('Z')
-        .or_else(|| s.strip_suffix("+00:00"))
-        .unwrap_or(s);
     let (date, time) = s.split_once(['T', ' '])?;
+    // The offset east of UTC: `Z`, `+HH:MM`, `-HH:MM`, or none (UTC).
+    let (time, offset) = match time.rfind(['Z', '+', '-']) {
+        Some(i) if &time[i..] == "Z" => (&time[..i], 0),
+        Some(i) => {
+            let sign = if time.as_bytes()[i] == b'-' { -1 } else { 1 };
+            let (oh, om) = time[i + 1..]
+                .split_once(':')
+                .unwrap_or((&time[i + 1..], "0"));
+            (
+                &time[..i],
+                sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60),
+            )
+        }
+        None => (time, 0),
+    };
     let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);
     let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
@@ -92,7 +105,7 @@ pub fn parse_utc(s: &str) -> Option<std::time::SystemTime> {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days * 86_400 + h * 3600 + min * 60 + sec).ok()?;
+    let secs = u64::try_from(days * 86_400 + h * 3600 + min * 60 + sec - offset).ok()?;
     Some(std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos))
 }
 
@@ -133,7 +146,14 @@ impl WebApi {
         WebApi {
             base: format!("{proto}://{address}:{port}"),
             client,
+            timeout: None,
         }
+    }
+
+    /// Bounds each request to `timeout`.
+    pub fn within(mut self, timeout: Duration) -> WebApi {
+        self.timeout = Some(timeout);
+        self
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -146,6 +166,10 @@ impl WebApi {
         url: &str,
         ok: &[u16],
     ) -> Result<Value, HttpError> {
+        let req = match self.timeout {
+            Some(t) => req.timeout(t),
+            None => req,
+        };
         let resp = req
             .send()
             .map_err(|e| HttpError::Unreachable(format!("{url}: {}", describe(&e))))?;
@@ -240,6 +264,11 @@ mod tests {
             t("2000-03-01T00:00:00+00:00"),
             Some(Duration::from_secs(951_868_800))
         );
+        assert_eq!(
+            t("2026-11-24T16:00:00.5+01:00"),
+            t("2026-11-24T15:00:00.5Z")
+        );
+        assert_eq!(t("2026-11-24T14:30:00-00:30"), t("2026-11-24T15:00:00Z"));
         assert_eq!(t("2026-13-01T00:00:00Z"), None);
         assert_eq!(t("yesterday"), None);
     }

@@ -264,8 +264,28 @@ impl Lab {
                 log.lock()
                     .unwrap()
                     .push((now_ns(), addr.clone(), format!("{method} {path}")));
+                // Requests a test may wait for, in a file the unit's other side can read.
+                if method == "POST" {
+                    let mut f = fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(dir.join("http-asked"))
+                        .unwrap();
+                    let _ =
+                        std::io::Write::write_all(&mut f, format!("{method} {path}\n").as_bytes());
+                }
+                // A unit that accepts connections but is too busy booting to answer.
+                if method == "GET" && dir.join("stall").exists() {
+                    std::thread::sleep(Duration::from_secs(8));
+                }
+                let rebooting = dir.join("down").exists();
+                let no_health = dir.join("no-health").exists();
                 let (code, json) = match (mode, method.as_str(), path.as_str()) {
                     (Web::Broken, _, _) => (500, r#"{"error": "broken by the test"}"#.to_string()),
+                    _ if rebooting => (503, r#"{"error": "rebooting"}"#.to_string()),
+                    (_, "GET", "/unit_api/health") if no_health => {
+                        (404, r#"{"error": "not found"}"#.to_string())
+                    }
                     // Its name, clock and release come from files the test may change.
                     (_, "GET", "/unit_api/health") => {
                         let read = |f: &str| fs::read_to_string(dir.join(f)).unwrap_or_default();
@@ -339,7 +359,7 @@ impl Lab {
         }
     }
 
-    /// Plays the unit's reboot: once pio has asked it (`sudo reboot` over SSH), it goes down
+    /// Plays the unit's reboot: once pio has asked it (over SSH or HTTP), it goes down
     /// for `down` and comes back with a new boot id (never, when `down` is None).
     pub fn reboot_when_asked(&self, i: usize, down: Option<Duration>) -> JoinHandle<()> {
         let dir = self.unit_dir(i);
@@ -348,10 +368,14 @@ impl Lab {
         std::thread::spawn(move || {
             let start = Instant::now();
             while start.elapsed() < Duration::from_secs(30) {
-                let asked = fs::read_to_string(&log)
+                let over_ssh = fs::read_to_string(&log)
                     .unwrap_or_default()
                     .lines()
                     .any(|l| l.contains(&format!("\t{addr}\t")) && l.ends_with("\tsudo reboot"));
+                let over_http = fs::read_to_string(dir.join("http-asked"))
+                    .unwrap_or_default()
+                    .contains("POST /unit_api/system/reboot");
+                let asked = over_ssh || over_http;
                 if asked {
                     fs::write(dir.join("down"), "").unwrap();
                     if let Some(d) = down {
