@@ -383,7 +383,7 @@ pub struct DoctorArgs {
     pub units: Vec<String>,
 
     /// How many units at once
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
     pub fanout: u16,
 
     /// Seconds each unit may take per check

@@ -200,3 +200,46 @@ fn clock_skew_is_also_read_from_the_web_api_and_a_renamed_leader_is_named() {
     assert!(leader.2.contains("leader_hostname=leader9"), "{leader:?}");
     assert_eq!(lab.env.read_config(), config);
 }
+
+#[test]
+fn a_unit_that_stalls_costs_one_timeout_and_holds_up_no_other() {
+    let lab = Lab::start(&["leader1", "pio02"], 140, &[Web::Up, Web::Up]);
+    lab.trust_all();
+    // pio-hole accepts connections on its SSH and web ports and never says a word.
+    let _ssh = std::net::TcpListener::bind(("127.0.3.20", lab.ssh_port)).unwrap();
+    let _web = std::net::TcpListener::bind(("127.0.3.20", lab.web_port)).unwrap();
+    let config = lab
+        .write_config("leader1")
+        .replace("pio02=1\n", "pio02=1\npio-hole=1\n")
+        .replace("\n\n[ui]", "\npio-hole=127.0.3.20\n\n[ui]");
+    lab.env.write_config(&config);
+    let start = std::time::Instant::now();
+    let run = lab.env.run_with(
+        &["--json", "doctor", "--timeout", "3"],
+        &[("PIO_INVENTORY", "config")],
+    );
+    let took = start.elapsed();
+    let r = report(&run.code(1).stdout);
+    // SSH and web checks of one unit share its 3 s; other units are not held up.
+    assert!(took < std::time::Duration::from_secs(6), "{took:?}");
+    assert_eq!(
+        r[&("pio-hole".to_string(), "ssh".to_string())].0,
+        "fail",
+        "{r:?}"
+    );
+    assert_eq!(
+        r[&("pio-hole".to_string(), "web api".to_string())].0,
+        "fail",
+        "{r:?}"
+    );
+    assert_eq!(
+        r[&("pio02".to_string(), "ssh".to_string())].0,
+        "ok",
+        "{r:?}"
+    );
+    assert_eq!(
+        r[&("pio02".to_string(), "web api".to_string())].0,
+        "ok",
+        "{r:?}"
+    );
+}

@@ -139,6 +139,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
             |u| {
                 let probe = UnitProbe {
                     ctx,
+                    deadline: Instant::now() + timeout,
                     remote: &remote,
                     cluster: &cluster,
                     unit: u,
@@ -297,6 +298,8 @@ struct UnitProbe<'a> {
     port: u16,
     leader_version: Option<&'a str>,
     era: Era,
+    /// Every check of this unit ends by then: one timeout for the unit, whatever it does.
+    deadline: Instant,
 }
 
 impl UnitProbe<'_> {
@@ -311,12 +314,18 @@ impl UnitProbe<'_> {
         out.push(check(self.unit, name, verdict, detail, fix));
     }
 
+    /// The remote with its timeouts cut to what is left of this unit's time.
+    fn remote(&self) -> Remote<'_> {
+        self.remote
+            .bounded(self.deadline.saturating_duration_since(Instant::now()))
+    }
+
     fn run(&self) -> Vec<Check> {
         let mut out = Vec::new();
         let u = self.unit;
         // The name resolves: a static address, the leader's address, or mDNS.
         let start = Instant::now();
-        let address = match self.remote.address(self.cluster, u) {
+        let address = match self.remote().address(self.cluster, u) {
             Ok(a) => a,
             Err(e) => {
                 self.add(
@@ -347,8 +356,14 @@ impl UnitProbe<'_> {
             None,
         );
 
-        let conn = self.ssh(&mut out, &address);
-        let web = self.web(&mut out, &address);
+        // SSH and the web API side by side: a unit's time is spent once.
+        let mut web_out = Vec::new();
+        let (conn, web) = std::thread::scope(|s| {
+            let web = s.spawn(|| self.web(&mut web_out, &address));
+            let conn = self.ssh(&mut out, &address);
+            (conn, web.join().unwrap_or(None))
+        });
+        out.append(&mut web_out);
         self.clock(&mut out, &address, conn.as_ref(), web.as_ref());
         if let Some(conn) = &conn
             && self.era == Era::Config
@@ -363,7 +378,7 @@ impl UnitProbe<'_> {
         let u = self.unit;
         let target = self.remote.ssh_target(u, address);
         let at = format!("{}@{}:{}", target.user, target.address, target.port);
-        let conn = match self.remote.ssh(u, address) {
+        let conn = match self.remote().ssh(u, address) {
             Ok(c) => c,
             Err(e) => {
                 let (detail, fix) = match &e {
@@ -423,7 +438,7 @@ impl UnitProbe<'_> {
             format!("{at}: host key known, key accepted"),
             None,
         );
-        let deadline = Instant::now() + self.remote.timeout();
+        let deadline = self.deadline;
         match conn.exec(commands::HOSTNAME, deadline) {
             Ok(o) if o.stdout.trim() == u => {
                 self.add(out, "hostname", Verdict::Ok, format!("answers as {u}"), None)
@@ -445,7 +460,7 @@ impl UnitProbe<'_> {
     /// The web API on the `[ui]` port, and its software version against the leader's.
     fn web(&self, out: &mut Vec<Check>, address: &str) -> Option<crate::transport::http::Health> {
         let u = self.unit;
-        let web = self.remote.web(address);
+        let web = self.remote().web(address);
         let url = web.url("/unit_api/health");
         let health = match web.health() {
             Ok(h) => Some(h),
@@ -525,9 +540,7 @@ impl UnitProbe<'_> {
         };
         let over_ssh = conn.and_then(|c| {
             let before = SystemTime::now();
-            let o = c
-                .exec(commands::CLOCK, Instant::now() + self.remote.timeout())
-                .ok()?;
+            let o = c.exec(commands::CLOCK, self.deadline).ok()?;
             let after = SystemTime::now();
             let theirs: f64 = o.stdout.trim().parse().ok()?;
             Some((theirs - (now(before) + now(after)) / 2.0, "date over SSH"))
@@ -569,7 +582,7 @@ impl UnitProbe<'_> {
     fn own_inventory(&self, out: &mut Vec<Check>, conn: &Connection) {
         let u = self.unit;
         let expected = self.cluster.worker(u).map(|w| w.active);
-        let deadline = Instant::now() + self.remote.timeout();
+        let deadline = self.deadline;
         let theirs = match conn.read_file(std::path::Path::new(paths::SHARED_CONFIG), deadline) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
