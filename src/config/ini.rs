@@ -434,6 +434,20 @@ impl Document {
         self.changed = true;
     }
 
+    /// Removes whole lines (`range` runs from a line's start to the next line's). Should the line
+    /// before end with a lone `\r` and the text after start with `\n` (a blank line), the two
+    /// would read as one `\r\n` and the blank line would vanish into the line before: that line
+    /// then ends with `\r\n` instead, so that every line is still there.
+    fn remove_lines(&mut self, range: Range<u32>) {
+        let bytes = self.text.as_bytes();
+        let (from, to) = (range.start as usize, range.end as usize);
+        if from > 0 && bytes[from - 1] == b'\r' && bytes.get(to) == Some(&b'\n') {
+            self.splice(range.start - 1..range.end, "\r\n");
+        } else {
+            self.splice(range, "");
+        }
+    }
+
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
     /// replaced on its own line, keeping key case, delimiter, spacing and line ending; its
     /// continuation lines go. A new key is written as `key=value` after the last non-blank line of
@@ -446,7 +460,7 @@ impl Document {
             let line = lines[entry.line()];
             if entry.last_line > entry.line {
                 // Whole lines only: the key's line keeps its own ending.
-                self.splice(line.next..lines[entry.last_line()].next, "");
+                self.remove_lines(line.next..lines[entry.last_line()].next);
             }
             match entry.value_range() {
                 Some(v) => self.splice(v, value),
@@ -524,7 +538,7 @@ impl Document {
         // Whole lines only: every other line keeps its ending (so removing the last line of a file
         // without a final newline leaves the line before it with its own ending).
         let (first, last) = (lines[entry.line()], lines[entry.last_line()]);
-        self.splice(first.start..last.next, "");
+        self.remove_lines(first.start..last.next);
         true
     }
 }
@@ -823,6 +837,16 @@ mod tests {
         // Not line breaks in a file read by lines: \x0b \x0c \x1c-\x1e \x85 U+2028 U+2029.
         let d = doc("[s]\na=1\x0b\x0c\x1c\x1d\x1e\u{85}\u{2028}\u{2029}b=2\n");
         assert_eq!(d.entries(&d.sections()[0]).len(), 1);
+    }
+
+    #[test]
+    fn a_lone_cr_does_not_swallow_the_blank_line_after_a_removed_one() {
+        let mut d = doc(" [s]\rw1: false\r\n\n");
+        d.remove("s", |k| k == "w1");
+        assert_eq!(d.render(), " [s]\r\n\n");
+        let mut d = doc("[s]\rw=1\r  x\r\n\n");
+        d.set("s", "w", "0", |k| k == "w");
+        assert_eq!(d.render(), "[s]\rw=0\r\n\n");
     }
 
     #[test]
