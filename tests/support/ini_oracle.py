@@ -189,7 +189,8 @@ def check_lines(before, after, model, new_values):
         want_vi = m.group("vi") or "="
         match = [
             (c, e) for c, e in extra
-            if (e == ending or (i in widened and e == "\r\n")) and c.startswith(lead) and (mm := OPTCRE.match(c.strip()))
+            if (e == ending or (i in widened and e == "\r\n") or (open_last and i == len(old) - 1))
+            and c.startswith(lead) and (mm := OPTCRE.match(c.strip()))
             and mm.group("option") == m.group("option") and (mm.group("vi") or "=") == want_vi
             and (mm.group("value") or "").strip() == value
         ]
