@@ -7,6 +7,8 @@ pub mod plan;
 
 pub use name::{NameError, UnitName, parse_address};
 
+use crate::config::ini::key_eq;
+
 /// One line of the inventory, with its static address if `[cluster.addresses]` has one.
 /// Borrowed from config.ini's text: a leader may list thousands of workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,11 +32,9 @@ pub struct Cluster<'a> {
 }
 
 impl<'a> Cluster<'a> {
-    /// The worker with this name; hostnames compare without regard to case.
+    /// The worker with this name; hostnames compare as Python lower-cases them (`str.lower`).
     pub fn worker(&self, name: &str) -> Option<&Worker<'a>> {
-        self.workers
-            .iter()
-            .find(|w| w.name.eq_ignore_ascii_case(name))
+        self.workers.iter().find(|w| key_eq(w.name, name))
     }
 
     /// The unit's static address from `[cluster.addresses]`, if it has one.
@@ -44,13 +44,13 @@ impl<'a> Cluster<'a> {
             None => self
                 .other_addresses
                 .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .find(|(n, _)| key_eq(n, name))
                 .map(|(_, a)| *a),
         }
     }
 
     pub fn is_leader(&self, name: &str) -> bool {
-        self.leader.eq_ignore_ascii_case(name)
+        key_eq(self.leader, name)
     }
 }
 

@@ -227,7 +227,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
                 let has_address = config
                     .addresses()?
                     .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(&old));
+                    .any(|(n, _)| crate::config::ini::key_eq(n, &old));
                 Ok(if has_address {
                     vec![Change::RenameWorker {
                         old: old.clone(),

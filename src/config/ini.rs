@@ -10,8 +10,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-/// One physical line: `text[start..end]` is its content, `text[end..next]` its line ending
-/// (`\n`, `\r\n`, or nothing for a last line without a final newline).
+/// One line as Python reads a file opened in text mode (universal newlines): `text[start..end]`
+/// is its content, `text[end..next]` its line ending (`\n`, `\r\n`, a lone `\r`, or nothing for a
+/// last line without a final newline). Other characters `str.splitlines` breaks at (`\x0b`,
+/// `\x0c`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029) do not end a line for `configparser`: it
+/// iterates the file object, not `splitlines()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Span {
     start: u32,
@@ -80,6 +83,9 @@ pub enum ParseError {
     MissingSectionHeader { line: usize },
     /// A line whose key is empty, such as `=1`.
     EmptyKey { line: usize },
+    /// A line indented deeper than the key without a value before it: configparser would read it
+    /// as that key's continuation and fails.
+    ContinuedBareKey { line: usize },
     /// The same section header twice.
     DuplicateSection {
         name: String,
@@ -103,6 +109,10 @@ impl fmt::Display for ParseError {
                 write!(f, "a key before any [section] header")
             }
             ParseError::EmptyKey { .. } => write!(f, "a value without a key"),
+            ParseError::ContinuedBareKey { .. } => write!(
+                f,
+                "an indented line after a key without a value (Python reads it as a continuation of that key, which has no value to continue)"
+            ),
             ParseError::DuplicateSection { name, first, .. } => write!(
                 f,
                 "section [{name}] appears again (first on line {})",
@@ -126,7 +136,9 @@ impl ParseError {
     /// The 0-based index of the line the error is about.
     pub fn line(&self) -> usize {
         match self {
-            ParseError::MissingSectionHeader { line } | ParseError::EmptyKey { line } => *line,
+            ParseError::MissingSectionHeader { line }
+            | ParseError::EmptyKey { line }
+            | ParseError::ContinuedBareKey { line } => *line,
             ParseError::DuplicateSection { second, .. }
             | ParseError::DuplicateKey { second, .. } => *second,
         }
@@ -145,10 +157,63 @@ pub struct Document {
     changed: bool,
 }
 
-/// Python's `str.strip()` for the characters that occur in config files.
+/// Python's `str.isspace`: Unicode white space plus the ASCII separators `\x1c`-`\x1f` (which
+/// Rust's `char::is_whitespace` leaves out). Python's `re` `\s`, used for indentation and around
+/// delimiters, is the same set.
+pub fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// Python's `str.strip()`.
 fn py_strip(s: &str) -> &str {
-    // Python's str.isspace: Unicode white space plus the ASCII separators \x1c-\x1f.
-    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+    s.trim_matches(is_py_space)
+}
+
+/// A line's indentation as `configparser` measures it: the index, in characters (not bytes), of
+/// its first non-white-space character.
+fn indent(line: &str) -> usize {
+    line.chars().take_while(|&c| is_py_space(c)).count()
+}
+
+/// A key as Python's `str.lower` spells it (the Python releases up to 2023 lower-case every key),
+/// borrowed when it is lower-case ASCII already.
+pub fn fold_key(key: &str) -> Cow<'_, str> {
+    if key.is_ascii() {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(key.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(key)
+        }
+    } else {
+        // Unicode lower-casing with Final_Sigma, as Python's: KELVIN SIGN is `k`.
+        Cow::Owned(key.to_lowercase())
+    }
+}
+
+/// Whether two keys are one key to a Python release that lower-cases keys (`str.lower`).
+pub fn key_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        fold_key(a) == fold_key(b)
+    }
+}
+
+/// Orders keys as their [`fold_key`] spellings, allocating only for non-ASCII keys (this runs
+/// inside the sorts of inventories with thousands of workers). Consistent with [`key_eq`].
+pub fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        for (p, q) in x.iter().zip(y) {
+            let (p, q) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
+            if p != q {
+                return p.cmp(&q);
+            }
+        }
+        x.len().cmp(&y.len())
+    } else {
+        fold_key(a).cmp(&fold_key(b))
+    }
 }
 
 fn is_comment(stripped: &str) -> bool {
@@ -186,20 +251,32 @@ fn split_option(stripped: &str) -> (&str, Option<&str>) {
 }
 
 fn split_lines(text: &str) -> Vec<Span> {
-    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    let bytes = text.as_bytes();
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    let mut lines = Vec::with_capacity(breaks + 1);
     let mut start = 0;
-    for (i, _) in text.match_indices('\n') {
-        let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
-            i - 1
-        } else {
-            i
+    let mut i = 0;
+    while i < bytes.len() {
+        let next = match bytes[i] {
+            b'\n' => i + 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         lines.push(Span {
             start: start as u32,
-            end: end as u32,
-            next: (i + 1) as u32,
+            end: i as u32,
+            next: next as u32,
         });
-        start = i + 1;
+        start = next;
+        i = next;
     }
     if start < text.len() {
         let len = text.len() as u32;
@@ -303,7 +380,7 @@ impl Document {
                 value.push_str(stripped);
             }
         }
-        Some(Cow::Owned(value.trim_end().to_string()))
+        Some(Cow::Owned(value.trim_end_matches(is_py_space).to_string()))
     }
 
     /// The entry whose key matches `key` exactly.
@@ -317,12 +394,22 @@ impl Document {
         self.entries(section).iter().find(|e| matches(self.key(e)))
     }
 
-    /// The ending new lines get: the file's first line ending, else `\n`.
-    fn newline(&self) -> &'static str {
-        match self.text.find('\n') {
-            Some(i) if self.text[..i].ends_with('\r') => "\r\n",
-            _ => "\n",
-        }
+    /// The ending a new line next to line `at` gets: its neighbours' (the nearest line at or
+    /// before `at` that has an ending, else the nearest after it), else `\n`.
+    fn newline_near(&self, lines: &[Span], at: usize) -> &'static str {
+        let ending = |l: &Span| match &self.text[l.end as usize..l.next as usize] {
+            "" => None,
+            "\r\n" => Some("\r\n"),
+            "\r" => Some("\r"),
+            _ => Some("\n"),
+        };
+        let at = at.min(lines.len());
+        lines[..at.saturating_add(1).min(lines.len())]
+            .iter()
+            .rev()
+            .find_map(ending)
+            .or_else(|| lines[at..].iter().find_map(ending))
+            .unwrap_or("\n")
     }
 
     /// Replaces `range` of the text and indexes it again. Edits only splice whole well-formed
@@ -347,23 +434,33 @@ impl Document {
         self.changed = true;
     }
 
+    /// Removes whole lines (`range` runs from a line's start to the next line's). Should the line
+    /// before end with a lone `\r` and the text after start with `\n` (a blank line), the two
+    /// would read as one `\r\n` and the blank line would vanish into the line before: that line
+    /// then ends with `\r\n` instead, so that every line is still there.
+    fn remove_lines(&mut self, range: Range<u32>) {
+        let bytes = self.text.as_bytes();
+        let (from, to) = (range.start as usize, range.end as usize);
+        if from > 0 && bytes[from - 1] == b'\r' && bytes.get(to) == Some(&b'\n') {
+            self.splice(range.start - 1..range.end, "\r\n");
+        } else {
+            self.splice(range, "");
+        }
+    }
+
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
-    /// replaced on its own line, keeping key case, delimiter and spacing; its continuation lines go.
-    /// A new key is written as `key=value` after the last non-blank line of the section; a missing
-    /// section is appended at the end of the file after one blank line.
+    /// replaced on its own line, keeping key case, delimiter, spacing and line ending; its
+    /// continuation lines go. A new key is written as `key=value` after the last non-blank line of
+    /// the section, with the line ending of the line before it, indented as much as the next
+    /// section's header (so that an indented header stays a header and does not become part of the
+    /// new value); a missing section is appended at the end of the file after one blank line.
     pub fn set(&mut self, section: &str, key: &str, value: &str, matches: impl Fn(&str) -> bool) {
         let lines = split_lines(&self.text);
         if let Some(entry) = self.find(section, matches).cloned() {
             let line = lines[entry.line()];
             if entry.last_line > entry.line {
-                let continuation = line.next..lines[entry.last_line()].next;
-                // Keep the key line's ending when the value ran to the end of a file without one.
-                let continuation = if lines[entry.last_line()].is_open() {
-                    line.end..continuation.end
-                } else {
-                    continuation
-                };
-                self.splice(continuation, "");
+                // Whole lines only: the key's line keeps its own ending.
+                self.remove_lines(line.next..lines[entry.last_line()].next);
             }
             match entry.value_range() {
                 Some(v) => self.splice(v, value),
@@ -374,10 +471,15 @@ impl Document {
             }
             return;
         }
-        let nl = self.newline();
         let new_line = format!("{key}={value}");
         match self.section(section) {
             Some(s) => {
+                // configparser reads a line indented deeper than the key before it as part of that
+                // key's value, header or not: the new key is indented as the next header is.
+                let width = lines
+                    .get(s.end)
+                    .map_or(0, |l| indent(&self.text[l.content()]));
+                let new_line = format!("{:width$}{new_line}", "");
                 let last = (s.header_line..s.end)
                     .rev()
                     .find(|&i| {
@@ -386,6 +488,7 @@ impl Document {
                     })
                     .unwrap_or(s.header_line);
                 let l = lines[last];
+                let nl = self.newline_near(&lines, last);
                 if l.is_open() {
                     // The last line of a file without a final newline: keep it that way.
                     self.splice(l.end..l.end, &format!("{nl}{new_line}"));
@@ -394,6 +497,7 @@ impl Document {
                 }
             }
             None => {
+                let nl = self.newline_near(&lines, lines.len().saturating_sub(1));
                 let mut add = String::new();
                 let ends_open = lines.last().is_some_and(|l| l.is_open());
                 if ends_open {
@@ -424,21 +528,17 @@ impl Document {
         true
     }
 
-    /// Removes the entry found by `matches` and its continuation lines. Returns whether one was found.
+    /// Removes the entry found by `matches`: its line and its continuation lines (with any comment
+    /// lines among them). Returns whether one was found.
     pub fn remove(&mut self, section: &str, matches: impl Fn(&str) -> bool) -> bool {
         let Some(entry) = self.find(section, matches).cloned() else {
             return false;
         };
         let lines = split_lines(&self.text);
+        // Whole lines only: every other line keeps its ending (so removing the last line of a file
+        // without a final newline leaves the line before it with its own ending).
         let (first, last) = (lines[entry.line()], lines[entry.last_line()]);
-        let range = if last.is_open() && entry.line > 0 {
-            // The file's last line, without a final newline: the line before it becomes the last,
-            // also without one.
-            lines[entry.line() - 1].end..last.next
-        } else {
-            first.start..last.next
-        };
-        self.splice(range, "");
+        self.remove_lines(first.start..last.next);
         true
     }
 }
@@ -448,8 +548,9 @@ fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), Parse
     let mut sections: Vec<Section> = Vec::new();
     // At most one entry per line: sized once, never grown.
     let mut entries: Vec<Entry> = Vec::with_capacity(lines.len());
-    // Whether the current section's last entry has a value that indented lines continue.
-    let mut open_value = false;
+    // Since the current section's header: whether the last entry has a value (which deeper
+    // indented lines continue); `None` before its first entry.
+    let mut key_since_header: Option<bool> = None;
     let mut indent_level = 0usize;
 
     for (i, span) in lines.iter().enumerate() {
@@ -460,15 +561,22 @@ fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), Parse
         if stripped.is_empty() || is_comment(stripped) {
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
-        if open_value && indent > indent_level {
-            let entry = entries
-                .last_mut()
-                .expect("an open value belongs to an entry");
-            entry.last_line = i as u32;
-            continue;
+        let level = indent(line);
+        if level > indent_level {
+            match key_since_header {
+                Some(true) => {
+                    let entry = entries
+                        .last_mut()
+                        .expect("an open value belongs to an entry");
+                    entry.last_line = i as u32;
+                    continue;
+                }
+                // configparser raises here (3.11: AttributeError; 3.13: MultilineContinuationError).
+                Some(false) => return Err(ParseError::ContinuedBareKey { line: i }),
+                None => {}
+            }
         }
-        indent_level = indent;
+        indent_level = level;
         if let Some(name) = header_name(stripped) {
             if let Some(first) = sections
                 .iter()
@@ -491,7 +599,7 @@ fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), Parse
                 end: lines.len(),
                 entries: at..at,
             });
-            open_value = false;
+            key_since_header = None;
             continue;
         }
         let Some(section) = sections.last_mut() else {
@@ -501,7 +609,7 @@ fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), Parse
         if key.is_empty() {
             return Err(ParseError::EmptyKey { line: i });
         }
-        open_value = value.is_some();
+        key_since_header = Some(value.is_some());
         entries.push(Entry {
             key: range_in(line, span.start, key),
             value: value.map_or(NO_VALUE, |v| range_in(line, span.start, v)),
@@ -643,8 +751,9 @@ mod tests {
         let mut d = doc("[s]\r\na=1");
         d.set("s", "b", "2", |k| k == "b");
         assert_eq!(d.render(), "[s]\r\na=1\r\nb=2");
+        // Removing a line takes exactly that line: the one before keeps its own ending.
         d.remove("s", |k| k == "b");
-        assert_eq!(d.render(), "[s]\r\na=1");
+        assert_eq!(d.render(), "[s]\r\na=1\r\n");
         let mut d = doc("[s]\na=1");
         d.set("t", "b", "2", |k| k == "b");
         assert_eq!(d.render(), "[s]\na=1\n\n[t]\nb=2");
@@ -669,10 +778,10 @@ mod tests {
     fn continuation_at_end_without_final_newline() {
         let mut d = doc("[s]\na=1\n  2");
         d.set("s", "a", "9", |k| k == "a");
-        assert_eq!(d.render(), "[s]\na=9");
+        assert_eq!(d.render(), "[s]\na=9\n");
         let mut d = doc("[s]\nb=0\na=1\n  2");
         d.remove("s", |k| k == "a");
-        assert_eq!(d.render(), "[s]\nb=0");
+        assert_eq!(d.render(), "[s]\nb=0\n");
     }
 
     #[test]
@@ -680,5 +789,99 @@ mod tests {
         let mut d = doc("[s]\n  pio1\n");
         d.set("s", "pio1", "1", |k| k == "pio1");
         assert_eq!(d.render(), "[s]\n  pio1=1\n");
+    }
+
+    #[test]
+    fn new_key_is_indented_as_the_next_header() {
+        // Issue 11.1: at column 0, the new key would swallow the indented header as its value.
+        let mut d = doc("[cluster.inventory]\n   [cluster.addresses]\n");
+        d.set("cluster.inventory", "w", "1", |k| k == "w");
+        assert_eq!(
+            d.render(),
+            "[cluster.inventory]\n   w=1\n   [cluster.addresses]\n"
+        );
+        assert!(d.has_section("cluster.addresses"));
+        let mut d = doc("[cluster.addresses]\n [cluster.inventory]\n");
+        d.set("cluster.inventory", "w", "1", |k| k == "w");
+        d.set("cluster.addresses", "w", "10.0.0.2", |k| k == "w");
+        assert_eq!(
+            d.render(),
+            "[cluster.addresses]\n w=10.0.0.2\n [cluster.inventory]\nw=1\n"
+        );
+    }
+
+    #[test]
+    fn indentation_counts_characters_python_calls_space() {
+        // Issue 11.2: U+2028 is one character (and not a line break for a file's lines).
+        let d = doc("[s]\n  a=1\n\u{2028} b=0\n");
+        assert_eq!(d.entries(&d.sections()[0]).len(), 2);
+        // Issue 11.3: \x1e is white space to Python.
+        let d = doc("[s]\n  \x1e x-1:1\n    b = no\n");
+        assert_eq!(d.get("s", "x-1").unwrap().last_line(), 1);
+        assert!(d.get("s", "b").is_some());
+        let d = doc("[s]\n  \u{a0}a=1\n  \u{a0}b=2\n");
+        assert_eq!(d.entries(&d.sections()[0]).len(), 2);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        // Issue 11.4: universal newlines, as Python's open() reads the file.
+        let d = doc("[s]\r    w1 = 1\n");
+        assert!(d.get("s", "w1").is_some());
+        let mut d = doc("[a]\r# note\n");
+        d.set("a", "w", "1", |k| k == "w");
+        assert_eq!(d.render(), "[a]\r# note\nw=1\n");
+        let mut d = doc("[a]\rx=1\r");
+        d.set("a", "w", "1", |k| k == "w");
+        assert_eq!(d.render(), "[a]\rx=1\rw=1\r");
+        // Not line breaks in a file read by lines: \x0b \x0c \x1c-\x1e \x85 U+2028 U+2029.
+        let d = doc("[s]\na=1\x0b\x0c\x1c\x1d\x1e\u{85}\u{2028}\u{2029}b=2\n");
+        assert_eq!(d.entries(&d.sections()[0]).len(), 1);
+    }
+
+    #[test]
+    fn a_lone_cr_does_not_swallow_the_blank_line_after_a_removed_one() {
+        let mut d = doc(" [s]\rw1: false\r\n\n");
+        d.remove("s", |k| k == "w1");
+        assert_eq!(d.render(), " [s]\r\n\n");
+        let mut d = doc("[s]\rw=1\r  x\r\n\n");
+        d.set("s", "w", "0", |k| k == "w");
+        assert_eq!(d.render(), "[s]\rw=0\r\n\n");
+    }
+
+    #[test]
+    fn untouched_lines_keep_their_endings() {
+        // Issue 11.5.
+        let mut d = doc("[cluster.inventory]\r\npio70=0");
+        d.remove("cluster.inventory", |k| k == "pio70");
+        assert_eq!(d.render(), "[cluster.inventory]\r\n");
+        d.set("cluster.inventory", "x", "1", |k| k == "x");
+        assert_eq!(d.render(), "[cluster.inventory]\r\nx=1\r\n");
+        let mut d = doc("[a]\nk=1\r\n[b]\r\n");
+        d.set("a", "w", "1", |k| k == "w");
+        assert_eq!(d.render(), "[a]\nk=1\r\nw=1\r\n[b]\r\n");
+        let mut d = doc("[a]\r\nk=1");
+        d.set("c", "w", "1", |k| k == "w");
+        assert_eq!(d.render(), "[a]\r\nk=1\r\n\r\n[c]\r\nw=1");
+    }
+
+    #[test]
+    fn keys_compare_as_python_lowercases_them() {
+        // Issue 11.6: KELVIN SIGN lower-cases to `k`.
+        assert!(key_eq("\u{212a}io", "kio"));
+        assert!(key_eq("PIO1", "pio1"));
+        assert!(!key_eq("\u{130}", "i"));
+        assert_eq!(key_cmp("\u{212a}io", "KIO"), std::cmp::Ordering::Equal);
+        assert_eq!(key_cmp("a", "B"), std::cmp::Ordering::Less);
+        assert_eq!(fold_key("A\u{3a3}"), "a\u{3c2}"); // final sigma, as Python's str.lower
+    }
+
+    #[test]
+    fn an_indented_line_after_a_bare_key_is_refused() {
+        assert_eq!(
+            Document::parse("[s]\nk\n  x\n").unwrap_err(),
+            ParseError::ContinuedBareKey { line: 2 }
+        );
+        assert!(Document::parse("[s]\n  k\nx\n").is_ok());
     }
 }

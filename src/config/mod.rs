@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cluster::{Change, Cluster, Worker};
 use crate::error::{Error, Kind, Result};
-use ini::{Document, Entry};
+use ini::{Document, Entry, key_cmp, key_eq};
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -132,7 +132,7 @@ impl Config {
                     Some(v) => format!("'{v}'"),
                     None => "nothing".to_string(),
                 };
-                let lower = key.to_ascii_lowercase();
+                let lower = ini::fold_key(key);
                 return Err(invalid(
                     &self.path,
                     entry.line(),
@@ -185,7 +185,7 @@ impl Config {
         for e in self.entries(self.sections.addresses) {
             let key = self.doc.key(e);
             if by_name
-                .binary_search_by(|w| caseless_cmp(self.doc.key(w), key))
+                .binary_search_by(|w| key_cmp(self.doc.key(w), key))
                 .is_err()
             {
                 other_addresses.push((key, first_line(&self.doc, e)));
@@ -228,20 +228,19 @@ impl Config {
         }
     }
 
-    /// The section's entries sorted by hostname, ignoring case (for binary search). Two
-    /// spellings of one hostname would be a duplicate to one of the Python releases (older ones
-    /// lower-case keys), so pio refuses to guess which one is meant.
+    /// The section's entries sorted by hostname as Python lower-cases it (`str.lower`, for binary
+    /// search). Two spellings of one hostname would be a duplicate to one of the Python releases
+    /// (older ones lower-case keys), so pio refuses to guess which one is meant.
     fn by_hostname(&self, section: &str) -> Result<Vec<&Entry>> {
         let doc = &self.doc;
         let mut sorted: Vec<&Entry> = doc
             .section(section)
             .map_or(Vec::new(), |s| doc.entries(s).iter().collect());
-        sorted.sort_unstable_by(|a, b| {
-            caseless_cmp(doc.key(a), doc.key(b)).then(a.line().cmp(&b.line()))
-        });
+        sorted
+            .sort_unstable_by(|a, b| key_cmp(doc.key(a), doc.key(b)).then(a.line().cmp(&b.line())));
         let duplicate = sorted
             .windows(2)
-            .filter(|w| doc.key(w[0]).eq_ignore_ascii_case(doc.key(w[1])))
+            .filter(|w| key_eq(doc.key(w[0]), doc.key(w[1])))
             .min_by_key(|w| w[1].line());
         if let Some(w) = duplicate {
             let (first, later) = (w[0], w[1]);
@@ -326,30 +325,27 @@ impl Config {
                     let value = if *active { "1" } else { "0" };
                     self.doc
                         .set(names.inventory, &name.to_ascii_lowercase(), value, |k| {
-                            k.eq_ignore_ascii_case(name)
+                            key_eq(k, name)
                         });
                 }
                 Change::SetAddress { name, new, .. } => {
                     self.doc
                         .set(names.addresses, &name.to_ascii_lowercase(), new, |k| {
-                            k.eq_ignore_ascii_case(name)
+                            key_eq(k, name)
                         });
                 }
                 Change::RemoveWorker { name } => {
-                    self.doc
-                        .remove(names.inventory, |k| k.eq_ignore_ascii_case(name));
+                    self.doc.remove(names.inventory, |k| key_eq(k, name));
                 }
                 Change::RemoveAddress { name, .. } => {
-                    self.doc
-                        .remove(names.addresses, |k| k.eq_ignore_ascii_case(name));
+                    self.doc.remove(names.addresses, |k| key_eq(k, name));
                 }
                 // Kept by the leader's database, not config.ini.
                 Change::SetModel { .. } => {}
                 Change::RenameWorker { old, new } => {
                     let new = new.to_ascii_lowercase();
                     for section in [names.inventory, names.addresses] {
-                        self.doc
-                            .rename_key(section, |k| k.eq_ignore_ascii_case(old), &new);
+                        self.doc.rename_key(section, |k| key_eq(k, old), &new);
                     }
                 }
             }
@@ -392,7 +388,7 @@ impl<'a> Inventory<'a> {
         let value = first_line(self.doc, entry);
         let address = self
             .addresses
-            .binary_search_by(|e| caseless_cmp(self.doc.key(e), name))
+            .binary_search_by(|e| key_cmp(self.doc.key(e), name))
             .ok()
             .map(|i| first_line(self.doc, self.addresses[i]));
         Worker {
@@ -409,19 +405,6 @@ fn first_line<'a>(doc: &'a Document, entry: &Entry) -> &'a str {
         Some(Cow::Borrowed(v)) => v,
         _ => "",
     }
-}
-
-/// Orders hostnames as if lower-cased, without allocating. (A plain loop: this runs inside the
-/// sorts of inventories with thousands of workers.)
-fn caseless_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
-        if x != y {
-            return x.cmp(&y);
-        }
-    }
-    a.len().cmp(&b.len())
 }
 
 /// Python's `ConfigParser.getboolean` values.
@@ -495,6 +478,25 @@ mod tests {
             .unwrap_err();
         assert!(e.message.starts_with("c.ini:3: "), "{}", e.message);
         assert_eq!(e.kind, Kind::Usage);
+    }
+
+    #[test]
+    fn spellings_that_python_lower_cases_alike_are_one_name() {
+        // KELVIN SIGN: Python's str.lower makes it `k`.
+        let text = "[cluster.inventory]\n\u{212a}io=1\nkIO=0\n";
+        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
+            .unwrap()
+            .cluster("me")
+            .unwrap_err();
+        assert!(e.message.contains("c.ini:3:"), "{}", e.message);
+        let text = "[cluster.inventory]\n\u{212a}io=1\n";
+        let mut c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        assert!(c.cluster("me").unwrap().worker("kio").is_some());
+        c.apply(&[Change::SetActive {
+            name: "kio".into(),
+            active: false,
+        }]);
+        assert_eq!(c.render(), "[cluster.inventory]\n\u{212a}io=0\n");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crate::cluster::{Cluster, Worker};
 use crate::config::Config;
+use crate::config::ini::key_eq;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use api::{ApiError, ApiWorker, LeaderApi};
@@ -94,7 +95,7 @@ impl Inventory {
                 let find = |name: &str| {
                     addresses
                         .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .find(|(n, _)| key_eq(n, name))
                         .map(|(_, a)| *a)
                 };
                 let members: Vec<Worker<'a>> = workers
@@ -107,7 +108,7 @@ impl Inventory {
                     .collect();
                 let other_addresses = addresses
                     .iter()
-                    .filter(|(n, _)| !members.iter().any(|w| w.name.eq_ignore_ascii_case(n)))
+                    .filter(|(n, _)| !members.iter().any(|w| key_eq(w.name, n)))
                     .copied()
                     .collect();
                 Ok(Cluster {
@@ -207,13 +208,13 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
 pub fn leader_api(ctx: &Context, config: &Config) -> Result<LeaderApi> {
     let (proto, port) = config.web_api()?;
     let (leader, leader_address) = config.leader(&ctx.hostname)?;
-    let host = if leader.eq_ignore_ascii_case(&ctx.hostname) {
+    let host = if key_eq(leader, &ctx.hostname) {
         "127.0.0.1".to_string()
     } else {
         let static_address = config
             .addresses()?
             .into_iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(leader))
+            .find(|(n, _)| key_eq(n, leader))
             .map(|(_, a)| a);
         static_address
             .or(leader_address)

@@ -109,7 +109,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
                 let old = config
                     .addresses()?
                     .into_iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name.as_str()))
+                    .find(|(n, _)| crate::config::ini::key_eq(n, name.as_str()))
                     .map(|(_, a)| a.to_string());
                 Ok(given
                     .map(|ip| ip.to_string())

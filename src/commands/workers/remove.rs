@@ -4,6 +4,7 @@ use crate::cli::RemoveArgs;
 use crate::cluster::{Change, Cluster, UnitName, plan};
 use crate::commands::remote::{self, Outcome, Remote, commands, plan_action};
 use crate::commands::{Edit, edit_config, edit_inventory, files_for_unit, read_config, report};
+use crate::config::ini::key_eq;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::{self, Era, Source};
@@ -72,10 +73,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
                 Ok(config
                     .addresses()?
                     .into_iter()
-                    .filter(|(n, _)| {
-                        !n.eq_ignore_ascii_case(&leader)
-                            && units.iter().any(|(u, _)| u.eq_ignore_ascii_case(n))
-                    })
+                    .filter(|(n, _)| !key_eq(n, &leader) && units.iter().any(|(u, _)| key_eq(u, n)))
                     .map(|(n, a)| Change::RemoveAddress {
                         name: n.to_string(),
                         address: a.to_string(),
