@@ -116,7 +116,10 @@ impl std::error::Error for ApiError {}
 #[derive(Clone, Debug)]
 pub struct LeaderApi {
     base: Url,
-    client: reqwest::blocking::Client,
+    /// Made on first use: building it starts a thread, which a probe that finds no server
+    /// (every command on a config.ini-era leader) never needs.
+    client: std::sync::OnceLock<reqwest::blocking::Client>,
+    timeout: Duration,
     /// How long to follow a background task (a 202 answer) before giving up.
     task_wait: Duration,
 }
@@ -127,9 +130,15 @@ impl LeaderApi {
         let base = Url::parse(base).map_err(|e| format!("'{base}' is not a URL: {e}"))?;
         Ok(LeaderApi {
             base,
-            client: crate::transport::http::client(timeout),
+            client: std::sync::OnceLock::new(),
+            timeout,
             task_wait: timeout.max(Duration::from_secs(10)),
         })
+    }
+
+    fn client(&self) -> &reqwest::blocking::Client {
+        self.client
+            .get_or_init(|| crate::transport::http::client(self.timeout))
     }
 
     /// The base URL, for messages.
@@ -156,7 +165,7 @@ impl LeaderApi {
         body: Option<Value>,
     ) -> Result<(u16, Value), ApiError> {
         let url = self.url(segments);
-        let mut req = self.client.request(method.clone(), url.clone());
+        let mut req = self.client().request(method.clone(), url.clone());
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -195,14 +204,14 @@ impl LeaderApi {
         let deadline = Instant::now() + self.task_wait;
         let mut pause = Duration::from_millis(20);
         loop {
-            let resp = self
-                .client
-                .get(url.clone())
-                .send()
-                .map_err(|e| ApiError::Unreachable {
-                    url: url.to_string(),
-                    why: crate::transport::http::describe(&e),
-                })?;
+            let resp =
+                self.client()
+                    .get(url.clone())
+                    .send()
+                    .map_err(|e| ApiError::Unreachable {
+                        url: url.to_string(),
+                        why: crate::transport::http::describe(&e),
+                    })?;
             let status = resp.status().as_u16();
             let v = crate::transport::http::read_json(resp).unwrap_or(Value::Null);
             match v["status"].as_str() {
