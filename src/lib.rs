@@ -3,6 +3,25 @@
 //! Data flows one way: arguments ([`cli`]) → a resolved [`context`] → a command ([`commands`]) →
 //! the cluster model ([`cluster`]) and its file ([`config`]) → a report → [`output`].
 
+/// `eprintln!` that never panics: narration to a closed stderr (`pio reboot --all 2>&1 | head -1`)
+/// must not stop an operation midway.
+#[macro_export]
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see [`eprintln!`]).
+#[macro_export]
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod cluster;
 pub mod commands;

@@ -222,3 +222,23 @@ fn dry_run_changes_nothing() {
     assert!(lab.ssh_log().is_empty());
     assert_eq!(lab.env.read_config(), before);
 }
+
+#[test]
+fn a_closed_stderr_does_not_stop_a_rename_midway() {
+    let (lab, _) = lab(90);
+    let rebooting = lab.reboot_when_asked(1, Some(std::time::Duration::from_millis(300)));
+    let mut child = lab
+        .env
+        .command(&["-v", "rename", "pio02", "pio09", "--timeout", "20"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `pio rename ... 2>&1 | true`: nobody reads what pio says.
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    rebooting.join().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(lab.env.read_config().contains("pio09 = 0"));
+    assert!(commands(&lab).contains(&"sudo reboot".to_string()));
+}
