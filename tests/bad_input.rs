@@ -235,3 +235,19 @@ fn lock_held_too_long_exits_4() {
     drop(lock);
     env.run(&["workers", "add", "pio04", "--offline"]).ok();
 }
+
+#[test]
+fn node_sets_that_name_nothing_or_too_much_are_usage_errors() {
+    let env = Env::new();
+    env.write_config(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n",
+    );
+    for set in [",", "a[0-10000]b[0-10000]"] {
+        let run = env.run(&["reboot", set, "--yes"]);
+        assert!(
+            run.code(2).stderr.contains("invalid node set"),
+            "{set}: {}",
+            run.stderr
+        );
+    }
+}

@@ -10,8 +10,15 @@ pub fn expand(arg: &str) -> Result<Vec<String>, String> {
         }
         expand_one(part, &mut names)?;
     }
+    if names.is_empty() {
+        return Err(format!("'{arg}' names no unit"));
+    }
     Ok(names)
 }
+
+/// The most names one argument may expand to: more than any cluster, and a bound on memory
+/// (`a[0-10000]b[0-10000]` would be 10^8 names).
+pub const MAX_NAMES: usize = 10_000;
 
 /// Splits at commas that are not inside brackets.
 fn split_top_level(arg: &str) -> Result<Vec<&str>, String> {
@@ -62,6 +69,10 @@ fn expand_one(part: &str, out: &mut Vec<String>) -> Result<(), String> {
         if b - a > 10_000 {
             return Err(format!("'{part}': the range {range} is too large"));
         }
+        let count = (b - a + 1) as usize * tails.len();
+        if out.len() + count > MAX_NAMES {
+            return Err(format!("'{part}' names more than {MAX_NAMES} units"));
+        }
         for n in a..=b {
             for tail in &tails {
                 out.push(format!("{prefix}{n:0width$}{tail}", width = lo.len()));
@@ -101,6 +112,9 @@ mod tests {
             "pio[[1]]",
             "pio[]",
             "pio[1-99999]",
+            ",",
+            "",
+            "a[0-10000]b[0-10000]",
         ] {
             assert!(expand(bad).is_err(), "{bad}");
         }
