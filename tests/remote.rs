@@ -624,3 +624,19 @@ fn status_notices_another_unit_answering_at_the_address() {
         );
     }
 }
+
+#[test]
+fn status_compares_names_without_regard_to_case() {
+    let lab = Lab::start(&["leader1", "pio02"], 120, &[Web::Up, Web::Up]);
+    lab.trust_all();
+    // Written by hand in capitals; the unit calls itself pio02.
+    let text = lab.write_config("leader1").replace("pio02=", "PIO02=");
+    lab.env.write_config(&text);
+    for via in ["ssh", "http"] {
+        let run = lab
+            .env
+            .run(&["--json", "workers", "status", "PIO02", "--via", via]);
+        let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+        assert_eq!(v[0]["reachable"], true, "{via}: {v}");
+    }
+}

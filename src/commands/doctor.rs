@@ -440,7 +440,7 @@ impl UnitProbe<'_> {
         );
         let deadline = self.deadline;
         match conn.exec(commands::HOSTNAME, deadline) {
-            Ok(o) if o.stdout.trim() == u => {
+            Ok(o) if o.stdout.trim().eq_ignore_ascii_case(u) => {
                 self.add(out, "hostname", Verdict::Ok, format!("answers as {u}"), None)
             }
             Ok(o) => self.add(
@@ -483,7 +483,7 @@ impl UnitProbe<'_> {
             }
         };
         if let Some(name) = health.as_ref().and_then(|h| h.unit.as_deref())
-            && name != u
+            && !name.eq_ignore_ascii_case(u)
         {
             self.add(
                 out,

@@ -484,7 +484,9 @@ impl<'c> Remote<'c> {
                 let web = self.web(at);
                 match web.health() {
                     Ok(h) => match h.unit.as_deref() {
-                        Some(u) if u != expect => Err(format!("answers as '{u}'")),
+                        Some(u) if !u.eq_ignore_ascii_case(expect) => {
+                            Err(format!("answers as '{u}'"))
+                        }
                         _ => Ok(()),
                     },
                     Err(HttpError::Status { status: 404, .. }) => {
@@ -499,7 +501,7 @@ impl<'c> Remote<'c> {
                     .exec(commands::HOSTNAME, Instant::now() + self.timeout)
                     .map_err(|e| e.to_string())?;
                 match out.stdout.trim() {
-                    name if name == expect => Ok(()),
+                    name if name.eq_ignore_ascii_case(expect) => Ok(()),
                     other => Err(format!("answers as '{other}'")),
                 }
             }
@@ -516,7 +518,7 @@ impl<'c> Remote<'c> {
             move |w| {
                 // Newer images say who they are; older ones lack the endpoint (404).
                 match w.health_unit() {
-                    Ok(answer) if answer != unit => {
+                    Ok(answer) if !answer.eq_ignore_ascii_case(&unit) => {
                         return Err(HttpError::BadAnswer {
                             url: w.url("/unit_api/health"),
                             why: format!("the unit there is '{answer}', not '{unit}'"),
@@ -529,7 +531,7 @@ impl<'c> Remote<'c> {
             },
             commands::HOSTNAME,
             move |answer| {
-                if answer == expect {
+                if answer.eq_ignore_ascii_case(&expect) {
                     Ok(String::new())
                 } else {
                     Err(format!("answered as '{answer}', not '{expect}'"))
