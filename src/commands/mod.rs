@@ -54,7 +54,9 @@ pub fn edit_config(
     let lock = if dry_run {
         None
     } else {
-        Some(store::lock(&path, ctx.lock_wait)?)
+        // Only the default place is created; a path given explicitly must exist.
+        let create_folder = matches!(ctx.config_source, "the default" | "$DOT_PIOREACTOR");
+        Some(store::lock(&path, ctx.lock_wait, create_folder)?)
     };
     let mut config = read_config(ctx)?;
     if dry_run {

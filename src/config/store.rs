@@ -41,7 +41,20 @@ pub fn read(path: &Path) -> Result<Option<String>> {
             ))
             .with_hint("Save config.ini as UTF-8 (the Pioreactor software reads it as UTF-8).")
         }),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        // A symlink to nothing is a mistake to report, never "no config.ini yet": the first
+        // write would otherwise replace the link with a fresh single-unit file.
+        Err(e) if e.kind() == ErrorKind::NotFound => match fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => Err(Error::new(
+                Kind::ConfigIo,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist",
+                    path.display(),
+                    fs::read_link(path).unwrap_or_default().display()
+                ),
+            )
+            .with_hint("Point the link at the cluster's config.ini, or remove it.")),
+            _ => Ok(None),
+        },
         Err(e) => Err(io_error("read", path, &e)),
     }
 }
@@ -65,18 +78,29 @@ pub struct Lock {
     _file: File,
 }
 
-/// Takes the lock for `path`, waiting at most `timeout` for another pio to finish.
-pub fn lock(path: &Path, timeout: Duration) -> Result<Lock> {
+/// Takes the lock for `path`, waiting at most `timeout` for another pio to finish. The folder is
+/// created only when `create_folder` (the default place); a folder named explicitly must exist.
+pub fn lock(path: &Path, timeout: Duration, create_folder: bool) -> Result<Lock> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| io_error("create the folder", dir, &e))?;
+        if create_folder {
+            fs::create_dir_all(dir).map_err(|e| io_error("create the folder", dir, &e))?;
+        } else if !dir.is_dir() {
+            return Err(Error::new(
+                Kind::ConfigIo,
+                format!(
+                    "cannot write {}: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                ),
+            )
+            .with_hint(
+                "Check the path given by --config or $GLOBAL_CONFIG; pio creates no folder there.",
+            ));
+        }
     }
     let lock_path = sidecar(path, "lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| io_error("create the lock file", &lock_path, &e))?;
+    let file = open_lock_file(path, &lock_path)
+        .map_err(|e| io_error("open the lock file", &lock_path, &e))?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -104,18 +128,64 @@ pub fn lock(path: &Path, timeout: Duration) -> Result<Lock> {
     }
 }
 
-/// Replaces the file at `path` with `text` atomically, keeping its mode and owner.
-/// The caller holds the lock, so the temporary name can be fixed: a leftover from a crash is
-/// simply overwritten by the next write.
+/// Opens (or creates) the lock file without following a symbolic link, refusing anything but a
+/// regular file (a FIFO would block, a device would be written to). flock needs no write access,
+/// so the owner of config.ini can lock a lock file root once created; a new one is given to
+/// config.ini's owner.
+fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
+    let open = |create: bool| {
+        let mut o = OpenOptions::new();
+        o.read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        if create {
+            o.write(true).create_new(true).mode(0o644);
+        }
+        o.open(lock_path)
+    };
+    let file = match open(false) {
+        Err(e) if e.kind() == ErrorKind::NotFound => match open(true) {
+            Ok(f) => {
+                if let Ok(m) = fs::metadata(path) {
+                    let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
+                }
+                f
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => open(false)?,
+            Err(e) => return Err(e),
+        },
+        other => other?,
+    };
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    Ok(file)
+}
+
+/// A temporary name nobody can guess: a file planted there in advance cannot be written through.
+fn temporary_name(path: &Path) -> PathBuf {
+    let mut random = [0u8; 8];
+    // SAFETY: the buffer is valid for its length; getrandom fills at most that many bytes.
+    let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };
+    let mut n = u64::from_ne_bytes(random);
+    if got != random.len() as isize {
+        n ^= std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+    }
+    sidecar(path, &format!("pio-tmp.{}.{n:016x}", std::process::id()))
+}
+
+/// Replaces the file at `path` with `text` atomically, keeping its mode and owner. The temporary
+/// file is created new (`O_EXCL`, never through a symbolic link) under an unpredictable name.
 pub fn save(path: &Path, text: &str, _lock: &Lock) -> Result<()> {
-    let tmp = sidecar(path, "pio-tmp");
+    let tmp = temporary_name(path);
     let old = fs::metadata(path).ok();
     let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
     let write = || -> std::io::Result<()> {
         let mut f = OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .mode(mode)
             .open(&tmp)?;
         f.write_all(text.as_bytes())?;
@@ -153,20 +223,25 @@ mod tests {
         let path = dir.path().join("config.ini");
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        let lock = lock(&path, Duration::from_secs(1)).unwrap();
+        let lock = lock(&path, Duration::from_secs(1), true).unwrap();
         save(&path, "new", &lock).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o640);
-        assert!(!sidecar(&path, "pio-tmp").exists());
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().contains("pio-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]
     fn a_held_lock_times_out() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.ini");
-        let _held = lock(&path, Duration::from_secs(1)).unwrap();
+        let _held = lock(&path, Duration::from_secs(1), true).unwrap();
         // flock locks belong to the open file description, so a second open conflicts.
-        let e = lock(&path, Duration::from_millis(50)).unwrap_err();
+        let e = lock(&path, Duration::from_millis(50), true).unwrap_err();
         assert_eq!(e.kind, Kind::LockTimeout);
     }
 
