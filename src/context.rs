@@ -105,7 +105,8 @@ impl Context {
             .get("PIO_LOCK_WAIT")
             .and_then(|v| v.to_str()?.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64)
+            // A day at most: any larger wait is a mistake, and a huge one would not fit.
+            .map(|s| Duration::from_secs_f64(s.min(86_400.0)))
             .unwrap_or(DEFAULT_LOCK_WAIT);
         Context {
             config_path,

@@ -251,3 +251,28 @@ fn node_sets_that_name_nothing_or_too_much_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn odd_environments_are_refused_or_bounded_without_a_panic() {
+    let env = Env::new();
+    // A hostname with a line break would write two lines into a fresh config.ini.
+    let run = env.run_with(
+        &["workers", "add", "pio02", "--offline"],
+        &[("PIO_HOSTNAME", "lead\nx=1")],
+    );
+    assert!(
+        run.code(2)
+            .stderr
+            .contains("cannot name a cluster's leader"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.config().exists());
+    // A lock wait too large for a Duration is capped, not a panic.
+    env.run_with(
+        &["workers", "add", "pio02", "--offline"],
+        &[("PIO_LOCK_WAIT", "1e300")],
+    )
+    .ok();
+    assert!(env.read_config().contains("pio02=1"));
+}

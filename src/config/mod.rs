@@ -65,6 +65,17 @@ impl Config {
     /// The config a fresh unit gets on its first write: the sample with this host as leader and
     /// only worker.
     fn fresh(path: &Path, hostname: &str) -> Result<Config> {
+        // The name goes into the file: a line break or a control character would add lines.
+        if hostname.is_empty()
+            || hostname
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(Error::usage(format!(
+                "this unit's hostname {hostname:?} cannot name a cluster's leader"
+            ))
+            .with_hint("Give the unit a plain hostname (`sudo hostnamectl set-hostname pio01`)."));
+        }
         // A fresh unit's "original" is no file at all: see Config::original.
         let mut config = Config::from_text(path, String::new(), false)?;
         config.doc = Document::parse(SAMPLE).expect("the embedded sample parses");
