@@ -17,17 +17,6 @@ const UNITS: [&str; 9] = [
     "pio-name",
 ];
 
-fn python_site(lab: &Lab, version: &str) -> String {
-    let dir = lab.env.dir.path().join("site");
-    fs::create_dir_all(dir.join("pioreactor")).unwrap();
-    fs::write(
-        dir.join("pioreactor/version.py"),
-        format!("__version__ = \"{version}\"\n"),
-    )
-    .unwrap();
-    dir.display().to_string()
-}
-
 /// (unit, check) -> (verdict, detail, fix)
 type Report = BTreeMap<(String, String), (String, String, String)>;
 
@@ -85,7 +74,7 @@ fn each_fault_is_named_with_its_fix_and_healthy_units_stay_ok() {
         fs::write(lab.unit_dir(i).join(".pioreactor/config.ini"), &config).unwrap();
     }
     // The release the units run (a database-era one): the inventory is named config.ini here.
-    let site = python_site(&lab, "25.11.1");
+    let site = lab.env.python_site("25.11.1");
 
     let run = lab.env.run_with(
         &["--json", "doctor"],

@@ -49,18 +49,6 @@ fn closed_port() -> u16 {
         .port()
 }
 
-/// A folder holding an installed Python stack of this version, as `PIO_PYTHON_SITE` names it.
-fn python_site(env: &Env, version: &str) -> String {
-    let dir = env.dir.path().join("site-packages");
-    fs::create_dir_all(dir.join("pioreactor")).unwrap();
-    fs::write(
-        dir.join("pioreactor/version.py"),
-        format!("# -*- coding: utf-8 -*-\nimport os\n\n__version__ = \"{version}\"\n"),
-    )
-    .unwrap();
-    dir.display().to_string()
-}
-
 fn json_of(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
 }
@@ -165,7 +153,7 @@ fn api_expected_but_down_is_exit_1_and_config_ini_is_untouched() {
     assert_eq!(env.read_config(), before);
 
     // Or the release installed here says so.
-    let site = python_site(&env, "25.1.0");
+    let site = env.python_site("25.1.0");
     for args in [
         &["workers", "set-active", "old1", "0"][..],
         &["workers", "add", "pio09", "--offline"],
@@ -189,7 +177,7 @@ fn api_expected_but_down_is_exit_1_and_config_ini_is_untouched() {
 fn an_older_release_or_no_evidence_means_config_ini() {
     let env = Env::new();
     env.write_config(&config_for(closed_port()));
-    let site = python_site(&env, "24.3.10");
+    let site = env.python_site("24.3.10");
     let run = env.run_with(
         &["-v", "workers", "list", "--names"],
         &[("PIO_PYTHON_SITE", &site)],
@@ -323,7 +311,7 @@ fn add_offline_registers_with_its_model_and_pins_only_a_given_address() {
 }
 
 #[test]
-fn re_adding_a_registered_worker_changes_nothing() {
+fn re_adding_a_registered_worker_changes_only_what_differs() {
     let api = leader();
     let (env, before) = env_for(&api);
     let run = env.run(&["workers", "add", "pio02", "--offline"]);

@@ -12,7 +12,7 @@ use crate::commands::{read_config, stdout_error};
 use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::{self, Era};
+use crate::inventory::Era;
 use crate::output::{self, progress::Progress, table};
 use crate::transport::http::HttpError;
 use crate::transport::ssh::{Connection, SshError};
@@ -94,12 +94,9 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     if let Ok((leader, _)) = config.leader(&ctx.hostname) {
         checks.push(leader_name(ctx, &config, leader));
     }
-    let inventory = match inventory::open(ctx) {
+    let inventory = match crate::commands::open_inventory(ctx) {
         Ok(inv) => {
-            let place = match inv.era() {
-                Era::Config => "config.ini",
-                Era::Api => "the leader's database",
-            };
+            let place = inv.place();
             checks.push(check(
                 &here,
                 "inventory",
@@ -130,7 +127,8 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
         let remote = Remote::new(ctx, &inventory.config, Via::Auto, timeout)?;
         let (_, port) = inventory.config.web_api()?;
         let leader_version =
-            inventory::python_stack_version(&inventory::site_packages(ctx)).map(|(v, _)| v);
+            crate::inventory::python_stack_version(&crate::inventory::site_packages(ctx))
+                .map(|(v, _)| v);
         let era = inventory.era();
         let progress = Progress::bar(ctx, units.len(), "checking");
         let per_unit = fanout::run(

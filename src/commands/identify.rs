@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
         }
         return identify_here(ctx, duration);
     }
-    let inventory = crate::inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
     let units: Vec<String> = if args.select.all {

@@ -13,7 +13,7 @@ use crate::cluster::{Change, Cluster};
 use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::inventory::Era;
+use crate::inventory::{Era, Inventory};
 use crate::output::{self, ChangeReport, Narrator};
 
 /// Reads config.ini (the single-unit default when there is none), printing its warnings.
@@ -32,6 +32,17 @@ pub fn read_config(ctx: &Context) -> Result<Config> {
         narrator.warn(w);
     }
     Ok(config)
+}
+
+/// config.ini, and where its cluster's inventory lives (`-v` says which and why).
+pub fn open_inventory(ctx: &Context) -> Result<Inventory> {
+    let inventory = crate::inventory::from_config(ctx, read_config(ctx)?)?;
+    Narrator::new(ctx).detail(&format!(
+        "inventory: {} ({})",
+        inventory.place(),
+        inventory.why
+    ));
+    Ok(inventory)
 }
 
 /// What an edit of config.ini did: the changes, and for a dry run the diff.
@@ -114,6 +125,11 @@ pub fn edit_inventory(
 pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
     ctx.config_path
         .with_file_name(format!("config_{}.ini", name.to_ascii_lowercase()))
+}
+
+/// [`files_for_unit`] with config.ini as it is on disk now (after this command's edits).
+pub fn current_files_for_unit(ctx: &Context, unit: &str) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    files_for_unit(ctx, read_config(ctx)?.render(), unit)
 }
 
 /// The files a unit receives from this leader: config.ini (`shared`, as it is on disk now) and,

@@ -16,7 +16,7 @@ const DEFAULT_REQUEST_TIMEOUT: f64 = 10.0;
 const DEFAULT_WAIT: f64 = 180.0;
 
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
-    let inventory = crate::inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
     let units = if args.select.all {
@@ -180,11 +180,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         narrator.say(&o.describe());
         outcomes.push(o);
     }
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.ok())
-        .map(|o| o.unit.as_str())
-        .collect();
+    let failed = Outcome::failed(&outcomes);
     if ctx.json {
         output::json_data(&json!({
             "command": "reboot",

@@ -48,6 +48,15 @@ impl Outcome {
         self.result.is_ok()
     }
 
+    /// The units of `outcomes` that failed, in order.
+    pub fn failed(outcomes: &[Outcome]) -> Vec<&str> {
+        outcomes
+            .iter()
+            .filter(|o| !o.ok())
+            .map(|o| o.unit.as_str())
+            .collect()
+    }
+
     /// One line for the operator: `unit: message (via http)` or `unit: FAILED (via ssh): why`.
     pub fn describe(&self) -> String {
         let via = self.via.map(|v| format!(" (via {v})")).unwrap_or_default();
@@ -482,18 +491,11 @@ impl<'c> Remote<'c> {
         match via {
             Used::Http => {
                 let web = self.web(at);
-                match web.health() {
-                    Ok(h) => match h.unit.as_deref() {
-                        Some(u) if !u.eq_ignore_ascii_case(expect) => {
-                            Err(format!("answers as '{u}'"))
-                        }
-                        _ => Ok(()),
-                    },
-                    Err(HttpError::Status { status: 404, .. }) => {
-                        web.app_version().map(drop).map_err(|e| e.to_string())
-                    }
-                    Err(e) => Err(e.to_string()),
+                // An image without the health endpoint can only show it is up.
+                if !http_identity(&web, expect).map_err(|e| e.to_string())? {
+                    web.app_version().map_err(|e| e.to_string())?;
                 }
+                Ok(())
             }
             Used::Ssh => {
                 let conn = self.ssh(expect, at).map_err(|e| e.to_string())?;
@@ -516,17 +518,7 @@ impl<'c> Remote<'c> {
             cluster,
             name,
             move |w| {
-                // Newer images say who they are; older ones lack the endpoint (404).
-                match w.health_unit() {
-                    Ok(answer) if !answer.eq_ignore_ascii_case(&unit) => {
-                        return Err(HttpError::BadAnswer {
-                            url: w.url("/unit_api/health"),
-                            why: format!("the unit there is '{answer}', not '{unit}'"),
-                        });
-                    }
-                    Ok(_) | Err(HttpError::Status { status: 404, .. }) => {}
-                    Err(e) => return Err(e),
-                }
+                http_identity(w, &unit)?;
                 w.app_version()
             },
             commands::HOSTNAME,
@@ -538,6 +530,24 @@ impl<'c> Remote<'c> {
                 }
             },
         )
+    }
+}
+
+/// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on
+/// older images without that endpoint (404), which cannot say who they are.
+fn http_identity(web: &WebApi, expect: &str) -> std::result::Result<bool, HttpError> {
+    let bad = |why: String| HttpError::BadAnswer {
+        url: web.url("/unit_api/health"),
+        why,
+    };
+    match web.health() {
+        Ok(h) => match h.unit.as_deref() {
+            Some(u) if u.eq_ignore_ascii_case(expect) => Ok(true),
+            Some(u) => Err(bad(format!("the unit there is '{u}', not '{expect}'"))),
+            None => Err(bad("no \"pioreactor_unit\" in the answer".to_string())),
+        },
+        Err(HttpError::Status { status: 404, .. }) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

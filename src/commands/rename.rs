@@ -9,11 +9,11 @@ use crate::cluster::yes_no;
 use crate::cluster::{Change, UnitName};
 use crate::commands::remote::{Remote, commands};
 use crate::commands::remote::{Used, push_over};
-use crate::commands::{edit_config, edit_inventory, files_for_unit, unit_config_path};
+use crate::commands::{current_files_for_unit, edit_config, edit_inventory, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::Source;
 use crate::inventory::api::ApiError;
-use crate::inventory::{self, Source};
 use crate::output::{Narrator, progress::Progress};
 use crate::transport::known_hosts;
 use crate::transport::ssh::Connection;
@@ -57,7 +57,7 @@ impl Steps {
 pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let new =
         UnitName::parse(&args.new).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
     if cluster.worker(&args.old).is_none() {
@@ -291,8 +291,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     // The config.ini era's unit reads its own copy: give it the one naming it, before the reboot.
     // (In the database era the leader is busy deleting the worker's copy: pio copies it after.)
     if record.is_none() {
-        let shared = crate::commands::read_config(ctx)?;
-        let files = files_for_unit(ctx, shared.render(), new.as_str())?;
+        let files = current_files_for_unit(ctx, new.as_str())?;
         push_over(&conn, &files, deadline())
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
         steps
@@ -390,8 +389,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         // Its config.ini, which the leader had it delete with the old name.
         match &waited {
             Ok(Some(at)) => {
-                let shared = crate::commands::read_config(ctx)?;
-                let files = files_for_unit(ctx, shared.render(), new.as_str())?;
+                let files = current_files_for_unit(ctx, new.as_str())?;
                 remote
                     .ssh(new.as_str(), at)
                     .map_err(|e| e.to_string())

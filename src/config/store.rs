@@ -59,6 +59,25 @@ pub fn read(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Creates `path` with `text` unless it exists (then leaves it as it is). Returns whether it
+/// created it.
+pub fn create_if_missing(path: &Path, text: &str) -> Result<bool> {
+    let mut f = match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .mode(0o644)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(io_error("create", path, &e)),
+    };
+    f.write_all(text.as_bytes())
+        .map_err(|e| io_error("write", path, &e))?;
+    Ok(true)
+}
+
 /// The path writes go to: the file a symlink points at, so the link itself survives the rename.
 pub fn write_target(path: &Path) -> PathBuf {
     fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())

@@ -77,6 +77,14 @@ impl Inventory {
         }
     }
 
+    /// Where the inventory lives, in words.
+    pub fn place(&self) -> &'static str {
+        match self.source {
+            Source::ConfigIni => "config.ini",
+            Source::Api { .. } => "the leader's database",
+        }
+    }
+
     pub fn api(&self) -> Option<&LeaderApi> {
         match &self.source {
             Source::Api { api, .. } => Some(api),
@@ -122,18 +130,10 @@ impl Inventory {
     }
 }
 
-/// Reads config.ini and finds the inventory: `--inventory`/`PIO_INVENTORY`, else the leader's
-/// API answering `GET /api/workers`, else the installed Python stack's version, else config.ini.
-pub fn open(ctx: &Context) -> Result<Inventory> {
-    let config = crate::commands::read_config(ctx)?;
+/// Finds the inventory of this config.ini: `--inventory`/`PIO_INVENTORY`, else the leader's API
+/// answering `GET /api/workers`, else the installed Python stack's version, else config.ini.
+pub fn from_config(ctx: &Context, config: Config) -> Result<Inventory> {
     let (source, why) = choose(ctx, &config)?;
-    crate::output::Narrator::new(ctx).detail(&format!(
-        "inventory: {} ({why})",
-        match source {
-            Source::ConfigIni => "config.ini",
-            Source::Api { .. } => "the leader's database, through its web API",
-        }
-    ));
     Ok(Inventory {
         config,
         source,

@@ -228,11 +228,6 @@ impl WebApi {
         })
     }
 
-    /// `GET /unit_api/health`: the hostname the unit reports (absent on older images: 404).
-    pub fn health_unit(&self) -> Result<String, HttpError> {
-        self.get_field("/unit_api/health", "pioreactor_unit")
-    }
-
     /// `GET /unit_api/versions/app`: the Pioreactor software version.
     pub fn app_version(&self) -> Result<String, HttpError> {
         self.get_field("/unit_api/versions/app", "version")

@@ -125,6 +125,18 @@ impl Env {
         String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
     }
 
+    /// A folder holding an installed Python stack of this release, for `PIO_PYTHON_SITE`.
+    pub fn python_site(&self, version: &str) -> String {
+        let dir = self.dir.path().join("site-packages");
+        fs::create_dir_all(dir.join("pioreactor")).unwrap();
+        fs::write(
+            dir.join("pioreactor/version.py"),
+            format!("# -*- coding: utf-8 -*-\nimport os\n\n__version__ = \"{version}\"\n"),
+        )
+        .unwrap();
+        dir.display().to_string()
+    }
+
     pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let mut cmd = self.command(args);
         for (k, v) in vars {

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use crate::cli::{AddArgs, Via};
 use crate::cluster::{Change, Cluster, UnitName, parse_address, plan, yes_no};
 use crate::commands::remote::{Remote, commands, missing_command, push_over};
-use crate::commands::{Edit, edit_config, files_for_unit, read_config, report, unit_config_path};
+use crate::commands::{Edit, current_files_for_unit, edit_config, report, unit_config_path};
+use crate::config::store;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::api::{ApiWorker, LeaderApi};
-use crate::inventory::{self, Era, Inventory, Source};
+use crate::inventory::{Era, Inventory, Source};
 use crate::output::{self, Narrator, progress::Progress};
 use crate::transport::ssh::{self, Connection, SshError, UnknownHostKey};
 
@@ -45,7 +46,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let narrator = Narrator::new(ctx);
 
     // Read once for the set-up; the inventory write reads config.ini again, under the lock.
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let era = inventory.era();
     if args.model_name.is_some() && era == Era::Config {
         narrator.warn("the config.ini era keeps no worker models; --model-name is ignored");
@@ -145,8 +146,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         };
         progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
         // config.ini as it is now, with the new worker in it.
-        let shared = read_config(ctx)?;
-        let mut files = files_for_unit(ctx, shared.render(), name.as_str())?;
+        let mut files = current_files_for_unit(ctx, name.as_str())?;
         if era == Era::Api {
             // The database era's worker keeps its own unit_config.ini.
             files.truncate(1);
@@ -263,27 +263,10 @@ fn create_unit_config(ctx: &Context, name: &UnitName, progress: &Progress) -> Re
     let text = format!(
         "# Settings for {name} only: they override config.ini there (pio copies this file to {name} as unit_config.ini).\n"
     );
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-    {
-        Ok(mut f) => {
-            std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| {
-                Error::new(
-                    Kind::ConfigIo,
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?;
-            progress.line(&format!("created {}", path.display()));
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::new(
-            Kind::ConfigIo,
-            format!("cannot create {}: {e}", path.display()),
-        )),
+    if store::create_if_missing(&path, &text)? {
+        progress.line(&format!("created {}", path.display()));
     }
+    Ok(())
 }
 
 /// The worker's clock from this leader's: the database era's `pio cluster join --leader-time`

@@ -8,7 +8,7 @@ use crate::cluster::UnitName;
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::inventory::{self, Inventory, api::LeaderApi};
+use crate::inventory::{Inventory, api::LeaderApi};
 use crate::output::{self, Narrator};
 
 use super::{api_failed, invalid_name, not_in_inventory};
@@ -61,7 +61,7 @@ fn print(
 }
 
 pub fn assign(ctx: &Context, args: &AssignArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let (api, unit) = worker(&inventory, &args.unit, "assign")?;
     let experiment = &args.experiment;
     let known = api.experiments().map_err(api_failed)?;
@@ -96,7 +96,7 @@ pub fn assign(ctx: &Context, args: &AssignArgs) -> Result<()> {
 }
 
 pub fn unassign(ctx: &Context, args: &UnassignArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let (api, unit) = worker(&inventory, &args.unit, "unassign")?;
     let current = api.experiment_of(&unit).map_err(api_failed)?;
     let narrator = Narrator::new(ctx);

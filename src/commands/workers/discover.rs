@@ -12,7 +12,7 @@ use crate::output::{self, Narrator, progress::Progress, table};
 use crate::transport::mdns;
 
 pub fn run(ctx: &Context, args: &DiscoverArgs) -> Result<()> {
-    let inventory = crate::inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
     if !ctx.mdns {
         return Err(Error::usage(

@@ -4,11 +4,11 @@ use crate::cli::ListArgs;
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::Result;
-use crate::inventory::{self, Inventory, Source};
+use crate::inventory::{Inventory, Source};
 use crate::output::{self, WorkerRow, table};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     match &inventory.source {
         Source::ConfigIni => list_config(ctx, args, &inventory),
         Source::Api { .. } => list_api(ctx, args, &inventory),

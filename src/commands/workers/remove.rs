@@ -7,14 +7,14 @@ use crate::commands::{Edit, edit_config, edit_inventory, files_for_unit, read_co
 use crate::config::ini::key_eq;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::{self, Era, Source};
+use crate::inventory::{Era, Source};
 use crate::output::Narrator;
 use crate::transport::known_hosts;
 
 use super::{invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let dry_run = args.dry_run.dry_run;
     // Names and addresses are needed after the workers are gone.
     let cluster = inventory.cluster(&ctx.hostname)?;

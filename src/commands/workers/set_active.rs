@@ -6,13 +6,13 @@ use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{Edit, edit_inventory, files_for_unit, read_config, report};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::{self, Era, Source};
+use crate::inventory::{Era, Source};
 use crate::output::Narrator;
 
 use super::{api_failed, invalid_name, not_in_inventory};
 
 pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     match &inventory.source {
         Source::ConfigIni => {
             drop(inventory);

@@ -11,7 +11,7 @@ use crate::output::{self, progress::Progress, table};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
-    let inventory = crate::inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
     let units: Vec<String> = if args.units.is_empty() {

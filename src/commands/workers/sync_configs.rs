@@ -8,12 +8,11 @@ use crate::commands::remote::{Outcome, Remote, select_units};
 use crate::commands::{files_for_unit, stdout_error};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory;
 use crate::output::{self, Narrator, progress::Progress};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
-    let inventory = inventory::open(ctx)?;
+    let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
     let narrator = Narrator::new(ctx);
@@ -69,11 +68,7 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         },
     );
     progress.finish();
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.ok())
-        .map(|o| o.unit.as_str())
-        .collect();
+    let failed = Outcome::failed(&outcomes);
     if ctx.json {
         output::json_data(&json!({
             "command": "workers sync-configs",
