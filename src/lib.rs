@@ -32,6 +32,7 @@ pub mod error;
 pub mod handoff;
 pub mod inventory;
 pub mod output;
+pub mod remote;
 pub mod transport;
 
 use std::ffi::OsString;

@@ -5,15 +5,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::cli::{DoctorArgs, Via};
+use crate::cli::DoctorArgs;
 use crate::cluster::Cluster;
-use crate::commands::remote::{Remote, commands, paths, select_units};
 use crate::commands::{read_config, stdout_error};
 use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::Era;
 use crate::output::{self, progress::Progress, table};
+use crate::remote::Via;
+use crate::remote::{Remote, commands, paths, select_units};
 use crate::transport::http::HttpError;
 use crate::transport::ssh::{Connection, SshError};
 use crate::transport::{fanout, gpio};

@@ -3,12 +3,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::cli::{IdentifyArgs, Via};
-use crate::commands::remote::{Outcome, Remote, select_units};
+use crate::cli::IdentifyArgs;
 use crate::commands::{read_config, stdout_error};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator};
+use crate::remote::Via;
+use crate::remote::{Outcome, Remote, select_units};
 use crate::transport::fanout;
 use crate::transport::gpio::{self, Blinked, GpioLed};
 

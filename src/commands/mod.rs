@@ -3,7 +3,6 @@
 pub mod doctor;
 pub mod identify;
 pub mod reboot;
-pub mod remote;
 pub mod rename;
 pub mod workers;
 
@@ -15,6 +14,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::inventory::{Era, Inventory};
 use crate::output::{self, ChangeReport, Narrator};
+use crate::remote::{self, Remote};
 
 /// Reads config.ini (the single-unit default when there is none), printing its warnings.
 pub fn read_config(ctx: &Context) -> Result<Config> {
@@ -157,4 +157,14 @@ pub fn files_for_unit(
 /// stdout went away for a reason other than a closed pipe.
 pub fn stdout_error(e: std::io::Error) -> Error {
     Error::failed(format!("cannot write to standard output: {e}"))
+}
+
+/// How to reach units, from the `--via` and `--timeout` a remote command was given.
+pub fn remote_from_args<'c>(
+    ctx: &'c Context,
+    config: &Config,
+    args: &crate::cli::RemoteArgs,
+) -> Result<Remote<'c>> {
+    let timeout = std::time::Duration::from_secs_f64(args.timeout);
+    Remote::new(ctx, config, args.via.into(), timeout)
 }

@@ -5,10 +5,10 @@ use serde_json::json;
 use crate::cli::RebootArgs;
 use std::time::{Duration, Instant};
 
-use crate::commands::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
+use crate::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
 use crate::transport::fanout;
 
 /// How long each request may take, and (with --wait) how long units may take to come back.
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let remote = Remote::new(
         ctx,
         config,
-        args.via,
+        args.via.into(),
         Duration::from_secs_f64(request_timeout),
     )?;
     let narrator = Narrator::new(ctx);

@@ -3,18 +3,19 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::cli::{RenameArgs, Via};
+use crate::cli::RenameArgs;
 use crate::cluster::plan::{self, RenameRefused};
 use crate::cluster::yes_no;
 use crate::cluster::{Change, UnitName};
-use crate::commands::remote::{Remote, commands};
-use crate::commands::remote::{Used, push_over};
 use crate::commands::{current_files_for_unit, edit_config, edit_inventory, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::Source;
 use crate::inventory::api::ApiError;
 use crate::output::{Narrator, progress::Progress};
+use crate::remote::Via;
+use crate::remote::{Remote, commands};
+use crate::remote::{Used, push_over};
 use crate::transport::known_hosts;
 use crate::transport::ssh::Connection;
 

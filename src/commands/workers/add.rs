@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::cli::{AddArgs, Via};
+use crate::cli::AddArgs;
 use crate::cluster::{Change, Cluster, UnitName, parse_address, plan, yes_no};
-use crate::commands::remote::{Remote, commands, missing_command, push_over};
 use crate::commands::{Edit, current_files_for_unit, edit_config, report, unit_config_path};
 use crate::config::store;
 use crate::context::Context;
@@ -17,6 +16,8 @@ use crate::error::{Error, Kind, Result};
 use crate::inventory::api::{ApiWorker, LeaderApi};
 use crate::inventory::{Era, Inventory, Source};
 use crate::output::{self, Narrator, progress::Progress};
+use crate::remote::Via;
+use crate::remote::{Remote, commands, missing_command, push_over};
 use crate::transport::ssh::{self, Connection, SshError, UnknownHostKey};
 
 use super::{api_failed, invalid_name};

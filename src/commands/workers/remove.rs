@@ -2,13 +2,13 @@
 
 use crate::cli::RemoveArgs;
 use crate::cluster::{Change, Cluster, UnitName, plan};
-use crate::commands::remote::{self, Outcome, Remote, commands, plan_action};
 use crate::commands::{Edit, edit_config, edit_inventory, files_for_unit, read_config, report};
 use crate::config::ini::key_eq;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::{Era, Source};
 use crate::output::Narrator;
+use crate::remote::{self, Outcome, Remote, commands, plan_action};
 use crate::transport::known_hosts;
 
 use super::{invalid_name, not_in_inventory};
@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     };
     let planned =
         plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))?;
-    let remote = Remote::from_args(ctx, &inventory.config, &args.remote)?;
+    let remote = crate::commands::remote_from_args(ctx, &inventory.config, &args.remote)?;
     let units: Vec<(String, Option<String>)> = planned
         .iter()
         .filter_map(|c| match c {
@@ -169,7 +169,7 @@ fn halt_jobs(
     for (name, _) in units {
         if args.dry_run.dry_run {
             let how = plan_action(
-                args.remote.via,
+                args.remote.via.into(),
                 "POST /unit_api/jobs/stop/all",
                 commands::HALT_JOBS,
             );

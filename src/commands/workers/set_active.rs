@@ -2,12 +2,12 @@
 
 use crate::cli::SetActiveArgs;
 use crate::cluster::{Change, UnitName, plan, yes_no};
-use crate::commands::remote::{Remote, commands, plan_action};
 use crate::commands::{Edit, edit_inventory, files_for_unit, read_config, report};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::{Era, Source};
 use crate::output::Narrator;
+use crate::remote::{commands, plan_action};
 
 use super::{api_failed, invalid_name, not_in_inventory};
 
@@ -109,7 +109,7 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
         }
         if !args.active {
             let how = plan_action(
-                args.remote.via,
+                args.remote.via.into(),
                 "POST /unit_api/jobs/stop/all",
                 commands::HALT_JOBS,
             );
@@ -119,7 +119,7 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     }
     let config = read_config(ctx)?;
     let cluster = config.cluster(&ctx.hostname)?;
-    let remote = Remote::from_args(ctx, &config, &args.remote)?;
+    let remote = crate::commands::remote_from_args(ctx, &config, &args.remote)?;
     let mut failed = Vec::new();
     // An unchanged inventory leaves nothing to copy; the leader's own copy is the source.
     if !changes.is_empty() && !cluster.is_leader(name) {

@@ -3,11 +3,11 @@
 use serde_json::json;
 
 use crate::cli::StatusArgs;
-use crate::commands::remote::{Outcome, Remote, select_units};
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, progress::Progress, table};
+use crate::remote::{Outcome, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
@@ -19,7 +19,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     } else {
         select_units(&cluster, &args.units)?
     };
-    let remote = Remote::from_args(ctx, config, &args.remote)?;
+    let remote = crate::commands::remote_from_args(ctx, config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "checking");
     let outcomes = fanout::run(
         &units,

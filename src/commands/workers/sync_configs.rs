@@ -4,11 +4,11 @@
 use serde_json::json;
 
 use crate::cli::SyncConfigsArgs;
-use crate::commands::remote::{Outcome, Remote, select_units};
 use crate::commands::{files_for_unit, stdout_error};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
+use crate::remote::{Outcome, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         .iter()
         .map(|u| files_for_unit(ctx, shared, u))
         .collect::<Result<_>>()?;
-    let remote = Remote::from_args(ctx, config, &args.remote)?;
+    let remote = crate::commands::remote_from_args(ctx, config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "copying");
     let indexed: Vec<usize> = (0..units.len()).collect();
     let outcomes = fanout::run(

@@ -1,4 +1,4 @@
-//! What remote commands share: finding a unit's address, choosing the transport (`--via`), and
+//! Reaching units, shared by every remote command: finding a unit's address, choosing the transport (`--via`), and
 //! the few actions the contract defines, each answered with which transport did it.
 
 use std::fmt;
@@ -7,14 +7,27 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::{RemoteArgs, Via};
-use crate::cluster::{Cluster, UnitName, nodeset};
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::http::{self, HttpError, WebApi};
 use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
 use crate::transport::{known_hosts, mdns, ssh_config};
+
+pub mod commands;
+mod select;
+
+pub use select::select_units;
+
+/// Which transport to use for actions that both can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The web API when it answers, else SSH.
+    Auto,
+    Ssh,
+    Http,
+}
 
 /// The transport that carried an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -77,30 +90,6 @@ impl Outcome {
     }
 }
 
-/// The commands pio sends over SSH. Fixed strings: no name or other input ever reaches a shell.
-pub mod commands {
-    pub const HOSTNAME: &str = "hostname";
-    pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
-    pub const REBOOT: &str = "sudo reboot";
-    pub const HALT_JOBS: &str = "pio kill --all-jobs";
-    pub const IDENTIFY: &str = "pio identify";
-    pub const BLINK: &str = "pio blink";
-    /// Changes at every boot: tells a unit that restarted from one that only answered again.
-    pub const BOOT_ID: &str = "cat /proc/sys/kernel/random/boot_id";
-    /// The unit's clock, in seconds since the epoch.
-    pub const CLOCK: &str = "date -u +%s.%N";
-
-    /// Sets the unit's clock to the leader's (a number pio formats itself).
-    pub fn set_clock(epoch: u64) -> String {
-        format!("sudo date -u --set=@{epoch}")
-    }
-
-    /// The database era's own joining step on the worker (newer images have it).
-    pub fn cluster_join(epoch: u64) -> String {
-        format!("pio cluster join --leader-time {epoch}")
-    }
-}
-
 /// Where files land on a unit, relative to the login's home.
 pub mod paths {
     /// The cluster's shared config.ini.
@@ -154,11 +143,6 @@ impl<'c> Remote<'c> {
             web_port,
             http: http::client(timeout),
         })
-    }
-
-    /// With the `--via` and `--timeout` a remote command was given.
-    pub fn from_args(ctx: &'c Context, config: &Config, args: &RemoteArgs) -> Result<Remote<'c>> {
-        Remote::new(ctx, config, args.via, Duration::from_secs_f64(args.timeout))
     }
 
     pub fn via(&self) -> Via {
@@ -562,44 +546,4 @@ pub fn push_over(
             .map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-/// Expands UNITS (names, comma lists, node sets) and checks each against the inventory; the
-/// leader counts even when it is not a worker. Any unknown or malformed name is a usage error
-/// before anything happens.
-pub fn select_units(cluster: &Cluster, args: &[String]) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    for arg in args {
-        let expanded = nodeset::expand(arg).map_err(|e| {
-            Error::usage(format!("invalid node set {e}"))
-                .with_hint("Write node sets like pio[01-08] or pio[01-03,07].")
-        })?;
-        names.extend(expanded);
-    }
-    let mut unknown = Vec::new();
-    let mut selected: Vec<String> = Vec::new();
-    for name in names {
-        let known = cluster
-            .worker(&name)
-            .map(|w| w.name.to_string())
-            .or_else(|| cluster.is_leader(&name).then(|| cluster.leader.to_string()));
-        match known {
-            Some(k) if !selected.contains(&k) => selected.push(k),
-            Some(_) => {}
-            None => {
-                if let Err(e) = UnitName::parse(&name) {
-                    return Err(Error::usage(e.to_string()).with_hint(e.hint));
-                }
-                unknown.push(name);
-            }
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(Error::usage(format!(
-            "not in the inventory: {}; nothing was done",
-            unknown.join(", ")
-        ))
-        .with_hint("`pio workers list` shows the units there are."));
-    }
-    Ok(selected)
 }

@@ -1,0 +1,44 @@
+//! Which units a command acts on: UNITS arguments checked against the inventory.
+
+use crate::cluster::{Cluster, UnitName, nodeset};
+use crate::error::{Error, Result};
+
+/// Expands UNITS (names, comma lists, node sets) and checks each against the inventory; the
+/// leader counts even when it is not a worker. Any unknown or malformed name is a usage error
+/// before anything happens.
+pub fn select_units(cluster: &Cluster, args: &[String]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for arg in args {
+        let expanded = nodeset::expand(arg).map_err(|e| {
+            Error::usage(format!("invalid node set {e}"))
+                .with_hint("Write node sets like pio[01-08] or pio[01-03,07].")
+        })?;
+        names.extend(expanded);
+    }
+    let mut unknown = Vec::new();
+    let mut selected: Vec<String> = Vec::new();
+    for name in names {
+        let known = cluster
+            .worker(&name)
+            .map(|w| w.name.to_string())
+            .or_else(|| cluster.is_leader(&name).then(|| cluster.leader.to_string()));
+        match known {
+            Some(k) if !selected.contains(&k) => selected.push(k),
+            Some(_) => {}
+            None => {
+                if let Err(e) = UnitName::parse(&name) {
+                    return Err(Error::usage(e.to_string()).with_hint(e.hint));
+                }
+                unknown.push(name);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::usage(format!(
+            "not in the inventory: {}; nothing was done",
+            unknown.join(", ")
+        ))
+        .with_hint("`pio workers list` shows the units there are."));
+    }
+    Ok(selected)
+}
