@@ -29,6 +29,9 @@ pub struct Context {
     pub lock_wait: Duration,
     /// The user's home: `~/.ssh` (keys, known_hosts, config) lives there.
     pub home: PathBuf,
+    /// The local login name (`$USER`, else `$LOGNAME`), for `~/.ssh/config`'s `%u` and
+    /// `Match localuser`.
+    pub local_user: String,
     /// Whether units without a static address may be looked up by mDNS (`PIO_MDNS=0` turns it
     /// off, e.g. on networks that drop multicast).
     pub mdns: bool,
@@ -121,6 +124,11 @@ impl Context {
             stdin_is_terminal: std::io::stdin().is_terminal(),
             lock_wait,
             home,
+            local_user: env
+                .get("USER")
+                .or_else(|| env.get("LOGNAME"))
+                .map(|u| u.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             mdns: env.get("PIO_MDNS").is_none_or(|v| v != "0"),
             inventory: match &global.inventory {
                 Some(v) => Some((v.clone(), "--inventory")),

@@ -52,6 +52,73 @@ impl<'a> Cluster<'a> {
     pub fn is_leader(&self, name: &str) -> bool {
         key_eq(self.leader, name)
     }
+
+    /// Where `name` is reached: see [`Reach`].
+    pub fn reach(&self, name: &str) -> Reach<'a> {
+        let leader_address = self.leader_address.filter(|_| self.is_leader(name));
+        Reach::of(self.address_of(name), leader_address)
+    }
+}
+
+/// Where a unit is reached: pio's one rule, used by every listing, plan and transport.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach<'a> {
+    /// `[cluster.addresses]`: an IPv4, or a name such as `pio02.local` (as 25.8 and later write).
+    Static(&'a str),
+    /// The leader's `[cluster.topology] leader_address`, when `[cluster.addresses]` has none.
+    LeaderAddress(&'a str),
+    /// Nothing written: `<name>.local`, looked up by mDNS.
+    Mdns,
+}
+
+impl<'a> Reach<'a> {
+    /// The rule itself: a `[cluster.addresses]` entry first, then (for the leader)
+    /// `leader_address`, else mDNS.
+    pub fn of(static_address: Option<&'a str>, leader_address: Option<&'a str>) -> Reach<'a> {
+        match (static_address, leader_address) {
+            (Some(a), _) => Reach::Static(a),
+            (None, Some(a)) => Reach::LeaderAddress(a),
+            (None, None) => Reach::Mdns,
+        }
+    }
+
+    /// The stable word for `--json`: `static`, `leader_address` or `mdns`.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Reach::Static(_) => "static",
+            Reach::LeaderAddress(_) => "leader_address",
+            Reach::Mdns => "mdns",
+        }
+    }
+
+    /// The address as written, or `<name>.local`: what `ssh` would be told, and what
+    /// known_hosts files the unit under.
+    pub fn host(&self, name: &str) -> String {
+        match self {
+            Reach::Static(a) | Reach::LeaderAddress(a) => a.to_string(),
+            Reach::Mdns => format!("{}.local", name.to_ascii_lowercase()),
+        }
+    }
+
+    /// The name to look up by mDNS, when the address is a `.local` name (written or not).
+    pub fn mdns_name(&self, name: &str) -> Option<String> {
+        match self {
+            Reach::Static(a) | Reach::LeaderAddress(a) => {
+                let host = a.strip_suffix(".local").or_else(|| a.strip_suffix(".local."))?;
+                Some(host.to_string())
+            }
+            Reach::Mdns => Some(name.to_string()),
+        }
+    }
+
+    /// How the address was found, for the operator.
+    pub fn describe(&self, name: &str) -> String {
+        match self {
+            Reach::Static(a) => format!("[cluster.addresses] {a}"),
+            Reach::LeaderAddress(a) => format!("leader_address {a}"),
+            Reach::Mdns => format!("{}.local by mDNS", name.to_ascii_lowercase()),
+        }
+    }
 }
 
 /// One edit of the cluster's membership; applied to config.ini by `crate::config`, and reported

@@ -340,13 +340,7 @@ impl UnitProbe<'_> {
                 return out;
             }
         };
-        let how = if let Some(a) = self.cluster.address_of(u) {
-            format!("[cluster.addresses] {a}")
-        } else if self.cluster.is_leader(u) && self.cluster.leader_address.is_some() {
-            "leader_address".to_string()
-        } else {
-            format!("{u}.local by mDNS")
-        };
+        let how = self.cluster.reach(u).describe(u);
         self.add(
             &mut out,
             "address",
@@ -419,6 +413,12 @@ impl UnitProbe<'_> {
                         format!(
                             "Install this leader's key on it: `pio workers add {u} --no-reboot` (asks for the password once), or `ssh-copy-id -p {} {}@{}`.",
                             target.port, target.user, target.address
+                        ),
+                    ),
+                    SshError::RevokedHostKey { .. } => (
+                        format!("{at}: {e}"),
+                        format!(
+                            "A revoked key means a machine that must not be trusted answers as {u}: find out why before going on."
                         ),
                     ),
                     SshError::Protocol(_) => (

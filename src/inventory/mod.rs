@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cluster::{Cluster, Worker};
+use crate::cluster::Reach;
 use crate::config::Config;
 use crate::config::ini::key_eq;
 use crate::context::Context;
@@ -216,10 +217,7 @@ pub fn leader_api(ctx: &Context, config: &Config) -> Result<LeaderApi> {
             .into_iter()
             .find(|(n, _)| key_eq(n, leader))
             .map(|(_, a)| a);
-        static_address
-            .or(leader_address)
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{leader}.local"))
+        Reach::of(static_address, leader_address).host(leader)
     };
     LeaderApi::new(&format!("{proto}://{host}:{port}"), API_TIMEOUT).map_err(|e| {
         Error::usage(format!("the leader's address gives no usable URL: {e}")).with_hint(

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cluster::{Change, Worker};
+use crate::cluster::{Change, Reach, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
@@ -128,8 +128,8 @@ pub fn error(err: &Error, color: bool) {
 pub struct WorkerRow<'a> {
     pub name: &'a str,
     pub active: bool,
-    /// The address from `[cluster.addresses]`, if any.
-    pub static_address: Option<&'a str>,
+    /// Where the unit is reached (`[cluster.addresses]`, `leader_address`, or mDNS).
+    pub reach: Reach<'a>,
     pub leader: bool,
     /// The database era's model and experiment assignment (none in the config.ini era).
     pub model_name: Option<&'a str>,
@@ -138,23 +138,25 @@ pub struct WorkerRow<'a> {
 }
 
 impl<'a> WorkerRow<'a> {
-    pub fn new(leader: &str, w: &Worker<'a>) -> WorkerRow<'a> {
+    /// The row of worker `w`, in a cluster led by `leader` (reached at `leader_address`, if set).
+    pub fn new(leader: &str, leader_address: Option<&'a str>, w: &Worker<'a>) -> WorkerRow<'a> {
+        let is_leader = leader.eq_ignore_ascii_case(w.name);
         WorkerRow {
             name: w.name,
             active: w.active,
-            static_address: w.address,
-            leader: leader.eq_ignore_ascii_case(w.name),
+            reach: Reach::of(w.address, leader_address.filter(|_| is_leader)),
+            leader: is_leader,
             model_name: None,
             model_version: None,
             experiment: None,
         }
     }
 
-    /// Where the unit is reached: its static address, else `<name>.local` (mDNS).
+    /// Where the unit is reached: its written address, else `<name>.local` (mDNS).
     pub fn address(&self) -> Cow<'a, str> {
-        match self.static_address {
-            Some(a) => Cow::Borrowed(a),
-            None => Cow::Owned(format!("{}.local", self.name.to_ascii_lowercase())),
+        match self.reach {
+            Reach::Static(a) | Reach::LeaderAddress(a) => Cow::Borrowed(a),
+            Reach::Mdns => Cow::Owned(self.reach.host(self.name)),
         }
     }
 
@@ -174,11 +176,7 @@ impl<'a> WorkerRow<'a> {
             name: self.name,
             active: self.active,
             address: self.address(),
-            address_source: if self.static_address.is_some() {
-                "static"
-            } else {
-                "mdns"
-            },
+            address_source: self.reach.source(),
             leader: self.leader,
             model_name: self.model_name,
             model_version: self.model_version,

@@ -133,6 +133,7 @@ fn plain<'c, T, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::Reach;
 
     fn render(style: Style) -> String {
         let mut out = Vec::new();
@@ -145,7 +146,7 @@ mod tests {
             WorkerRow {
                 name: "lead",
                 active: true,
-                static_address: None,
+                reach: Reach::Mdns,
                 leader: true,
                 model_name: None,
                 model_version: None,
@@ -154,7 +155,7 @@ mod tests {
             WorkerRow {
                 name: "pio02",
                 active: false,
-                static_address: Some("10.0.0.2"),
+                reach: Reach::Static("10.0.0.2"),
                 leader: false,
                 model_name: None,
                 model_version: None,

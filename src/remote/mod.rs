@@ -2,7 +2,9 @@
 //! the few actions the contract defines, each answered with which transport did it.
 
 use std::fmt;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -12,8 +14,10 @@ use crate::config::Config;
 use crate::context::Context;
 use crate::error::Result;
 use crate::transport::http::{self, HttpError, WebApi};
+use crate::transport::known_hosts::{self, KnownHosts, Lookup};
+use crate::transport::mdns;
 use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
-use crate::transport::{known_hosts, mdns, ssh_config};
+use crate::transport::ssh_config::{SshConfig, StrictHostKeyChecking};
 
 pub mod commands;
 mod select;
@@ -119,7 +123,14 @@ pub struct Remote<'c> {
     ctx: &'c Context,
     via: Via,
     timeout: Duration,
-    ssh_config: String,
+    ssh_config: Arc<SshConfig>,
+    /// Each unit's written address (`[cluster.addresses]`, the leader's `leader_address`), by
+    /// lower-cased name: the name its host key is filed under.
+    written: Arc<HashMap<String, String>>,
+    /// known_hosts files, read once per run and shared by every unit.
+    known: Arc<Mutex<Vec<(Vec<PathBuf>, Arc<KnownHosts>)>>>,
+    /// `~/.ssh/config` warnings already shown.
+    warned: Arc<Mutex<Vec<String>>>,
     proto: String,
     web_port: u16,
     http: reqwest::blocking::Client,
@@ -133,12 +144,24 @@ impl<'c> Remote<'c> {
         timeout: Duration,
     ) -> Result<Remote<'c>> {
         let (proto, web_port) = config.web_api()?;
-        let ssh_config = std::fs::read_to_string(ctx.home.join(".ssh/config")).unwrap_or_default();
+        let ssh_config =
+            SshConfig::load(&ctx.home.join(".ssh/config"), &ctx.home, &ctx.local_user);
+        let mut written: HashMap<String, String> = HashMap::new();
+        let (leader, leader_address) = config.leader(&ctx.hostname)?;
+        if let Some(a) = leader_address {
+            written.insert(leader.to_ascii_lowercase(), a.to_string());
+        }
+        for (name, address) in config.addresses()? {
+            written.insert(name.to_ascii_lowercase(), address.to_string());
+        }
         Ok(Remote {
             ctx,
             via,
             timeout,
-            ssh_config,
+            ssh_config: Arc::new(ssh_config),
+            written: Arc::new(written),
+            known: Arc::default(),
+            warned: Arc::default(),
             proto,
             web_port,
             http: http::client(timeout),
@@ -157,20 +180,13 @@ impl<'c> Remote<'c> {
         self.ctx.home.join(".ssh/known_hosts")
     }
 
-    /// The unit's address: `[cluster.addresses]`, else `<name>.local` by mDNS.
-    /// For the leader, `[cluster.topology] leader_address` comes before mDNS: a static IPv4 or a
-    /// hostname as given, `<name>.local` looked up by mDNS.
+    /// The unit's address to connect to, by the one rule ([`Cluster::reach`]): a written IPv4 or
+    /// name as is, a `.local` name (written or not) looked up by mDNS.
     pub fn address(&self, cluster: &Cluster, name: &str) -> std::result::Result<String, String> {
-        let written = cluster
-            .address_of(name)
-            .or(cluster.leader_address.filter(|_| cluster.is_leader(name)));
-        match written {
-            // Since 25.8 a static address may be a name such as pio02.local.
-            Some(a) => match a.strip_suffix(".local") {
-                Some(host) => self.resolve_mdns(host).map(|ip| ip.to_string()),
-                None => Ok(a.to_string()),
-            },
-            None => self.resolve_mdns(name).map(|ip| ip.to_string()),
+        let reach = cluster.reach(name);
+        match reach.mdns_name(name) {
+            Some(host) => self.resolve_mdns(&host).map(|ip| ip.to_string()),
+            None => Ok(reach.host(name)),
         }
     }
 
@@ -183,9 +199,48 @@ impl<'c> Remote<'c> {
         mdns::resolve(name, self.timeout.min(Duration::from_secs(5)))
     }
 
-    /// The SSH target for a unit, as `ssh <name>` would see it through `~/.ssh/config`.
+    /// Records an address given on the command line (`workers add -a`) as the unit's written one.
+    pub fn with_address(mut self, name: &str, address: &str) -> Remote<'c> {
+        let mut written = (*self.written).clone();
+        written.insert(name.to_ascii_lowercase(), address.to_string());
+        self.written = Arc::new(written);
+        self
+    }
+
+    /// The known_hosts files `files`, read once.
+    fn known_hosts_in(&self, files: &[PathBuf]) -> Arc<KnownHosts> {
+        let mut cache = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, k)) = cache.iter().find(|(f, _)| f == files) {
+            return k.clone();
+        }
+        let loaded = KnownHosts::load(files).unwrap_or_else(|e| {
+            self.warn_once(format!(
+                "{e}; every host key counts as unknown until it can be read"
+            ));
+            KnownHosts::default()
+        });
+        let loaded = Arc::new(loaded);
+        cache.push((files.to_vec(), loaded.clone()));
+        loaded
+    }
+
+    fn warn_once(&self, warning: String) {
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if !warned.contains(&warning) {
+            crate::output::Narrator::new(self.ctx).warn(&warning);
+            warned.push(warning);
+        }
+    }
+
+    /// The SSH target for a unit at `address`, as `ssh` would see it through `~/.ssh/config`:
+    /// where to connect (through any `ProxyCommand`), as whom, with which keys, and the names
+    /// its host key is filed under in known_hosts (OpenSSH's: the `HostKeyAlias`, else the
+    /// `HostName`, else the name it is reached by; the address and bare name are accepted too).
     pub fn ssh_target(&self, name: &str, address: &str) -> Target {
-        let s = ssh_config::settings_for(&self.ssh_config, name, &self.ctx.home);
+        let s = self.ssh_config.settings_for(name);
+        for w in &s.warnings {
+            self.warn_once(format!("~/.ssh/config: {w}"));
+        }
         let mut identity_files = s.identity_files;
         for default in ["id_ed25519", "id_ecdsa", "id_rsa"] {
             let path = self.ctx.home.join(".ssh").join(default);
@@ -193,13 +248,48 @@ impl<'c> Remote<'c> {
                 identity_files.push(path);
             }
         }
+        let port = s.port.unwrap_or(22);
+        let lower = name.to_ascii_lowercase();
+        let reached_by = self
+            .written
+            .get(&lower)
+            .cloned()
+            .unwrap_or_else(|| format!("{lower}.local"));
+        let connect_to = s.hostname.clone().unwrap_or_else(|| address.to_string());
+        let primary = match &s.host_key_alias {
+            Some(alias) => alias.clone(),
+            None => known_hosts::host_pattern(s.hostname.as_deref().unwrap_or(&reached_by), port),
+        };
+        let mut also = Vec::new();
+        for host in [connect_to.as_str(), address, &reached_by, &lower, &format!("{lower}.local")] {
+            let pattern = known_hosts::host_pattern(host, port);
+            if pattern != primary && !also.contains(&pattern) {
+                also.push(pattern);
+            }
+        }
+        let files = if s.known_hosts_files.is_empty() {
+            vec![
+                self.ctx.home.join(".ssh/known_hosts"),
+                self.ctx.home.join(".ssh/known_hosts2"),
+            ]
+        } else {
+            s.known_hosts_files
+        };
         Target {
             name: name.to_string(),
-            address: s.hostname.unwrap_or_else(|| address.to_string()),
-            port: s.port.unwrap_or(22),
+            address: connect_to,
+            port,
             user: s.user.unwrap_or_else(|| "pioreactor".to_string()),
             identity_files,
-            known_hosts: self.known_hosts(),
+            use_agent: !s.no_agent,
+            proxy_command: s.proxy_command.filter(|c| !c.is_empty()),
+            host_keys: Lookup { primary, also },
+            known_hosts: files[0].clone(),
+            known: self.known_hosts_in(&files),
+            accept_new: matches!(
+                s.strict,
+                Some(StrictHostKeyChecking::AcceptNew | StrictHostKeyChecking::No)
+            ),
         }
     }
 

@@ -130,9 +130,17 @@ pub fn client(timeout: Duration) -> reqwest::blocking::Client {
         .expect("an HTTP client without TLS configuration builds")
 }
 
+/// Why an https URL gets no answer: pio's HTTP client speaks plain HTTP only (no TLS library in
+/// a binary meant for a Pi Zero; Pioreactor's web server serves plain HTTP unless changed).
+pub const NO_HTTPS: &str = "the web API is set to https ([ui] proto=https in config.ini), \
+     and pio speaks only plain http to it: set proto=http if the web server also serves http, \
+     or reach units over SSH (--via ssh)";
+
 /// Why a request got no answer, in a few words.
 pub fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
+    if e.url().is_some_and(|u| u.scheme() == "https") {
+        NO_HTTPS.to_string()
+    } else if e.is_timeout() {
         "timed out".to_string()
     } else if e.is_connect() {
         "connection refused or unreachable".to_string()

@@ -376,7 +376,11 @@ fn set_up_worker(
     progress: &Progress,
 ) -> Result<(Connection, String)> {
     let total = Duration::from_secs_f64(args.timeout);
-    let remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
+    let mut remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
+    if let Some(a) = given {
+        // A unit added with -a is reached, and its host key filed, by that address.
+        remote = remote.with_address(name.as_str(), &a.to_string());
+    }
 
     // 1. The address.
     progress.set_message(&format!("1/{STEPS} finding {name}"));
@@ -399,7 +403,8 @@ fn set_up_worker(
     let start = Instant::now();
     let deadline = start + total;
     let mut last_error;
-    loop {
+    // Through a ProxyCommand the port is the proxy's business: never bypass it.
+    while target.proxy_command.is_none() {
         let attempt =
             Duration::from_secs(2).min(deadline.saturating_duration_since(Instant::now()));
         match ssh::tcp_connect(&target, attempt.max(Duration::from_millis(50))) {

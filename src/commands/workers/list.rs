@@ -24,11 +24,11 @@ fn wanted(args: &ListArgs, active: bool) -> bool {
 fn list_config(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
     let config = &inventory.config;
     let workers = config.inventory()?;
-    let (leader, _) = config.leader(&ctx.hostname)?;
+    let (leader, leader_address) = config.leader(&ctx.hostname)?;
     let rows = workers
         .iter()
         .filter(|w| wanted(args, w.active))
-        .map(|w| WorkerRow::new(leader, &w));
+        .map(|w| WorkerRow::new(leader, leader_address, &w));
     print(ctx, args, rows, |rows, style, out| {
         table::workers(rows, style, out)
     })
@@ -55,7 +55,7 @@ fn list_api(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()>
                 .iter()
                 .find(|a| a.pioreactor_unit == db.pioreactor_unit)
                 .and_then(|a| a.experiment.as_deref()),
-            ..WorkerRow::new(cluster.leader, w)
+            ..WorkerRow::new(cluster.leader, cluster.leader_address, w)
         });
     print(ctx, args, rows, |rows, style, out| {
         let cells: Vec<[String; 6]> = rows
