@@ -104,7 +104,9 @@ impl<'a> Reach<'a> {
     pub fn mdns_name(&self, name: &str) -> Option<String> {
         match self {
             Reach::Static(a) | Reach::LeaderAddress(a) => {
-                let host = a.strip_suffix(".local").or_else(|| a.strip_suffix(".local."))?;
+                let host = a
+                    .strip_suffix(".local")
+                    .or_else(|| a.strip_suffix(".local."))?;
                 Some(host.to_string())
             }
             Reach::Mdns => Some(name.to_string()),

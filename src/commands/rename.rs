@@ -92,11 +92,8 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let api = inventory.api().cloned();
     let narrator = Narrator::new(ctx);
     let static_address = cluster.address_of(&old).map(str::to_string);
-    let hosts_edit = format!(
-        "sudo sed -i -E 's/(^|[[:space:]]){old}([[:space:]]|$)/\\1{new}\\2/g' /etc/hosts",
-        old = old.to_ascii_lowercase()
-    );
-    let set_hostname = format!("sudo hostnamectl set-hostname {new}");
+    let hosts_edit = commands::rename_in_etc_hosts(&old, new.as_str());
+    let set_hostname = commands::set_hostname(new.as_str());
 
     if args.dry_run {
         let address = static_address

@@ -11,8 +11,8 @@ use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cluster::{Cluster, Worker};
 use crate::cluster::Reach;
+use crate::cluster::{Cluster, Worker};
 use crate::config::Config;
 use crate::config::ini::key_eq;
 use crate::context::Context;

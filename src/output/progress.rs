@@ -74,6 +74,14 @@ impl Progress {
         }
     }
 
+    /// Runs `f` with the bar cleared and not redrawn, e.g. while a prompt waits for the operator.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

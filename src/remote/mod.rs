@@ -1,8 +1,8 @@
 //! Reaching units, shared by every remote command: finding a unit's address, choosing the transport (`--via`), and
 //! the few actions the contract defines, each answered with which transport did it.
 
-use std::fmt;
 use std::collections::HashMap;
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -117,6 +117,9 @@ pub fn plan_action(via: Via, http: &str, ssh_command: &str) -> String {
     }
 }
 
+/// known_hosts contents by the list of files they were read from.
+type KnownHostsCache = Vec<(Vec<PathBuf>, Arc<KnownHosts>)>;
+
 /// Everything needed to reach units, resolved once per command.
 #[derive(Clone)]
 pub struct Remote<'c> {
@@ -128,7 +131,7 @@ pub struct Remote<'c> {
     /// lower-cased name: the name its host key is filed under.
     written: Arc<HashMap<String, String>>,
     /// known_hosts files, read once per run and shared by every unit.
-    known: Arc<Mutex<Vec<(Vec<PathBuf>, Arc<KnownHosts>)>>>,
+    known: Arc<Mutex<KnownHostsCache>>,
     /// `~/.ssh/config` warnings already shown.
     warned: Arc<Mutex<Vec<String>>>,
     proto: String,
@@ -144,8 +147,7 @@ impl<'c> Remote<'c> {
         timeout: Duration,
     ) -> Result<Remote<'c>> {
         let (proto, web_port) = config.web_api()?;
-        let ssh_config =
-            SshConfig::load(&ctx.home.join(".ssh/config"), &ctx.home, &ctx.local_user);
+        let ssh_config = SshConfig::load(&ctx.home.join(".ssh/config"), &ctx.home, &ctx.local_user);
         let mut written: HashMap<String, String> = HashMap::new();
         let (leader, leader_address) = config.leader(&ctx.hostname)?;
         if let Some(a) = leader_address {
@@ -261,7 +263,13 @@ impl<'c> Remote<'c> {
             None => known_hosts::host_pattern(s.hostname.as_deref().unwrap_or(&reached_by), port),
         };
         let mut also = Vec::new();
-        for host in [connect_to.as_str(), address, &reached_by, &lower, &format!("{lower}.local")] {
+        for host in [
+            connect_to.as_str(),
+            address,
+            &reached_by,
+            &lower,
+            &format!("{lower}.local"),
+        ] {
             let pattern = known_hosts::host_pattern(host, port);
             if pattern != primary && !also.contains(&pattern) {
                 also.push(pattern);
@@ -323,9 +331,23 @@ impl<'c> Remote<'c> {
         r
     }
 
+    /// The same, with every step bounded by what is left until `deadline`.
+    pub fn until(&self, deadline: Instant) -> Remote<'c> {
+        self.bounded(deadline.saturating_duration_since(Instant::now()))
+    }
+
     /// Opens an SSH connection that refuses unknown host keys, within the unit timeout.
     pub fn ssh(&self, name: &str, address: &str) -> std::result::Result<Connection, SshError> {
-        let deadline = Instant::now() + self.timeout;
+        self.ssh_until(name, address, Instant::now() + self.timeout)
+    }
+
+    /// The same, by `deadline`.
+    pub fn ssh_until(
+        &self,
+        name: &str,
+        address: &str,
+        deadline: Instant,
+    ) -> std::result::Result<Connection, SshError> {
         Connection::open(
             &self.ssh_target(name, address),
             UnknownHostKey::Refuse,
@@ -334,17 +356,18 @@ impl<'c> Remote<'c> {
         )
     }
 
-    /// Runs one of [`commands`] on the unit over SSH; success is exit status 0.
+    /// Runs one of [`commands`] on the unit over SSH by `deadline`; success is exit status 0.
     fn ssh_run(
         &self,
         name: &str,
         address: &str,
         command: &str,
+        deadline: Instant,
     ) -> std::result::Result<String, String> {
-        let conn = self.ssh(name, address).map_err(|e| e.to_string())?;
-        let out = conn
-            .exec(command, Instant::now() + self.timeout)
+        let conn = self
+            .ssh_until(name, address, deadline)
             .map_err(|e| e.to_string())?;
+        let out = conn.exec(command, deadline).map_err(|e| e.to_string())?;
         if out.success() {
             Ok(out.stdout.trim().to_string())
         } else {
@@ -369,6 +392,8 @@ impl<'c> Remote<'c> {
         ssh_command: &str,
         ssh_check: impl Fn(String) -> std::result::Result<String, String>,
     ) -> Outcome {
+        // One deadline for the unit: finding it, HTTP, then SSH all fit in --timeout.
+        let deadline = Instant::now() + self.timeout;
         let address = match self.address(cluster, name) {
             Ok(a) => a,
             Err(e) => {
@@ -388,14 +413,14 @@ impl<'c> Remote<'c> {
         };
         let http_error = match self.via {
             Via::Ssh => None,
-            Via::Http | Via::Auto => match by_http(&self.web(&address)) {
+            Via::Http | Via::Auto => match by_http(&self.until(deadline).web(&address)) {
                 Ok(v) => return outcome(Used::Http, Ok(v)),
                 Err(e) if self.via == Via::Http => return outcome(Used::Http, Err(e.to_string())),
                 Err(e) => Some(e),
             },
         };
         match self
-            .ssh_run(name, &address, ssh_command)
+            .ssh_run(name, &address, ssh_command, deadline)
             .and_then(&ssh_check)
         {
             Ok(v) => outcome(Used::Ssh, Ok(v)),
@@ -460,12 +485,15 @@ impl<'c> Remote<'c> {
         address: &str,
         duration: Option<f64>,
     ) -> std::result::Result<String, String> {
-        let conn = self.ssh(name, address).map_err(|e| e.to_string())?;
+        // --timeout bounds reaching the unit; the blink itself may take its duration and 5 s more.
         let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
-        let deadline = || Instant::now() + self.timeout + blink_time;
-        // The duration is a number pio formatted itself: no command-line text reaches the shell.
+        let end = Instant::now() + self.timeout + blink_time;
+        let deadline = || end;
+        let conn = self
+            .ssh_until(name, address, Instant::now() + self.timeout)
+            .map_err(|e| e.to_string())?;
         let command = match duration {
-            Some(d) => format!("{} --duration {d:.1}", commands::IDENTIFY),
+            Some(d) => commands::identify_for(d),
             None => commands::IDENTIFY.to_string(),
         };
         let out = conn.exec(&command, deadline()).map_err(|e| e.to_string())?;
@@ -493,9 +521,12 @@ impl<'c> Remote<'c> {
     /// Copies files to the unit over SSH, each replaced atomically.
     pub fn push_files(&self, cluster: &Cluster, name: &str, files: &[(&str, Vec<u8>)]) -> Outcome {
         let address = self.address(cluster, name);
+        let deadline = Instant::now() + self.timeout;
         let result = address.clone().and_then(|address| {
-            let conn = self.ssh(name, &address).map_err(|e| e.to_string())?;
-            push_over(&conn, files, Instant::now() + self.timeout)?;
+            let conn = self
+                .ssh_until(name, &address, deadline)
+                .map_err(|e| e.to_string())?;
+            push_over(&conn, files, deadline)?;
             let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
             Ok(format!("copied {}", names.join(" and ")))
         });

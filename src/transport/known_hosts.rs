@@ -193,7 +193,12 @@ impl KnownHosts {
             let text = match fs::read(file) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(std::io::Error::new(e.kind(), format!("{}: {e}", file.display()))),
+                Err(e) => {
+                    return Err(std::io::Error::new(
+                        e.kind(),
+                        format!("{}: {e}", file.display()),
+                    ));
+                }
             };
             let text = String::from_utf8_lossy(&text);
             for (i, line) in text.lines().enumerate() {
@@ -461,7 +466,10 @@ mod tests {
         );
         // A key filed only under the IP (now another unit's, after DHCP) is not "changed".
         assert!(matches!(
-            kh.check(&lookup("pio03.local", &["192.168.1.5"]), &blob("ecdsa-sha2-nistp256", b"x")),
+            kh.check(
+                &lookup("pio03.local", &["192.168.1.5"]),
+                &blob("ecdsa-sha2-nistp256", b"x")
+            ),
             HostKeyCheck::Unknown { .. }
         ));
         // Wildcards and negation.

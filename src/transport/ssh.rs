@@ -352,7 +352,7 @@ impl Connection {
         deadline: Instant,
     ) -> Result<Connection, SshError> {
         let mut session = Session::new().map_err(protocol("starting SSH"))?;
-        let (fd, proxy) = match target.proxy_command.as_deref().filter(|c| !c.is_empty()) {
+        let (fd, mut proxy) = match target.proxy_command.as_deref().filter(|c| !c.is_empty()) {
             Some(command) => {
                 let (stream, proxy) = spawn_proxy(target, command)?;
                 let fd = stream.as_raw_fd();
@@ -372,16 +372,25 @@ impl Connection {
         }
         set_timeout(&session, deadline, "during the SSH handshake")?;
         if let Err(e) = session.handshake() {
-            let mut proxy = proxy;
-            if let Some(Proxy(child)) = proxy.as_mut()
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                return Err(SshError::Unreachable(format!(
-                    "the ProxyCommand `{}` from ~/.ssh/config ended ({status}) before SSH began",
-                    proxy_command_line(target, target.proxy_command.as_deref().unwrap_or(""))
-                )));
+            let error = protocol("during the SSH handshake")(e);
+            let Some(Proxy(child)) = proxy.as_mut() else {
+                return Err(error);
+            };
+            // A proxy that ended explains the failure better than libssh2's words for it.
+            let line = proxy_command_line(target, target.proxy_command.as_deref().unwrap_or(""));
+            let until = Instant::now() + Duration::from_millis(300);
+            while Instant::now() < until {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(SshError::Unreachable(format!(
+                        "the ProxyCommand `{line}` from ~/.ssh/config ended ({status}) before SSH \
+                         began"
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
-            return Err(protocol("during the SSH handshake")(e));
+            return Err(SshError::Unreachable(format!(
+                "through the ProxyCommand `{line}` from ~/.ssh/config: {error}"
+            )));
         }
 
         let new_key = Self::check_host_key(&session, target, unknown_key)?;
@@ -620,5 +629,46 @@ impl Connection {
         })
         .map_err(protocol(&what))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_key_algorithms_known_for_the_unit_come_first() {
+        let session = Session::new().unwrap();
+        assert_eq!(host_key_preference(&session, &[]), None);
+        let pref = host_key_preference(&session, &["ecdsa-sha2-nistp256".into()]).unwrap();
+        assert!(pref.starts_with("ecdsa-sha2-nistp256,"), "{pref}");
+        assert!(pref.contains("ssh-ed25519"), "{pref}");
+        // An RSA key signs with any of the RSA algorithms.
+        let pref = host_key_preference(&session, &["ssh-rsa".into()]).unwrap();
+        assert!(pref.starts_with("rsa-sha2-"), "{pref}");
+    }
+
+    #[test]
+    fn proxy_command_tokens() {
+        let target = Target {
+            name: "pio02".into(),
+            address: "10.0.0.2".into(),
+            port: 2222,
+            user: "pioreactor".into(),
+            identity_files: vec![],
+            use_agent: false,
+            proxy_command: None,
+            host_keys: Lookup {
+                primary: "pio02.local".into(),
+                also: vec![],
+            },
+            known_hosts: PathBuf::from("/dev/null"),
+            known: Arc::default(),
+            accept_new: false,
+        };
+        assert_eq!(
+            proxy_command_line(&target, "ssh -W %h:%p %r@jump %n 100%% %x"),
+            "ssh -W 10.0.0.2:2222 pioreactor@jump pio02 100% %x"
+        );
     }
 }

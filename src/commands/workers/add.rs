@@ -28,6 +28,11 @@ const IMAGE_DEFAULT_PASSWORD: &str = "raspberry";
 /// The steps of a verified add, for progress and failure messages.
 const STEPS: usize = 8;
 
+/// The least time logging in, checking, copying, setting the clock and rebooting get once the
+/// worker answered (a Pi Zero takes a few seconds for an SSH login): `add` ends within
+/// `--timeout`, or this long after the worker appeared if that is later.
+const SESSION_TIME: Duration = Duration::from_secs(15);
+
 pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let name = UnitName::parse(&args.hostname).map_err(invalid_name)?;
     let given = args
@@ -135,7 +140,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     }
 
     // 6-8. The worker gets the cluster's configuration, its clock, and a reboot.
-    if let Some((conn, address)) = set_up {
+    if let Some((conn, address, session_end)) = set_up {
         let after = |step: usize, what: &str, why: String| {
             Error::new(
                 Kind::Failed,
@@ -152,8 +157,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
             // The database era's worker keeps its own unit_config.ini.
             files.truncate(1);
         }
-        let deadline =
-            || Instant::now() + Duration::from_secs(30).max(Duration::from_secs_f64(args.timeout));
+        let deadline = || session_end;
         push_over(&conn, &files, deadline()).map_err(|e| after(6, "copy config.ini", e))?;
         let copied: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
         progress.line(&format!("{name}: copied {}", copied.join(" and ")));
@@ -374,7 +378,7 @@ fn set_up_worker(
     name: &UnitName,
     given: Option<Ipv4Addr>,
     progress: &Progress,
-) -> Result<(Connection, String)> {
+) -> Result<(Connection, String, Instant)> {
     let total = Duration::from_secs_f64(args.timeout);
     let mut remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
     if let Some(a) = given {
@@ -432,12 +436,15 @@ fn set_up_worker(
 
     // 3. Log in with this leader's key, else once with a password to install it.
     progress.set_message(&format!("3/{STEPS} logging in to {name}"));
-    let session_deadline = || Instant::now() + Duration::from_secs(30).max(total);
+    // Steps 3-8 end by --timeout, or SESSION_TIME after the worker answered if that is later.
+    // Time spent at a password prompt is the operator's, not the worker's: it moves the end.
+    let session_end = std::cell::Cell::new(deadline.max(Instant::now() + SESSION_TIME));
+    let session_deadline = || session_end.get();
     let conn = match Connection::open(&target, UnknownHostKey::Store, None, session_deadline()) {
         Ok(c) => c,
         Err(SshError::AuthFailed { .. }) => {
             let key = leader_public_key(ctx).map_err(|e| step_failed(3, "log in", e))?;
-            let conn = log_in_with_password(ctx, args, &target, session_deadline)?;
+            let conn = log_in_with_password(ctx, args, &target, &session_end, progress)?;
             install_key(&conn, &key, session_deadline())
                 .map_err(|e| step_failed(3, "install key", e))?;
             progress.line(&format!(
@@ -481,7 +488,7 @@ fn set_up_worker(
             "Another machine answers at {address}. Give {name}'s own address with -a, or add it as `pio workers add {answered}`."
         )));
     }
-    Ok((conn, address))
+    Ok((conn, address, session_end.get()))
 }
 
 /// Logs in with `-p`/`--password`, else `--password-stdin`, else the image default, else (on a
@@ -490,8 +497,10 @@ fn log_in_with_password(
     ctx: &Context,
     args: &AddArgs,
     target: &ssh::Target,
-    deadline: impl Fn() -> Instant,
+    session_end: &std::cell::Cell<Instant>,
+    progress: &Progress,
 ) -> Result<Connection> {
+    let deadline = || session_end.get();
     let failed = |e: SshError| {
         step_failed(3, "log in", e).with_hint(
             "The worker accepts neither this leader's key nor the password. Pass the right one with \
@@ -518,11 +527,17 @@ fn log_in_with_password(
         Err(SshError::AuthFailed { .. })
             if !given && ctx.stdin_is_terminal && ctx.stderr_is_terminal =>
         {
-            let pw = output::prompt_secret(&format!(
-                "Password for {}@{}: ",
-                target.user, target.name
-            ))
-            .map_err(|e| step_failed(3, "log in", format!("cannot read the password: {e}")))?;
+            let asked = Instant::now();
+            // The spinner stays off the line while the operator types.
+            let pw = progress
+                .suspend(|| {
+                    output::prompt_secret(&format!(
+                        "Password for {}@{}: ",
+                        target.user, target.name
+                    ))
+                })
+                .map_err(|e| step_failed(3, "log in", format!("cannot read the password: {e}")))?;
+            session_end.set(session_end.get() + asked.elapsed());
             Connection::open(target, UnknownHostKey::Store, Some(&pw), deadline()).map_err(failed)
         }
         other => other.map_err(failed),

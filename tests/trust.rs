@@ -1,0 +1,488 @@
+//! Trust on a real lab network, against a real OpenSSH sshd (whose shim only records) and real
+//! HTTP servers: host keys as OpenSSH files them, `~/.ssh/config` as ssh reads it, bounded waits
+//! and bounded answers, https named, and one rule for where a unit is.
+
+mod common;
+
+use std::fs;
+use std::io::Read;
+use std::net::TcpListener;
+use std::os::unix::net::UnixListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Run;
+use common::lab::{Lab, Web};
+
+/// leader1 and pio02 at 127.0.1.<base>, <base+1>, both accepting this leader's key; nothing in
+/// known_hosts yet.
+fn lab(base: u8, web: Web) -> Lab {
+    let lab = Lab::start(&["leader1", "pio02"], base, &[web, web]);
+    lab.write_config("leader1");
+    lab.authorize_leader(0);
+    lab.authorize_leader(1);
+    lab
+}
+
+fn known_hosts(lab: &Lab) -> std::path::PathBuf {
+    lab.env.home().join(".ssh/known_hosts")
+}
+
+/// The lab sshd's host key: (type, base64).
+fn host_key(lab: &Lab) -> (String, String) {
+    let public = fs::read_to_string(lab.state.join("host_key.pub")).unwrap();
+    let mut f = public.split_whitespace();
+    (f.next().unwrap().to_string(), f.next().unwrap().to_string())
+}
+
+/// A freshly made public key of `kind` (another machine's): (type, base64).
+fn other_key(lab: &Lab, kind: &str) -> (String, String) {
+    let path = lab.state.join(format!("other_{kind}"));
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", kind, "-N", "", "-f"])
+        .arg(&path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let public = fs::read_to_string(path.with_extension("pub")).unwrap();
+    let mut f = public.split_whitespace();
+    (f.next().unwrap().to_string(), f.next().unwrap().to_string())
+}
+
+/// Puts `lines` (host, (type, key)) in known_hosts, replacing what was there.
+fn file_keys(lab: &Lab, lines: &[(&str, &(String, String))]) {
+    let text: String = lines
+        .iter()
+        .map(|(host, (t, k))| format!("{host} {t} {k}\n"))
+        .collect();
+    fs::write(known_hosts(lab), text).unwrap();
+}
+
+/// Prepends `text` to the lab's ~/.ssh/config (OpenSSH: the first value wins).
+fn ssh_config(lab: &Lab, text: &str) {
+    let path = lab.env.home().join(".ssh/config");
+    let old = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n{old}")).unwrap();
+}
+
+fn status_via_ssh(lab: &Lab, unit: &str) -> Run {
+    lab.env
+        .run(&["workers", "status", unit, "--via", "ssh", "--timeout", "5"])
+}
+
+fn ssh_commands(lab: &Lab) -> Vec<String> {
+    lab.ssh_log().into_iter().map(|(_, _, c)| c).collect()
+}
+
+/// Runs pio, killing it (and failing) if it is still running after `limit`.
+fn run_bounded(mut cmd: Command, limit: Duration) -> (Run, Duration) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "pio still ran after {limit:?}\nstderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let took = start.elapsed();
+    let out = child.wait_with_output().unwrap();
+    (
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        },
+        took,
+    )
+}
+
+#[test]
+fn host_keys_are_found_under_every_name_openssh_files_them_by() {
+    let lab = lab(10, Web::Down);
+    let key = host_key(&lab);
+    let (ip, port) = (lab.units[1].addr.clone(), lab.ssh_port);
+    // As a real leader's ssh filed it: `pioreactor@pio02.local`, or the bare name.
+    for host in [format!("[pio02.local]:{port}"), format!("[pio02]:{port}")] {
+        file_keys(&lab, &[(&host, &key)]);
+        status_via_ssh(&lab, "pio02").ok();
+    }
+    // Hashed by OpenSSH itself (`ssh-keygen -H`), read once.
+    file_keys(&lab, &[(&format!("[{ip}]:{port}"), &key)]);
+    let hashed = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(known_hosts(&lab))
+        .output()
+        .unwrap();
+    assert!(hashed.status.success());
+    let text = fs::read_to_string(known_hosts(&lab)).unwrap();
+    assert!(text.starts_with("|1|") && !text.contains(&ip), "{text}");
+    status_via_ssh(&lab, "pio02").ok();
+    // Under another unit's name only: not this unit's key.
+    file_keys(&lab, &[(&format!("[pio03.local]:{port}"), &key)]);
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("is not in known_hosts"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_stored_key_of_another_type_is_not_yet_known_never_changed() {
+    let lab = lab(20, Web::Down);
+    let port = lab.ssh_port;
+    let ip = lab.units[1].addr.clone();
+    // known_hosts holds pio02's ECDSA key; its sshd offers only Ed25519.
+    let ecdsa = other_key(&lab, "ecdsa");
+    file_keys(&lab, &[(&format!("[{ip}]:{port}"), &ecdsa)]);
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("is not in known_hosts")
+            && run.stderr.contains("ecdsa-sha2-nistp256")
+            && !run.stderr.contains("CHANGED"),
+        "{}",
+        run.stderr
+    );
+    // A different key of the same type is a changed key, with where it is and how to drop it.
+    let ed = other_key(&lab, "ed25519");
+    file_keys(&lab, &[(&format!("[{ip}]:{port}"), &ed)]);
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("HOST KEY CHANGED")
+            && run.stderr.contains("known_hosts:1")
+            && run
+                .stderr
+                .contains(&format!("ssh-keygen -R '[{ip}]:{port}'")),
+        "{}",
+        run.stderr
+    );
+    // @revoked refuses the key outright.
+    let key = host_key(&lab);
+    fs::write(
+        known_hosts(&lab),
+        format!(
+            "[{ip}]:{port} {t} {k}\n@revoked * {t} {k}\n",
+            t = key.0,
+            k = key.1
+        ),
+    )
+    .unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(run.stderr.contains("@revoked"), "{}", run.stderr);
+    assert!(!ssh_commands(&lab).iter().any(|c| c == "hostname"));
+}
+
+#[test]
+fn host_key_alias_and_user_known_hosts_file_are_honoured() {
+    let lab = lab(30, Web::Down);
+    let key = host_key(&lab);
+    let own_file = lab.env.home().join(".ssh/lab_hosts");
+    fs::write(&own_file, format!("lab-pio02 {} {}\n", key.0, key.1)).unwrap();
+    ssh_config(
+        &lab,
+        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+    );
+    status_via_ssh(&lab, "pio02").ok();
+    // The alias is the name the key is checked under: another key there is a changed key.
+    let ed = other_key(&lab, "ed25519");
+    fs::write(&own_file, format!("lab-pio02 {} {}\n", ed.0, ed.1)).unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("HOST KEY CHANGED for lab-pio02") && run.stderr.contains("lab_hosts:1"),
+        "{}",
+        run.stderr
+    );
+    // The default file is not read when UserKnownHostsFile names another.
+    file_keys(&lab, &[("lab-pio02", &key)]);
+    status_via_ssh(&lab, "pio02").code(1);
+}
+
+#[test]
+fn a_new_key_is_trusted_only_after_the_login_succeeded() {
+    let lab = Lab::start(&["leader1", "newbie", "pio03"], 40, &[Web::Down; 3]);
+    lab.write_config("leader1");
+    let (newbie, port) = (lab.units[1].addr.clone(), lab.ssh_port);
+    // `workers add` with a wrong password: the unit did not let pio in, so its key is not kept.
+    let run = lab.env.run(&[
+        "workers",
+        "add",
+        "newbie",
+        "-a",
+        &newbie,
+        "-p",
+        "wrong",
+        "--timeout",
+        "5",
+    ]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    let kept = fs::read_to_string(known_hosts(&lab)).unwrap_or_default();
+    assert!(!kept.contains(&newbie), "{kept}");
+
+    // StrictHostKeyChecking accept-new: kept once logged in, not before.
+    ssh_config(&lab, "Host *\n    StrictHostKeyChecking accept-new\n");
+    let run = status_via_ssh(&lab, "pio03");
+    run.code(1);
+    assert!(
+        !known_hosts(&lab).exists()
+            || !fs::read_to_string(known_hosts(&lab))
+                .unwrap()
+                .contains(&lab.units[2].addr)
+    );
+    lab.authorize_leader(2);
+    status_via_ssh(&lab, "pio03").ok();
+    let kept = fs::read_to_string(known_hosts(&lab)).unwrap();
+    assert!(
+        kept.contains(&format!("[{}]:{port} ssh-ed25519 ", lab.units[2].addr)),
+        "{kept}"
+    );
+    let _ = newbie;
+}
+
+/// A relay for ProxyCommand: connects to host:port, pumps both ways, and leaves a mark.
+const RELAY: &str = r#"
+import os, socket, sys, threading
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+open(sys.argv[3], "a").write("relayed\n")
+def up():
+    while True:
+        d = os.read(0, 65536)
+        if not d:
+            s.shutdown(socket.SHUT_WR)
+            return
+        s.sendall(d)
+threading.Thread(target=up, daemon=True).start()
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    os.write(1, d)
+"#;
+
+#[test]
+fn proxy_command_include_and_match_are_honoured_or_named() {
+    let lab = lab(50, Web::Down);
+    lab.trust_all();
+    // ProxyCommand /bin/false: ssh would fail, so pio must fail too, never connect directly.
+    fs::create_dir_all(lab.env.home().join(".ssh/conf.d")).unwrap();
+    fs::write(
+        lab.env.home().join(".ssh/conf.d/10-lab.conf"),
+        "Host pio02\n    ProxyCommand /bin/false\n",
+    )
+    .unwrap();
+    ssh_config(
+        &lab,
+        "Include conf.d/*.conf\nMatch exec \"true\"\n    User nobody\n",
+    );
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(run.stderr.contains("ProxyCommand"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Match exec") && run.stderr.contains("not supported"),
+        "{}",
+        run.stderr
+    );
+    assert!(ssh_commands(&lab).is_empty(), "{:?}", ssh_commands(&lab));
+
+    // A working ProxyCommand carries the session.
+    let relay = lab.state.join("relay.py");
+    fs::write(&relay, RELAY).unwrap();
+    let mark = lab.state.join("relayed");
+    fs::write(
+        lab.env.home().join(".ssh/conf.d/10-lab.conf"),
+        format!(
+            "Host pio02\n    ProxyCommand python3 {} %h %p {}\n",
+            relay.display(),
+            mark.display()
+        ),
+    )
+    .unwrap();
+    status_via_ssh(&lab, "pio02").ok();
+    assert_eq!(fs::read_to_string(&mark).unwrap(), "relayed\n");
+    assert_eq!(ssh_commands(&lab), ["hostname"]);
+}
+
+#[test]
+fn a_silent_ssh_agent_does_not_hold_pio_past_its_timeout() {
+    let lab = lab(60, Web::Down);
+    lab.trust_all();
+    // An agent that accepts connections and never answers.
+    let socket = lab.state.join("agent.sock");
+    let listener = UnixListener::bind(&socket).unwrap();
+    let _held = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let mut cmd = lab.env.command(&[
+        "workers",
+        "status",
+        "pio02",
+        "--via",
+        "ssh",
+        "--timeout",
+        "2",
+    ]);
+    cmd.env("SSH_AUTH_SOCK", &socket);
+    let (run, took) = run_bounded(cmd, Duration::from_secs(20));
+    run.code(1);
+    assert!(run.stderr.contains("ssh-agent"), "{}", run.stderr);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn endless_output_is_cut_with_memory_bounded() {
+    let lab = lab(70, Web::Down);
+    lab.trust_all();
+    // pio02's `hostname` prints /dev/zero forever.
+    let name_file = lab.unit_dir(1).join("hostname");
+    fs::remove_file(&name_file).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &name_file).unwrap();
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below, for its rusage
+    let child = lab
+        .env
+        .command(&[
+            "workers",
+            "status",
+            "pio02",
+            "--via",
+            "ssh",
+            "--timeout",
+            "10",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stderr.unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, with valid out-pointers.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(rc, pid);
+    let out = reader.join().unwrap();
+    assert_eq!(libc::WEXITSTATUS(status), 1, "{out}");
+    assert!(out.contains("more than 1024 KiB"), "{out}");
+    // ru_maxrss is in KiB: far below what 10 s of /dev/zero would fill.
+    assert!(
+        usage.ru_maxrss < 64 * 1024,
+        "peak RSS {} KiB",
+        usage.ru_maxrss
+    );
+}
+
+#[test]
+fn https_is_named_not_taken_for_a_refused_connection() {
+    let lab = lab(80, Web::Up);
+    lab.trust_all();
+    let text = lab.env.read_config().replace("proto=http", "proto=https");
+    lab.env.write_config(&text);
+    let run = lab.env.run(&[
+        "workers",
+        "status",
+        "pio02",
+        "--via",
+        "http",
+        "--timeout",
+        "3",
+    ]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("proto=https") && !run.stderr.contains("refused"),
+        "{}",
+        run.stderr
+    );
+    // With --via auto, SSH carries it.
+    let run = lab
+        .env
+        .run(&["--json", "workers", "status", "pio02", "--timeout", "3"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(rows[0]["via"], "ssh", "{rows}");
+}
+
+#[test]
+fn list_and_status_agree_on_where_the_leader_is() {
+    let lab = lab(90, Web::Down);
+    lab.trust_all();
+    let leader_ip = lab.units[0].addr.clone();
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\nleader_address={leader_ip}\n\n\
+         [cluster.inventory]\nleader1=1\npio02=1\n\n[cluster.addresses]\npio02={}\n",
+        lab.units[1].addr
+    ));
+    let run = lab.env.run(&["--json", "workers", "list"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(rows[0]["name"], "leader1");
+    assert_eq!(rows[0]["address"], leader_ip.as_str(), "{rows}");
+    assert_eq!(rows[0]["address_source"], "leader_address", "{rows}");
+    assert_eq!(rows[1]["address_source"], "static", "{rows}");
+    let run = lab.env.run(&[
+        "--json",
+        "workers",
+        "status",
+        "--via",
+        "ssh",
+        "--timeout",
+        "5",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(rows[0]["name"], "leader1");
+    assert_eq!(rows[0]["address"], leader_ip.as_str(), "{rows}");
+}
+
+#[test]
+fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
+    let lab = lab(100, Web::Up);
+    lab.trust_all();
+    // pio09 accepts on both ports and never says a word.
+    let addr = "127.0.1.109";
+    let ssh = TcpListener::bind((addr, lab.ssh_port)).unwrap();
+    let web = TcpListener::bind((addr, lab.web_port)).unwrap();
+    for l in [ssh, web] {
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in l.incoming() {
+                held.push(s);
+            }
+        });
+    }
+    let text = lab
+        .env
+        .read_config()
+        .replace("pio02=1\n", "pio02=1\npio09=1\n")
+        .replace("\n[ui]", &format!("pio09={addr}\n\n[ui]"));
+    lab.env.write_config(&text);
+    let cmd = lab
+        .env
+        .command(&["workers", "status", "pio09", "--timeout", "2"]);
+    let (run, took) = run_bounded(cmd, Duration::from_secs(30));
+    run.code(1);
+    // HTTP and SSH share the unit's 2 s; before, each had its own.
+    assert!(took < Duration::from_millis(3500), "took {took:?}");
+}
