@@ -486,3 +486,48 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
     // HTTP and SSH share the unit's 2 s; before, each had its own.
     assert!(took < Duration::from_millis(3500), "took {took:?}");
 }
+
+#[test]
+fn the_password_prompt_is_not_drawn_over_by_the_spinner() {
+    let lab = Lab::start(&["leader1", "newbie"], 110, &[Web::Down, Web::Down]);
+    lab.write_config("leader1");
+    // The image's default password is not this unit's: pio has to ask.
+    let hash = Command::new("openssl")
+        .args(["passwd", "-6", "not-the-default"])
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    let shadow = lab.state.join("etc/shadow");
+    let text: String = fs::read_to_string(&shadow)
+        .unwrap()
+        .lines()
+        .map(|l| match l.strip_prefix("pioreactor:") {
+            Some(_) => format!("pioreactor:{}:19000:0:99999:7:::\n", hash.trim()),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(&shadow, text).unwrap();
+    let screen = lab.env.on_terminal(
+        &format!("workers add newbie -a {} --timeout 5", lab.units[1].addr),
+        &[],
+        "wrong\n",
+    );
+    let prompt = "Password for pioreactor@newbie: ";
+    let at = screen
+        .find(prompt)
+        .unwrap_or_else(|| panic!("no prompt on the terminal:\n{screen}"));
+    // The prompt starts a clean line...
+    let before = &screen[..at];
+    assert!(
+        before.is_empty() || before.ends_with('\n') || before.ends_with("\r\u{1b}[2K"),
+        "the prompt shares a line with the spinner: {:?}",
+        &before[before.len().saturating_sub(90)..]
+    );
+    // ... and between it and the end of its line, nothing but the operator's (unechoed) typing.
+    let rest = &screen[at + prompt.len()..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    assert!(
+        !line.contains("logging in") && !line.contains('\u{1b}'),
+        "the spinner drew over the prompt: {line:?}"
+    );
+}

@@ -96,9 +96,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let set_hostname = commands::set_hostname(new.as_str());
 
     if args.dry_run {
-        let address = static_address
-            .clone()
-            .unwrap_or_else(|| format!("{old}.local (mDNS)"));
+        let address = cluster.reach(&old).describe(&old);
         narrator.say(&format!(
             "Dry run: nothing was changed. pio rename would\n  \
              1. check the unit at {address} answers `hostname` with '{old}'\n  \

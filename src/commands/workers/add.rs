@@ -313,10 +313,12 @@ fn add_plan(
     given: Option<Ipv4Addr>,
 ) -> Result<String> {
     let remote = Remote::new(ctx, &inventory.config, Via::Ssh, Duration::from_secs(1))?;
-    let (address, source) = match (given, cluster.address_of(name.as_str())) {
-        (Some(a), _) => (a.to_string(), "from -a".to_string()),
-        (None, Some(a)) => (a.to_string(), "from [cluster.addresses]".to_string()),
-        (None, None) => (format!("{name}.local"), "looked up by mDNS".to_string()),
+    let (address, source) = match given {
+        Some(a) => (a.to_string(), "from -a".to_string()),
+        None => {
+            let reach = cluster.reach(name.as_str());
+            (reach.host(name.as_str()), reach.describe(name.as_str()))
+        }
     };
     let t = remote.ssh_target(name.as_str(), &address);
     let (register, copy, clock) = match inventory.era() {
