@@ -92,7 +92,7 @@ fn fresh_unit_is_a_single_unit_cluster() {
     let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(
         v,
-        serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "mdns", "leader": true,
+        serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "leader_address", "leader": true,
             "model_name": null, "model_version": null, "experiment": null}])
     );
     assert!(!env.config().exists(), "listing must not write");
