@@ -6,19 +6,22 @@
 /// `eprintln!` that never panics: narration to a closed stderr (`pio reboot --all 2>&1 | head -1`)
 /// must not stop an operation midway.
 #[macro_export]
+/// Control characters in it are escaped (`output::escape_controls`): narration repeats what
+/// units, mDNS, the leader's API and config.ini say, which must not reach a terminal raw.
 macro_rules! eprintln {
+    () => {{
+        $crate::output::stderr_text("\n");
+    }};
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        $crate::output::stderr_text(&format!("{}\n", format_args!($($arg)*)));
     }};
 }
 
-/// `eprint!` that never panics (see [`eprintln!`]).
+/// `eprint!` that never panics and escapes control characters (see [`eprintln!`]).
 #[macro_export]
 macro_rules! eprint {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
+        $crate::output::stderr_text(&format!($($arg)*));
     }};
 }
 

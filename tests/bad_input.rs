@@ -242,7 +242,7 @@ fn node_sets_that_name_nothing_or_too_much_are_usage_errors() {
     env.write_config(
         "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n",
     );
-    for set in [",", "a[0-10000]b[0-10000]"] {
+    for set in [",", "", ",,", "a[0-10000]b[0-10000]", "a[0-10000]"] {
         let run = env.run(&["reboot", set, "--yes"]);
         assert!(
             run.code(2).stderr.contains("invalid node set"),
@@ -275,4 +275,167 @@ fn odd_environments_are_refused_or_bounded_without_a_panic() {
     )
     .ok();
     assert!(env.read_config().contains("pio02=1"));
+}
+
+/// No panic (exit code 101, "panicked"), the documented exit code, a message of sane length.
+#[track_caller]
+fn no_panic(run: &common::Run, code: i32) {
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.code(code);
+    assert!(
+        run.stderr.len() < 2000,
+        "a message of {} bytes",
+        run.stderr.len()
+    );
+}
+
+#[test]
+fn huge_keys_and_lines_in_config_ini() {
+    let long = "a".repeat(65_536);
+    let several_mb = "b".repeat(5 << 20);
+    for (text, needle) in [
+        // In the inventory: not a unit name.
+        (
+            CONFIG.replace("pio03=0", &format!("{long}=0")),
+            "config.ini:7: [cluster.inventory] lists 'aaaa",
+        ),
+        (
+            CONFIG.replace("pio03=0", &format!("{several_mb}=1")),
+            "(5242880 characters)', which is not a valid unit name",
+        ),
+        (
+            CONFIG.replace("pio03=0", &format!("pio03={several_mb}")),
+            "config.ini:7: [cluster.inventory] pio03 has the value 'bbbb",
+        ),
+        (
+            CONFIG.replace("pio02=127.0.9.2", &format!("pio02={several_mb}")),
+            "config.ini:10: [cluster.addresses] pio02 is 'bbbb",
+        ),
+    ] {
+        let env = Env::new();
+        let path = env.write_config(&text);
+        for args in [
+            &["workers", "list"][..],
+            &["workers", "add", "pio04", "--offline"],
+        ] {
+            let run = env.run(args);
+            no_panic(&run, 2);
+            assert!(run.stderr.contains(needle), "{}", &run.stderr);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        }
+    }
+    // Elsewhere in the file they are the operator's business: kept byte for byte.
+    let env = Env::new();
+    let text = format!("{CONFIG}\n[notes]\n{long}=1\n{several_mb}=2\n# {several_mb}\n");
+    env.write_config(&text);
+    let run = env.run(&["workers", "list"]);
+    no_panic(&run, 0);
+    assert!(run.stdout.contains("pio02"), "{}", run.stdout);
+    env.run(&["workers", "add", "pio04", "--offline"]).ok();
+    assert_eq!(
+        env.read_config(),
+        text.replace("pio03=0\n", "pio03=0\npio04=1\n")
+    );
+}
+
+#[test]
+fn a_config_ini_too_large_to_be_one_is_refused_unread() {
+    let env = Env::new();
+    let path = env.write_config(CONFIG);
+    // 4 GiB, sparse: nothing is written to disk, and pio must not read it into memory.
+    let size = 4u64 << 30;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    for args in [
+        &["workers", "list"][..],
+        &["workers", "add", "pio04", "--offline"],
+        &["reboot", "--all", "--yes"],
+    ] {
+        let run = env.run(args);
+        no_panic(&run, 2);
+        assert!(
+            run.stderr.contains("the file is 4294967296 bytes")
+                && run.stderr.contains("none larger than 16 MiB"),
+            "{}",
+            run.stderr
+        );
+    }
+    let doctor = env.run(&["doctor"]);
+    no_panic(&doctor, 1);
+    assert!(
+        doctor.stdout.contains("none larger than 16 MiB"),
+        "{}",
+        doctor.stdout
+    );
+    let mut head = vec![0; CONFIG.len()];
+    std::io::Read::read_exact(&mut std::fs::File::open(&path).unwrap(), &mut head).unwrap();
+    assert_eq!(head, CONFIG.as_bytes());
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
+    // A file that never ends is cut off too.
+    let run = env.run(&["--config", "/dev/zero", "workers", "list"]);
+    no_panic(&run, 2);
+    assert!(
+        run.stderr.contains("more than 16777216 bytes"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn huge_names_on_the_command_line() {
+    let long = "a".repeat(65_536);
+    for args in [
+        &["workers", "add", &long, "--offline"][..],
+        &["workers", "set-active", &long, "0"],
+        &["workers", "remove", &long],
+        &["reboot", &long, "--yes"],
+        &["rename", "pio02", &long],
+        &["rename", &long, "pio09"],
+        &["workers", "status", &long],
+    ] {
+        let env = Env::new();
+        let path = env.write_config(CONFIG);
+        let run = env.run(args);
+        no_panic(&run, 2);
+        assert!(run.stderr.contains("(65536 characters)"), "{}", &run.stderr);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
+    }
+}
+
+/// execve takes C strings, so no process can be given a NUL in an argument: checked in-process.
+#[test]
+fn nul_in_arguments() {
+    let env = Env::new();
+    let path = env.write_config(CONFIG);
+    let vars = pio::context::Env {
+        vars: vec![
+            ("HOME".into(), env.home().into()),
+            ("PIO_HOSTNAME".into(), "leader1".into()),
+            ("PIO_MDNS".into(), "0".into()),
+        ],
+        current_exe: None,
+    };
+    for args in [
+        &["pio", "workers", "add", "pio\0x", "--offline"][..],
+        &[
+            "pio",
+            "workers",
+            "add",
+            "pio04",
+            "-a",
+            "10.0.0.1\0",
+            "--offline",
+        ],
+        &["pio", "reboot", "pio02\0", "--yes"],
+        &["pio", "workers", "set-active", "pio02", "\0"],
+    ] {
+        let code = std::panic::catch_unwind(|| pio::run(args.iter().map(Into::into), &vars))
+            .unwrap_or_else(|_| panic!("{args:?} panicked"));
+        assert_eq!(code, std::process::ExitCode::from(2), "{args:?}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }

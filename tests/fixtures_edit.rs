@@ -230,23 +230,66 @@ fn fixture(name: &str) -> String {
         .into_iter()
         .find(|p| p.ends_with(name))
         .expect(name);
-    fs::read_to_string(path).unwrap()
+    read_fixture(&path)
+}
+
+/// The Pioreactor developers' 23.10 config.ini lists `testing_unit` and `localhost` as workers:
+/// names no unit can have, which pio refuses (see `dev_fixture_as_shipped_is_refused`). The edit
+/// tests give them hostnames; every other byte is the shipped file's.
+fn read_fixture(path: &std::path::Path) -> String {
+    fs::read_to_string(path).unwrap().replace(
+        "\ntesting_unit=1\nlocalhost=1\n",
+        "\ntesting-unit=1\ndevbox=1\n",
+    )
+}
+
+#[test]
+fn dev_fixture_as_shipped_is_refused() {
+    let env = Env::new();
+    let path = common::fixtures()
+        .into_iter()
+        .find(|p| p.ends_with("config.dev-23.10.12.ini"))
+        .unwrap();
+    let text = fs::read_to_string(path).unwrap();
+    env.write_config(&text);
+    for args in [
+        &["workers", "list"][..],
+        &["workers", "add", "newunit", "--offline"],
+    ] {
+        let run = env.run(args);
+        run.code(2);
+        assert!(
+            run.stderr.contains(
+                "config.ini:80: [cluster.inventory] lists 'testing_unit', which is not a valid unit name"
+            ) && run.stderr.contains("Did you mean 'testing-unit'?"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(env.read_config(), text);
+    }
+    let text = text.replace("testing_unit=1", "testing-unit=1");
+    env.write_config(&text);
+    let run = env.run(&["workers", "list"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("config.ini:81: [cluster.inventory] lists 'localhost'"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn every_shipped_fixture() {
     for path in common::fixtures() {
-        edit_cycle(
-            &path.display().to_string(),
-            &fs::read_to_string(&path).unwrap(),
-        );
+        edit_cycle(&path.display().to_string(), &read_fixture(&path));
     }
 }
 
 #[test]
 fn crlf_variant() {
     for path in common::fixtures() {
-        let text = fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
+        let text = read_fixture(&path).replace('\n', "\r\n");
         edit_cycle(&format!("{} (CRLF)", path.display()), &text);
     }
 }
@@ -254,7 +297,7 @@ fn crlf_variant() {
 #[test]
 fn no_final_newline_variant() {
     for path in common::fixtures() {
-        let text = fs::read_to_string(&path).unwrap();
+        let text = read_fixture(&path);
         edit_cycle(
             &format!("{} (no final newline)", path.display()),
             text.trim_end_matches('\n'),

@@ -153,6 +153,8 @@ const DELIMITERS: &[&str] = &[
     "\x1e:",
 ];
 /// Inventory keys as files spell them (all distinct for Python's str.lower), and names commands use.
+/// Each is a hostname once Python lower-cases it: pio refuses any other (tests/bad_input.rs,
+/// tests/hostile_peers.rs).
 const WORKER_KEYS: &[&str] = &[
     "pio01",
     "PIO02",
@@ -160,9 +162,9 @@ const WORKER_KEYS: &[&str] = &[
     "\u{212a}io",
     "w1",
     "leader1",
-    "testing_unit",
+    "testing-unit",
     "x-1",
-    "\u{fc}nit",
+    "UNIT-9",
 ];
 const NAMES: &[&str] = &[
     "pio01", "pio02", "pio03", "kio", "w1", "new1", "leader1", "pio04",

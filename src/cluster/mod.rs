@@ -5,7 +5,7 @@ pub mod name;
 pub mod nodeset;
 pub mod plan;
 
-pub use name::{NameError, UnitName, parse_address};
+pub use name::{NameError, UnitName, check_static_address, parse_address};
 
 use crate::config::ini::key_eq;
 
@@ -13,7 +13,7 @@ use crate::config::ini::key_eq;
 /// Borrowed from config.ini's text: a leader may list thousands of workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Worker<'a> {
-    /// The key as written in the inventory (it may predate pio's validation, e.g. `testing_unit`).
+    /// The key as written in the inventory: a hostname once Python lower-cases it (`Pio02`).
     pub name: &'a str,
     pub active: bool,
     pub address: Option<&'a str>,

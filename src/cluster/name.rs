@@ -24,8 +24,25 @@ impl fmt::Display for NameError {
         write!(
             f,
             "'{}' is not a valid unit name: {}",
-            self.input, self.reason
+            shown(&self.input),
+            self.reason
         )
+    }
+}
+
+/// The most characters of a refused input a message repeats.
+const SHOWN_CHARS: usize = 80;
+
+/// An input as an error message shows it: a huge one cut to its first characters and its length.
+pub fn shown(input: &str) -> std::borrow::Cow<'_, str> {
+    match input.char_indices().nth(SHOWN_CHARS) {
+        None => input.into(),
+        Some((end, _)) => format!(
+            "{}... ({} characters)",
+            &input[..end],
+            input.chars().count()
+        )
+        .into(),
     }
 }
 
@@ -118,6 +135,69 @@ pub fn parse_address(input: &str) -> Result<Ipv4Addr, NameError> {
     Ok(ip)
 }
 
+const ADDRESS_RULES: &str = "Give a dotted IPv4 address such as 192.168.1.42, or a hostname such \
+as pio02.local: no port, user, path or URL (pio uses port 22 for SSH, or the Port in \
+~/.ssh/config, and [ui] port for the web API).";
+
+/// Checks a static address as config.ini gives it (`[cluster.addresses]`, `leader_address`):
+/// dotted IPv4 of a single host, or a hostname (Pioreactor 25.8 and later write `pio02.local`).
+/// Nothing else (a port, a user, a path, a URL, white space or a control character) may reach
+/// an SSH connection, a URL or a printed command.
+pub fn check_static_address(input: &str) -> Result<(), NameError> {
+    let fail = |reason: String| NameError {
+        input: input.to_string(),
+        reason,
+        hint: ADDRESS_RULES.to_string(),
+    };
+    if input.is_empty() {
+        return Err(fail("it is empty".into()));
+    }
+    if input.parse::<Ipv4Addr>().is_ok() {
+        return parse_address(input).map(drop).map_err(|e| fail(e.reason));
+    }
+    if let Some(bad) = input
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        return Err(fail(match bad {
+            ':' => "':' is not allowed (a port or an IPv6 address)".into(),
+            '/' => "'/' is not allowed (a path or a URL)".into(),
+            '@' => "'@' is not allowed (a user name)".into(),
+            c if c.is_whitespace() => "it contains white space".into(),
+            c => format!("{c:?} is not allowed"),
+        }));
+    }
+    // A fully qualified name may end with its root's dot (`pio02.local.`).
+    let host = input.strip_suffix('.').unwrap_or(input);
+    if host.len() > 253 {
+        return Err(fail("it is longer than 253 characters".into()));
+    }
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Err(fail("it has an empty part between dots".into()));
+        }
+        if label.len() > 63 {
+            return Err(fail(
+                "a part between dots is longer than 63 characters".into(),
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(fail("a part between dots starts or ends with '-'".into()));
+        }
+    }
+    // `10.0.0`, `010.0.0.1`, `10.0.0.256`: a mistyped IPv4, not a hostname.
+    if host
+        .rsplit('.')
+        .next()
+        .is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(fail(
+            "it is not a dotted IPv4 address (four numbers 0-255, no leading zeros)".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +230,56 @@ mod tests {
             assert!(e.to_string().contains(reason), "{bad}: {e}");
         }
         assert!(UnitName::parse(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn static_addresses_are_ipv4_or_hostnames() {
+        for ok in [
+            "127.0.1.5",
+            "pio02.local",
+            "pio02.local.",
+            "Pio02.local",
+            "pio02",
+            "pio-02.lab.example",
+            "localhost",
+        ] {
+            assert!(check_static_address(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("1.2.3.4:22", "port"),
+            ("pio02.local:22", "port"),
+            ("/x", "path"),
+            ("http://pio02.local", "':'"),
+            ("pioreactor@pio02.local", "user"),
+            ("pio 02", "white space"),
+            ("pio02\x1b[2J", "'\\u{1b}'"),
+            ("pio02;reboot", "';'"),
+            ("fe80::1", "':'"),
+            ("10.0.0", "IPv4"),
+            ("010.0.0.1", "IPv4"),
+            ("0.0.0.0", "single host"),
+            ("pio..local", "empty part"),
+            (".", "empty part"),
+            ("pio02..", "empty part"),
+            ("-pio.local", "'-'"),
+        ] {
+            let e = check_static_address(bad).unwrap_err();
+            assert!(e.reason.contains(why), "{bad:?}: {}", e.reason);
+        }
+        assert!(check_static_address(&format!("{}.local", "a".repeat(64))).is_err());
+        assert!(check_static_address(&"a.".repeat(127)).is_ok()); // 253 and the root dot
+        assert!(check_static_address(&format!("{}a", "a.".repeat(127))).is_err());
+    }
+
+    #[test]
+    fn huge_inputs_are_shown_cut() {
+        let e = UnitName::parse(&"a".repeat(65_536)).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.len() < 200 && text.contains("(65536 characters)"),
+            "{text}"
+        );
     }
 
     #[test]

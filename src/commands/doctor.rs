@@ -73,7 +73,12 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     let timeout = Duration::from_secs_f64(args.timeout);
 
     // This unit: its config.ini, its name, the inventory, its key pair, its LED.
-    let config = match read_config(ctx) {
+    // Valid means every address it gives is one pio may use (checked before any unit is asked).
+    let config = match read_config(ctx).and_then(|c| {
+        c.leader(&ctx.hostname)?;
+        c.addresses()?;
+        Ok(c)
+    }) {
         Ok(c) => {
             let detail = if c.exists {
                 format!(
@@ -95,7 +100,10 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     if let Ok((leader, _)) = config.leader(&ctx.hostname) {
         checks.push(leader_name(ctx, &config, leader));
     }
-    let inventory = match crate::commands::open_inventory(ctx) {
+    // The inventory, with every name in it checked, before any unit is contacted.
+    let opened = crate::commands::open_inventory(ctx)
+        .and_then(|inv| inv.cluster(&ctx.hostname).map(drop).map(|()| inv));
+    let inventory = match opened {
         Ok(inv) => {
             let place = inv.place();
             checks.push(check(
@@ -180,6 +188,7 @@ fn finish(ctx: &Context, args: &DoctorArgs, checks: &[Check]) -> Result<()> {
             table::generic(&["unit", "check", "verdict", "detail"], &cells, style, out)?;
             for c in checks.iter().filter(|c| c.verdict != Verdict::Ok) {
                 if let Some(fix) = &c.fix {
+                    let fix = output::escape_controls(fix);
                     writeln!(out, "fix {} {}: {fix}", c.unit, c.check)?;
                 }
             }

@@ -7,7 +7,8 @@ pub mod store;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use crate::cluster::{Change, Cluster, Worker};
+use crate::cluster::name::shown;
+use crate::cluster::{Change, Cluster, UnitName, Worker, check_static_address};
 use crate::error::{Error, Kind, Result};
 use ini::{Document, Entry, key_cmp, key_eq};
 
@@ -133,21 +134,22 @@ impl Config {
         drop(self.by_hostname(names.inventory)?);
         let addresses = self.by_hostname(names.addresses)?;
         for entry in self.entries(names.addresses) {
-            self.single_line(names.addresses, entry)?;
+            self.address(names.addresses, entry)?;
         }
         for entry in self.entries(names.inventory) {
+            self.unit_name(names.inventory, entry)?;
             let value = doc.value(entry);
             if value.as_deref().and_then(python_bool).is_none() {
                 let key = doc.key(entry);
-                let shown = match &value {
-                    Some(v) => format!("'{v}'"),
+                let value_shown = match &value {
+                    Some(v) => format!("'{}'", shown(v)),
                     None => "nothing".to_string(),
                 };
                 let lower = ini::fold_key(key);
                 return Err(invalid(
                     &self.path,
                     entry.line(),
-                    &format!("[{}] {key} has the value {shown}, which is not a yes/no value", names.inventory),
+                    &format!("[{}] {key} has the value {value_shown}, which is not a yes/no value", names.inventory),
                 )
                 .with_hint(format!(
                     "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
@@ -179,9 +181,16 @@ impl Config {
                 None => Ok(None),
             }
         };
+        let leader_address = topology("leader_address")?;
+        if let (Some(address), Some(entry)) = (
+            leader_address,
+            self.doc.get(self.sections.topology, "leader_address"),
+        ) {
+            self.check_address(self.sections.topology, entry, address)?;
+        }
         Ok((
             topology("leader_hostname")?.unwrap_or(hostname),
-            topology("leader_address")?,
+            leader_address,
         ))
     }
 
@@ -218,8 +227,56 @@ impl Config {
         drop(self.by_hostname(section)?);
         self.entries(section)
             .iter()
-            .map(|e| Ok((self.doc.key(e), self.single_line(section, e)?)))
+            .map(|e| Ok((self.doc.key(e), self.address(section, e)?)))
             .collect()
+    }
+
+    /// An entry of `[cluster.addresses]`: its key a unit name, its value one line holding an
+    /// address (see [`check_static_address`]).
+    fn address(&self, section: &str, entry: &Entry) -> Result<&str> {
+        self.unit_name(section, entry)?;
+        let value = self.single_line(section, entry)?;
+        self.check_address(section, entry, value)?;
+        Ok(value)
+    }
+
+    fn check_address(&self, section: &str, entry: &Entry, value: &str) -> Result<()> {
+        check_static_address(value).map_err(|e| {
+            invalid(
+                &self.path,
+                entry.line(),
+                &format!(
+                    "[{section}] {} is '{}', which is not an address: {}",
+                    shown(self.doc.key(entry)),
+                    shown(value),
+                    e.reason
+                ),
+            )
+            .with_hint(format!("{} Correct that line, or delete it.", e.hint))
+        })
+    }
+
+    /// A key that names a unit (in `[cluster.inventory]` or `[cluster.addresses]`) must be a
+    /// hostname by the rule command-line names follow, as Python lower-cases it (`Pio02` is
+    /// `pio02`): such names reach SSH, URLs and printed commands.
+    fn unit_name(&self, section: &str, entry: &Entry) -> Result<()> {
+        let key = self.doc.key(entry);
+        UnitName::parse(&ini::fold_key(key)).map(drop).map_err(|e| {
+            invalid(
+                &self.path,
+                entry.line(),
+                &format!(
+                    "[{section}] lists '{}', which is not a valid unit name: {}",
+                    shown(key),
+                    e.reason
+                ),
+            )
+            .with_hint(format!(
+                "{} Rename the key to the unit's hostname, or delete the line; pio contacts no \
+                 unit of a config.ini that names one it cannot trust.",
+                e.hint
+            ))
+        })
     }
 
     /// A value that must fit on its key's line (an address, a hostname); a bare key reads as empty.

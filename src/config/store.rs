@@ -28,10 +28,42 @@ fn io_error(action: &str, path: &Path, e: &std::io::Error) -> Error {
     .with_hint(hint)
 }
 
+/// The largest config.ini pio reads. A cluster's file is a few kilobytes (ten thousand workers
+/// are about 200 KB); a larger one is the wrong file (a log, a disk image, `/dev/zero`), which
+/// pio refuses before reading it into memory.
+pub const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The file's bytes, at most [`MAX_CONFIG_BYTES`] of them (else an error, exit code 2).
+fn read_capped(path: &Path) -> std::io::Result<std::result::Result<Vec<u8>, Error>> {
+    use std::io::Read;
+    let file = File::open(path)?;
+    let too_big = |size: String| {
+        Error::usage(format!(
+            "{}: the file is {size}; a config.ini is a few kilobytes, and pio reads none larger than {} MiB",
+            path.display(),
+            MAX_CONFIG_BYTES >> 20
+        ))
+        .with_hint(
+            "Check that --config or $GLOBAL_CONFIG names the cluster's config.ini; nothing was read or changed.",
+        )
+    };
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() > MAX_CONFIG_BYTES {
+        return Ok(Err(too_big(format!("{} bytes", meta.len()))));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Ok(Err(too_big(format!("more than {MAX_CONFIG_BYTES} bytes"))));
+    }
+    Ok(Ok(bytes))
+}
+
 /// The file's text, or `None` when there is no file.
 pub fn read(path: &Path) -> Result<Option<String>> {
-    match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
+    match read_capped(path) {
+        Ok(Err(too_big)) => Err(too_big),
+        Ok(Ok(bytes)) => String::from_utf8(bytes).map(Some).map_err(|e| {
             let text = String::from_utf8_lossy(e.as_bytes());
             let valid = e.utf8_error().valid_up_to();
             let line = text[..valid].matches('\n').count() + 1;

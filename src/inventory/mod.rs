@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cluster::Reach;
-use crate::cluster::{Cluster, Worker};
+use crate::cluster::name::shown;
+use crate::cluster::{Cluster, UnitName, Worker};
 use crate::config::Config;
 use crate::config::ini::key_eq;
 use crate::context::Context;
@@ -154,6 +155,7 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
             Era::Api => {
                 let api = leader_api(ctx, config)?;
                 let workers = api.workers().map_err(|e| api_down(&e, &why))?;
+                let workers = trusted(&api, workers)?;
                 Ok((Source::Api { api, workers }, why))
             }
         };
@@ -161,6 +163,7 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
     let api = leader_api(ctx, config)?;
     let probe = probe(&api);
     if let Ok(workers) = probe {
+        let workers = trusted(&api, workers)?;
         let why = format!("its web API answered GET {}", api.url(&["workers"]));
         return Ok((Source::Api { api, workers }, why));
     }
@@ -202,6 +205,28 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
             ),
         )),
     }
+}
+
+/// The database's workers, each name checked by the rule command-line names follow before it
+/// reaches SSH, a URL or a printed command: a name that breaks it is a bad answer.
+fn trusted(api: &LeaderApi, workers: Vec<ApiWorker>) -> Result<Vec<ApiWorker>> {
+    for w in &workers {
+        if let Err(e) = UnitName::parse(&crate::config::ini::fold_key(&w.pioreactor_unit)) {
+            let bad = ApiError::BadAnswer {
+                url: api.url(&["workers"]).to_string(),
+                why: format!(
+                    "it lists the worker '{}', which is not a valid unit name: {}",
+                    shown(&w.pioreactor_unit),
+                    e.reason
+                ),
+            };
+            return Err(Error::failed(format!("{bad}; nothing was done")).with_hint(
+                "pio contacts no unit of an inventory that names one it cannot trust. Remove or \
+                 rename that worker on the leader (its web UI's Inventory page), then run pio again.",
+            ));
+        }
+    }
+    Ok(workers)
 }
 
 /// The leader's API: on the leader itself at 127.0.0.1 (no name lookup needed), elsewhere at

@@ -23,16 +23,111 @@ pub fn data_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Re
     }
 }
 
+/// Text on stdout, its control characters escaped ([`escape_controls`]).
 pub fn data(text: &str) -> io::Result<()> {
-    data_with(|out| out.write_all(text.as_bytes()))
+    data_with(|out| out.write_all(escape_controls(text).as_bytes()))
 }
 
-/// Pretty JSON on stdout, streamed (an inventory can be long).
+/// Pretty JSON on stdout, streamed (an inventory can be long). Exact: every string decodes to
+/// what pio read; DEL and C1 controls, which serde_json writes raw, are `\u` escapes too.
 pub fn json_data(value: &impl Serialize) -> io::Result<()> {
     data_with(|out| {
-        serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+        let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeJson::default());
+        // An io::Error keeps its kind (a closed pipe stays one), so JSON ends as quietly as text.
+        value.serialize(&mut ser).map_err(io::Error::from)?;
         out.write_all(b"\n")
     })
+}
+
+/// serde_json's pretty formatter, writing every control character as a `\u` escape (serde_json
+/// escapes those below U+0020 itself, not DEL or U+0080-U+009F).
+#[derive(Default)]
+struct SafeJson(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if c.is_control() {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Text for a terminal: every control character but the line break (C0, DEL, C1) written as an
+/// escape (`\x1b`, `\u{9b}`), so that nothing a unit, mDNS, the leader's API or config.ini says
+/// can move the cursor, clear the screen or retitle the window. Human output goes through it:
+/// tables, [`data`], narration and errors (the crate's `eprintln!`).
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+/// [`escape_controls`] for one line, such as a table cell: a line break is escaped too.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+fn escape(text: &str, keep_newline: bool) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newline && c == '\n');
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match u32::from(c) {
+            _ if !bad(c) => out.push(c),
+            n @ 0..=0x7f => out.push_str(&format!("\\x{n:02x}")),
+            n => out.push_str(&format!("\\u{{{n:x}}}")),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes to stderr with control characters escaped, ignoring a closed stderr (narration to
+/// `pio reboot --all 2>&1 | head -1` must not stop an operation midway). The crate's
+/// `eprintln!` and `eprint!` come here.
+pub fn stderr_text(text: &str) {
+    stderr_raw(&escape_controls(text));
+}
+
+/// Writes to stderr as is: for pio's own colours around text already escaped.
+fn stderr_raw(text: &str) {
+    let _ = io::stderr().write_all(text.as_bytes());
 }
 
 /// Asks a yes/no question on the terminal (callers check there is one). Anything but y/yes is no.
@@ -99,7 +194,8 @@ impl Narrator {
 
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{}: {msg}", paint(self.color, "33", "warning"));
+            let msg = escape_controls(msg);
+            stderr_raw(&format!("{}: {msg}\n", paint(self.color, "33", "warning")));
         }
     }
 }
@@ -117,9 +213,11 @@ pub fn error(err: &Error, color: bool) {
     if err.already_reported {
         return;
     }
-    eprintln!("{}: {}", paint(color, "1;31", "error"), err.message);
+    let message = escape_controls(&err.message);
+    stderr_raw(&format!("{}: {message}\n", paint(color, "1;31", "error")));
     if let Some(hint) = &err.hint {
-        eprintln!("  {}: {hint}", paint(color, "36", "hint"));
+        let hint = escape_controls(hint);
+        stderr_raw(&format!("  {}: {hint}\n", paint(color, "36", "hint")));
     }
 }
 
@@ -291,4 +389,44 @@ pub fn changes(ctx: &Context, report: &ChangeReport) -> io::Result<()> {
     }
     narrator.detail(&format!("Wrote {}.", report.config_path));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_for_terminals() {
+        assert_eq!(escape_controls("pio02"), "pio02");
+        assert!(matches!(escape_controls("a\nb"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_controls("\x1b]0;pwned\x07 \x1b[2J\u{9b}2J\r\t\x7f\nok"),
+            "\\x1b]0;pwned\\x07 \\x1b[2J\\u{9b}2J\\x0d\\x09\\x7f\nok"
+        );
+        assert_eq!(escape_line("a\nb"), "a\\x0ab");
+        assert_eq!(escape_controls("µ-lab ✓"), "µ-lab ✓");
+    }
+
+    #[test]
+    fn json_stays_exact_and_escapes_every_control() {
+        let mut out = Vec::new();
+        let name = "\x1b[2J\u{9b}\x7f\x07é";
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeJson::default());
+        json!({"name": name, "list": [1, 2]})
+            .serialize(&mut ser)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u007f"),
+            "{text}"
+        );
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], name);
+        // Pretty, as before.
+        assert!(text.contains("\n  \"list\": [\n    1,"), "{text}");
+    }
 }

@@ -33,7 +33,7 @@ impl Progress {
                 ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                     .expect("a valid template"),
             );
-            bar.set_message(message.to_string());
+            bar.set_message(super::escape_controls(message).into_owned());
             bar
         })
     }
@@ -46,14 +46,14 @@ impl Progress {
                     .expect("a valid template")
                     .progress_chars("=> "),
             );
-            bar.set_message(message.to_string());
+            bar.set_message(super::escape_controls(message).into_owned());
             bar
         })
     }
 
     pub fn set_message(&self, message: &str) {
         if let Some(bar) = &self.bar {
-            bar.set_message(message.to_string());
+            bar.set_message(super::escape_controls(message).into_owned());
         }
     }
 
@@ -69,7 +69,7 @@ impl Progress {
             return;
         }
         match &self.bar {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(super::escape_controls(text)),
             None => eprintln!("{text}"),
         }
     }

@@ -6,7 +6,9 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::WorkerRow;
+use super::{WorkerRow, escape_line};
+
+const SPACES: &str = "                                                                ";
 
 /// How a table is drawn.
 #[derive(Clone, Copy, Debug)]
@@ -64,9 +66,9 @@ pub fn workers<'a>(
             _ => Cell::new(active),
         };
         t.add_row(vec![
-            Cell::new(name),
+            Cell::new(escape_line(&name)),
             active,
-            Cell::new(address),
+            Cell::new(escape_line(&address)),
             Cell::new(leader),
         ]);
     }
@@ -92,19 +94,30 @@ pub fn generic<const N: usize>(
     }
     let mut t = table(style, &upper_refs);
     for r in rows {
-        t.add_row(r.iter().map(Cell::new).collect::<Vec<_>>());
+        t.add_row(
+            r.iter()
+                .map(|c| Cell::new(escape_line(c)))
+                .collect::<Vec<_>>(),
+        );
     }
     writeln!(out, "{t}")
 }
 
 /// Aligned columns separated by two spaces, no trailing blanks: for pipes and scripts. Streams
-/// the rows, so an inventory of thousands costs no extra memory.
+/// the rows, so an inventory of thousands costs no extra memory. Cells are escaped
+/// ([`escape_line`]) as they are measured and written.
 fn plain<'c, T, const N: usize>(
     header: &[&str; N],
     rows: impl Iterator<Item = T> + Clone,
-    cells: impl Fn(&T) -> [Cow<'c, str>; N],
+    raw_cells: impl Fn(&T) -> [Cow<'c, str>; N],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let cells = |row: &T| {
+        raw_cells(row).map(|c| match escape_line(&c) {
+            Cow::Borrowed(_) => c,
+            Cow::Owned(escaped) => Cow::Owned(escaped),
+        })
+    };
     let mut widths = header.map(|h| h.chars().count());
     for row in rows.clone() {
         for (w, cell) in widths.iter_mut().zip(cells(&row)) {
@@ -117,8 +130,13 @@ fn plain<'c, T, const N: usize>(
         for (i, cell) in cells[..=last].iter().enumerate() {
             out.write_all(cell.as_bytes())?;
             if i < last {
-                let pad = widths[i] - cell.chars().count() + 2;
-                write!(out, "{:pad$}", "")?;
+                // Written in pieces: a width past 65,535 is out of range for `{:pad$}`.
+                let mut pad = widths[i] - cell.chars().count() + 2;
+                while pad > 0 {
+                    let n = pad.min(SPACES.len());
+                    out.write_all(&SPACES.as_bytes()[..n])?;
+                    pad -= n;
+                }
             }
         }
         out.write_all(b"\n")

@@ -88,7 +88,10 @@ where
     let printed = if ctx.json {
         output::json_data(&JsonRows(rows))
     } else if args.names {
-        output::data_with(|out| rows.clone().try_for_each(|r| writeln!(out, "{}", r.name)))
+        output::data_with(|out| {
+            rows.clone()
+                .try_for_each(|r| writeln!(out, "{}", output::escape_line(r.name)))
+        })
     } else {
         let style = table::Style {
             boxed: ctx.stdout_is_terminal,
