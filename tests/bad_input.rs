@@ -439,3 +439,20 @@ fn nul_in_arguments() {
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }
+
+#[test]
+fn leader_hostname_must_be_a_unit_name() {
+    let config = CONFIG.replace("leader_hostname=leader1", "leader_hostname=x';id>/tmp/p;'");
+    for args in [
+        &["workers", "list"][..],
+        &["reboot", "--all", "--yes"],
+        &["workers", "add", "pio09", "--offline"],
+    ] {
+        refused(
+            &config,
+            args,
+            2,
+            "config.ini:3: [cluster.topology] leader_hostname is",
+        );
+    }
+}

@@ -188,10 +188,27 @@ impl Config {
         ) {
             self.check_address(self.sections.topology, entry, address)?;
         }
-        Ok((
-            topology("leader_hostname")?.unwrap_or(hostname),
-            leader_address,
-        ))
+        let leader = topology("leader_hostname")?;
+        if let (Some(name), Some(entry)) = (
+            leader,
+            self.doc.get(self.sections.topology, "leader_hostname"),
+        ) {
+            // The leader's name reaches SSH, URLs and printed commands like any unit's.
+            UnitName::parse(&ini::fold_key(name)).map_err(|e| {
+                invalid(
+                    &self.path,
+                    entry.line(),
+                    &format!(
+                        "[{}] leader_hostname is '{}', which is not a valid unit name: {}",
+                        self.sections.topology,
+                        shown(name),
+                        e.reason
+                    ),
+                )
+                .with_hint(format!("{} Set it to the leader's hostname.", e.hint))
+            })?;
+        }
+        Ok((leader.unwrap_or(hostname), leader_address))
     }
 
     /// The cluster this file describes, checked as the Python stack would read it.
