@@ -478,13 +478,24 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
         .replace("pio02=1\n", "pio02=1\npio09=1\n")
         .replace("\n[ui]", &format!("pio09={addr}\n\n[ui]"));
     lab.env.write_config(&text);
-    let cmd = lab
-        .env
-        .command(&["workers", "status", "pio09", "--timeout", "2"]);
-    let (run, took) = run_bounded(cmd, Duration::from_secs(30));
-    run.code(1);
     // HTTP and SSH share the unit's 2 s; before, each had its own.
-    assert!(took < Duration::from_millis(3500), "took {took:?}");
+    for args in [
+        &["workers", "status", "pio09", "--timeout", "2"][..],
+        &["reboot", "pio09", "--yes", "--timeout", "2"],
+        &["workers", "set-active", "pio09", "0", "--timeout", "2"],
+    ] {
+        let (run, took) = run_bounded(lab.env.command(args), Duration::from_secs(30));
+        run.code(1);
+        assert!(took < Duration::from_millis(3500), "{args:?} took {took:?}");
+    }
+    // identify goes over SSH only: reaching the unit is bounded by --timeout too.
+    let (run, took) = run_bounded(
+        lab.env
+            .command(&["identify", "pio09", "--timeout", "2", "--duration", "1"]),
+        Duration::from_secs(30),
+    );
+    run.code(1);
+    assert!(took < Duration::from_millis(3500), "identify took {took:?}");
 }
 
 #[test]

@@ -120,11 +120,13 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let config = read_config(ctx)?;
     let cluster = config.cluster(&ctx.hostname)?;
     let remote = crate::commands::remote_from_args(ctx, &config, &args.remote)?;
+    // Copying and halting share the worker's one --timeout.
+    let deadline = std::time::Instant::now() + remote.timeout();
     let mut failed = Vec::new();
     // An unchanged inventory leaves nothing to copy; the leader's own copy is the source.
     if !changes.is_empty() && !cluster.is_leader(name) {
         let files = files_for_unit(ctx, config.render(), name)?;
-        let pushed = remote.push_files(&cluster, name, &files);
+        let pushed = remote.until(deadline).push_files(&cluster, name, &files);
         match &pushed.result {
             Ok(_) => narrator.say(&pushed.describe()),
             Err(e) => failed.push(format!("copying config.ini to it failed: {e}")),
@@ -132,7 +134,7 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     }
     // An inactive worker runs nothing: halt its jobs now.
     if !args.active {
-        let halted = remote.halt_jobs(&cluster, name);
+        let halted = remote.until(deadline).halt_jobs(&cluster, name);
         match &halted.result {
             Ok(_) => narrator.say(&halted.describe()),
             Err(e) => failed.push(format!("halting its jobs failed: {e}")),
