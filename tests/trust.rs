@@ -542,3 +542,29 @@ fn the_password_prompt_is_not_drawn_over_by_the_spinner() {
         "the spinner drew over the prompt: {line:?}"
     );
 }
+
+#[test]
+fn a_closed_stderr_mid_fan_out_leaves_no_unit_unasked() {
+    let lab = Lab::start(
+        &["leader1", "pio02", "pio03", "pio04", "pio05"],
+        120,
+        &[Web::Down; 5],
+    );
+    lab.write_config("leader1");
+    lab.trust_all();
+    // `pio reboot --all --yes 2>&1 | head -1`: nobody reads what pio says.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = lab
+        .env
+        .command(&["reboot", "--all", "--yes", "--fanout", "1"])
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_ne!(status.code(), Some(101), "panicked");
+    let asked = lab.asked("sudo reboot", "POST /unit_api/system/reboot");
+    for unit in ["pio02", "pio03", "pio04", "pio05"] {
+        assert!(asked.contains_key(unit), "{unit} was not asked: {asked:?}");
+    }
+}
