@@ -568,3 +568,30 @@ fn a_closed_stderr_mid_fan_out_leaves_no_unit_unasked() {
         assert!(asked.contains_key(unit), "{unit} was not asked: {asked:?}");
     }
 }
+
+#[test]
+fn removing_a_worker_forgets_its_key_under_its_host_key_alias_too() {
+    let lab = lab(130, Web::Down);
+    let key = host_key(&lab);
+    let own_file = lab.env.home().join(".ssh/lab_hosts");
+    fs::write(
+        &own_file,
+        format!(
+            "lab-pio02 {t} {k}\nlab-other {t} {k}\n",
+            t = key.0,
+            k = key.1
+        ),
+    )
+    .unwrap();
+    ssh_config(
+        &lab,
+        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+    );
+    lab.env
+        .run(&["workers", "remove", "pio02", "--offline"])
+        .ok();
+    assert_eq!(
+        fs::read_to_string(&own_file).unwrap(),
+        format!("lab-other {} {}\n", key.0, key.1)
+    );
+}

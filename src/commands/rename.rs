@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             },
             old_side.display(),
             new_side.display(),
-            remote.known_hosts().display(),
+            remote.known_hosts_file(&old).display(),
             commands::REBOOT,
             args.timeout,
             if record.is_some() {
@@ -297,7 +297,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
 
     // 6. known_hosts: the old name no longer names this machine. (Its address still does.)
     let patterns = remote.known_host_patterns(&old, &[]);
-    match known_hosts::remove(&remote.known_hosts(), &patterns) {
+    match known_hosts::remove(&remote.known_hosts_file(&old), &patterns) {
         Ok(removed) if !removed.is_empty() => steps.done.push(format!(
             "removed known_hosts entries {}",
             removed.join(", ")
@@ -305,7 +305,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         Ok(_) => {}
         Err(e) => narrator.warn(&format!(
             "could not clean {}: {e}",
-            remote.known_hosts().display()
+            remote.known_hosts_file(&old).display()
         )),
     }
 

@@ -178,8 +178,10 @@ impl<'c> Remote<'c> {
         self.timeout
     }
 
-    pub fn known_hosts(&self) -> PathBuf {
-        self.ctx.home.join(".ssh/known_hosts")
+    /// The known_hosts file a unit's key is kept in (the first `UserKnownHostsFile`, by default
+    /// `~/.ssh/known_hosts`).
+    pub fn known_hosts_file(&self, name: &str) -> PathBuf {
+        self.ssh_target(name, name).known_hosts
     }
 
     /// The unit's address to connect to, by the one rule ([`Cluster::reach`]): a written IPv4 or
@@ -307,15 +309,21 @@ impl<'c> Remote<'c> {
     pub fn known_host_patterns(&self, name: &str, extra_hosts: &[&str]) -> Vec<String> {
         let lower = name.to_ascii_lowercase();
         let local = format!("{lower}.local");
-        let port = self.ssh_target(name, &lower).port;
+        let target = self.ssh_target(name, &lower);
         let mut patterns = Vec::new();
-        for host in [lower.as_str(), local.as_str()].iter().chain(extra_hosts) {
-            for p in [22, port] {
-                let pattern = known_hosts::host_pattern(host, p);
-                if !patterns.contains(&pattern) {
-                    patterns.push(pattern);
-                }
+        let mut add = |pattern: String| {
+            if !patterns.contains(&pattern) {
+                patterns.push(pattern);
             }
+        };
+        for host in [lower.as_str(), local.as_str()].iter().chain(extra_hosts) {
+            for p in [22, target.port] {
+                add(known_hosts::host_pattern(host, p));
+            }
+        }
+        // And its HostKeyAlias, if ~/.ssh/config gives it one.
+        if let Some(alias) = self.ssh_config.settings_for(name).host_key_alias {
+            add(alias);
         }
         patterns
     }

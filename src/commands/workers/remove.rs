@@ -246,7 +246,10 @@ fn forget_host_keys(
             }
         }
     }
-    let path = remote.known_hosts();
+    let Some((first, _)) = units.first() else {
+        return Ok(());
+    };
+    let path = remote.known_hosts_file(first);
     if dry_run {
         narrator.say(&format!(
             "Would remove known_hosts entries for: {}",
