@@ -193,8 +193,13 @@ impl Config {
             leader,
             self.doc.get(self.sections.topology, "leader_hostname"),
         ) {
-            // The leader's name reaches SSH, URLs and printed commands like any unit's.
-            UnitName::parse(&ini::fold_key(name)).map_err(|e| {
+            // The leader's name reaches SSH, URLs and printed commands like any unit's. The
+            // Python stack's development config leads from `localhost`: that one is kept.
+            let checked = match ini::fold_key(name) {
+                local if local == "localhost" => Ok(()),
+                folded => UnitName::parse(&folded).map(drop),
+            };
+            checked.map_err(|e| {
                 invalid(
                     &self.path,
                     entry.line(),
