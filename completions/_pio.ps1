@@ -38,7 +38,6 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -379,28 +378,12 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'pio;generate-docs' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
-            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'pio;help' {
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -453,9 +436,6 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;reboot' {
-            break
-        }
-        'pio;help;generate-docs' {
             break
         }
         'pio;help;help' {

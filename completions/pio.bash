@@ -19,9 +19,6 @@ _pio() {
             pio,doctor)
                 cmd="pio__subcmd__doctor"
                 ;;
-            pio,generate-docs)
-                cmd="pio__subcmd__generate__subcmd__docs"
-                ;;
             pio,help)
                 cmd="pio__subcmd__help"
                 ;;
@@ -39,9 +36,6 @@ _pio() {
                 ;;
             pio__subcmd__help,doctor)
                 cmd="pio__subcmd__help__subcmd__doctor"
-                ;;
-            pio__subcmd__help,generate-docs)
-                cmd="pio__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
             pio__subcmd__help,help)
                 cmd="pio__subcmd__help__subcmd__help"
@@ -155,7 +149,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot generate-docs help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,34 +208,8 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pio__subcmd__generate__subcmd__docs)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot generate-docs help"
+            opts="workers doctor identify rename reboot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,20 +223,6 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__doctor)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,7 +35,6 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
-            cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers'= {
@@ -349,27 +348,12 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'pio;generate-docs'= {
-            cand --config 'Use this config.ini instead of looking it up'
-            cand --color 'When to use colour'
-            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
-            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
-            cand -q 'Say nothing on stderr except errors'
-            cand --quiet 'Say nothing on stderr except errors'
-            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
-            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
-            cand generate-docs 'Write completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;help;workers'= {
@@ -408,8 +392,6 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;rename'= {
         }
         &'pio;help;reboot'= {
-        }
-        &'pio;help;generate-docs'= {
         }
         &'pio;help;help'= {
         }

@@ -145,14 +145,6 @@ boot id changed, or it went away) and answers again over the transport that rebo
 code 1 names the units not back in time.")]
     Reboot(RebootArgs),
 
-    /// Write completions and man pages (for packaging)
-    #[command(hide = true, name = "generate-docs")]
-    GenerateDocs {
-        /// Folder that receives completions/ and man/
-        #[arg(value_name = "DIR")]
-        out: PathBuf,
-    },
-
     /// Any other command: handed to the Python CLI.
     #[command(external_subcommand)]
     External(Vec<OsString>),

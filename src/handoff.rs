@@ -125,8 +125,10 @@ pub fn version(lookup: &Lookup) -> String {
         Err(_) => "no Python CLI found".to_string(),
     };
     format!(
-        "pio {} (the Rust pio at {this}; {python})",
-        env!("CARGO_PKG_VERSION")
+        "pio {} ({}, commit {}; the Rust pio at {this}; {python})",
+        env!("CARGO_PKG_VERSION"),
+        env!("PIO_TARGET"),
+        env!("PIO_GIT_COMMIT")
     )
 }
 

@@ -30,7 +30,6 @@ pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod context;
-pub mod docs;
 pub mod error;
 pub mod handoff;
 pub mod inventory;
@@ -101,7 +100,6 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
-        Command::GenerateDocs { out } => docs::generate(out),
         Command::External(sub) => Err(hand_off(ctx, &name(sub), argv)),
     }
 }

@@ -5,44 +5,12 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Command;
 use std::time::Duration;
 
 use common::lab::{Lab, Web};
 use mdns_sd::{ServiceDaemon, ServiceInfo};
 
 const MDNS_ON: [(&str, &str); 1] = [("PIO_MDNS", "1")];
-
-/// Runs `f` on a thread moved into a fresh network namespace with only loopback up. Processes
-/// and threads started from it (pio, sshd, the responder's) live in that namespace too.
-fn in_netns<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            // SAFETY: unshare affects only the calling thread; it is checked before anything
-            // touches the network.
-            let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
-            assert_eq!(
-                rc,
-                0,
-                "unshare(CLONE_NEWNET): {}",
-                std::io::Error::last_os_error()
-            );
-            let links = Command::new("ip").args(["-o", "link"]).output().unwrap();
-            let links = String::from_utf8(links.stdout).unwrap();
-            assert_eq!(links.lines().count(), 1, "not an empty namespace: {links}");
-            assert!(
-                Command::new("ip")
-                    .args(["link", "set", "lo", "up"])
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-            f()
-        })
-        .join()
-        .unwrap()
-    })
-}
 
 /// Advertises `_pio-worker._tcp.local.` for each (hostname, IPv4), as workers do.
 fn responder(workers: &[(&str, &str)]) -> ServiceDaemon {
@@ -64,7 +32,7 @@ fn responder(workers: &[(&str, &str)]) -> ServiceDaemon {
 
 #[test]
 fn discover_finds_exactly_the_advertised_workers() {
-    in_netns(|| {
+    common::in_netns("discover_finds_exactly_the_advertised_workers", || {
         let _responder = responder(&[
             ("pio-a", "127.0.0.2"),
             ("pio-b", "127.0.0.3"),
@@ -102,7 +70,7 @@ fn discover_finds_exactly_the_advertised_workers() {
 
 #[test]
 fn discover_ends_after_its_timeout() {
-    in_netns(|| {
+    common::in_netns("discover_ends_after_its_timeout", || {
         let env = common::Env::new();
         let start = std::time::Instant::now();
         let run = env.run_with(&["workers", "discover", "--timeout", "1"], &MDNS_ON);
@@ -118,7 +86,7 @@ fn discover_ends_after_its_timeout() {
 
 #[test]
 fn add_without_an_address_resolves_name_dot_local() {
-    in_netns(|| {
+    common::in_netns("add_without_an_address_resolves_name_dot_local", || {
         let lab = Lab::start(&["leader1", "pio-c"], 10, &[Web::Down, Web::Down]);
         lab.authorize_leader(1);
         let addr = lab.units[1].addr.clone();
@@ -202,32 +170,35 @@ fn a_unit_found_by_mdns_is_known_by_its_name_not_by_a_dhcp_address() {
 
 #[test]
 fn discover_new_in_the_database_era_means_not_in_the_leader_database() {
-    in_netns(|| {
-        let _responder = responder(&[("pio-a", "127.0.0.2"), ("pio-b", "127.0.0.3")]);
-        // Inside the namespace, so the pretend leader's loopback is this namespace's.
-        let api = common::leader_api::LeaderApi::start("127.0.0.1:0");
-        api.add_worker("pio-a", true, None, None);
-        let env = common::Env::new();
-        // The stale config.ini inventory lists pio-b: it must not count.
-        env.write_config(&format!(
+    common::in_netns(
+        "discover_new_in_the_database_era_means_not_in_the_leader_database",
+        || {
+            let _responder = responder(&[("pio-a", "127.0.0.2"), ("pio-b", "127.0.0.3")]);
+            // Inside the namespace, so the pretend leader's loopback is this namespace's.
+            let api = common::leader_api::LeaderApi::start("127.0.0.1:0");
+            api.add_worker("pio-a", true, None, None);
+            let env = common::Env::new();
+            // The stale config.ini inventory lists pio-b: it must not count.
+            env.write_config(&format!(
             "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio-b=1\n\n[ui]\nport={}\n",
             api.port()
         ));
-        let run = env.run_with(
-            &["--json", "workers", "discover", "--new", "--timeout", "2"],
-            &MDNS_ON,
-        );
-        let found: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
-        assert_eq!(
-            found,
-            serde_json::json!([{"name": "pio-b", "address": "127.0.0.3", "in_inventory": false}])
-        );
-    });
+            let run = env.run_with(
+                &["--json", "workers", "discover", "--new", "--timeout", "2"],
+                &MDNS_ON,
+            );
+            let found: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+            assert_eq!(
+                found,
+                serde_json::json!([{"name": "pio-b", "address": "127.0.0.3", "in_inventory": false}])
+            );
+        },
+    );
 }
 
 #[test]
 fn doctor_times_mdns_and_names_what_does_not_resolve() {
-    in_netns(|| {
+    common::in_netns("doctor_times_mdns_and_names_what_does_not_resolve", || {
         let lab = Lab::start(&["leader1", "pio-c"], 40, &[Web::Up, Web::Up]);
         lab.trust_all();
         let addr = lab.units[1].addr.clone();

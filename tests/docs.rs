@@ -1,11 +1,14 @@
 //! completions/ and man/ are committed; they must be what the code generates now.
-//! To refresh them: cargo run -- generate-docs .
+//! To refresh them: cargo xtask docs
+
+#[path = "../xtask/src/render.rs"]
+mod render;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-fn files_under(root: &Path, dirs: &[&str]) -> BTreeMap<String, Vec<u8>> {
+fn committed(root: &Path, dirs: &[&str]) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for dir in dirs {
         let Ok(entries) = fs::read_dir(root.join(dir)) else {
@@ -24,15 +27,8 @@ fn files_under(root: &Path, dirs: &[&str]) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn committed_completions_and_man_pages_are_current() {
-    let tmp = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_pio"))
-        .args(["generate-docs"])
-        .arg(tmp.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let fresh = files_under(tmp.path(), &["completions", "man"]);
-    let committed = files_under(
+    let fresh: BTreeMap<String, Vec<u8>> = render::render().into_iter().collect();
+    let committed = committed(
         Path::new(env!("CARGO_MANIFEST_DIR")),
         &["completions", "man"],
     );
@@ -42,12 +38,27 @@ fn committed_completions_and_man_pages_are_current() {
     assert_eq!(
         fresh.keys().collect::<Vec<_>>(),
         committed.keys().collect::<Vec<_>>(),
-        "the set of files differs: run `cargo run -- generate-docs .` and commit"
+        "the set of files differs: run `cargo xtask docs` and commit"
     );
     for (name, content) in &fresh {
         assert!(
             committed[name] == *content,
-            "{name} is stale: run `cargo run -- generate-docs .` and commit"
+            "{name} is stale: run `cargo xtask docs` and commit"
         );
     }
+}
+
+/// Doc generation lives in xtask: the shipped binary has no command for it.
+#[test]
+fn the_shipped_binary_has_no_doc_generator() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pio"))
+        .args(["generate-docs", "/nonexistent"])
+        .env("PIO_PYTHON_CLI", "/nonexistent/pio")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        !Path::new("/nonexistent/completions").exists(),
+        "generate-docs wrote files"
+    );
 }

@@ -309,6 +309,26 @@ fn update_active_is_set_active() {
     assert!(!python.called(), "update-active went to the Python CLI");
 }
 
+/// What `--version` must say after the version: the target triple this binary was built for
+/// and the commit it was built from.
+fn build_facts() -> String {
+    let git = Command::new("git")
+        .args(["-c", "safe.directory=*", "rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    let commit = match git {
+        Ok(out) if out.status.success() => {
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        }
+        _ => "unknown".to_string(),
+    };
+    let target = match std::env::consts::ARCH {
+        "arm" => "armv7-unknown-linux-gnueabihf".to_string(),
+        arch => format!("{arch}-unknown-linux-gnu"),
+    };
+    format!("{target}, commit {commit}")
+}
+
 #[test]
 fn version_names_both() {
     let env = Env::new();
@@ -316,12 +336,13 @@ fn version_names_both() {
     let rust = this_pio_linked(&env);
     let this = fs::canonicalize(PIO).unwrap();
     let version = env!("CARGO_PKG_VERSION");
+    let facts = build_facts();
     let ran = run_within(pio(&env, &["--version"], &[&rust, &python.dir]), b"");
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert_eq!(
         ran.stdout,
         format!(
-            "pio {version} (the Rust pio at {}; the Pioreactor Python CLI is at {})\n",
+            "pio {version} ({facts}; the Rust pio at {}; the Pioreactor Python CLI is at {})\n",
             this.display(),
             python.path().display()
         )
@@ -333,7 +354,7 @@ fn version_names_both() {
         assert_eq!(
             ran.stdout,
             format!(
-                "pio {version} (the Rust pio at {}; no Python CLI found)\n",
+                "pio {version} ({facts}; the Rust pio at {}; no Python CLI found)\n",
                 this.display()
             )
         );

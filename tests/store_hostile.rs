@@ -51,6 +51,9 @@ fn a_lock_file_that_is_not_a_file_is_refused_at_once() {
 
 #[test]
 fn the_owner_can_lock_after_root_did() {
+    if !common::as_root_with_nobody("the_owner_can_lock_after_root_did") {
+        return;
+    }
     let env = Env::new();
     fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let dir = env.dir.path().join("shared");

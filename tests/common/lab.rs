@@ -3,9 +3,12 @@
 //! unit answering the worker web API. pio reaches it through a test HOME whose ~/.ssh/config
 //! points at the sshd's port.
 //!
-//! The sshd runs in its own mount namespace with copies of /etc/passwd, /etc/shadow and
-//! /etc/group bind-mounted over the real ones, adding the user `pioreactor` (password
-//! `raspberry`, as on a fresh Pioreactor image). The machine's own files are never touched.
+//! The sshd runs in its own user and mount namespaces, with copies of /etc/passwd, /etc/shadow
+//! and /etc/group bind-mounted over the real ones, adding the user `pioreactor` (password
+//! `raspberry`, as on a fresh Pioreactor image). Whoever runs the tests, root or not, is
+//! `pioreactor` (uid 4242) in there, and sshd runs as that user: a non-root sshd serves only its
+//! own user, needs no privilege separation folder and changes no ids. The machine's own files are
+//! never touched.
 
 use std::collections::HashMap;
 use std::fs;
@@ -137,10 +140,12 @@ impl Lab {
         run(Command::new("chmod").args(["-R", "a+rwX"]).arg(&state));
         fs::set_permissions(state.join("shim"), fs::Permissions::from_mode(0o755)).unwrap();
 
-        // The fake user, in copies of the account files.
-        for f in ["passwd", "group", "shadow"] {
+        // The fake user, in copies of the account files (shadow holds only that user: the
+        // machine's own is not readable without root, and its hashes have no business here).
+        for f in ["passwd", "group"] {
             fs::copy(Path::new("/etc").join(f), state.join("etc").join(f)).unwrap();
         }
+        fs::write(state.join("etc/shadow"), "").unwrap();
         let hash = Command::new("openssl")
             .args(["passwd", "-6", "raspberry"])
             .output()
@@ -187,7 +192,9 @@ impl Lab {
             ));
         }
         fs::write(state.join("sshd_config"), config).unwrap();
-        fs::create_dir_all("/run/sshd").unwrap();
+        if let Err(why) = super::namespaces_available(&["--mount"]) {
+            panic!("the test lab's sshd needs a user namespace: {why}");
+        }
         let etc = state.join("etc");
         let script = format!(
             "mount --bind {e}/passwd /etc/passwd && mount --bind {e}/shadow /etc/shadow && \
@@ -195,7 +202,14 @@ impl Lab {
             e = etc.display(),
             s = state.display()
         );
+        // --keep-caps: sh keeps the namespace's capabilities (to mount) though it is not uid 0.
         let sshd = Command::new("unshare")
+            .args([
+                "--user",
+                "--map-user=4242",
+                "--map-group=4242",
+                "--keep-caps",
+            ])
             .args(["--mount", "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -146,6 +146,138 @@ impl Env {
     }
 }
 
+/// Runs the test `test` of this test binary (its whole name, as `cargo test` prints it) in a
+/// fresh network namespace with only loopback up, and `f` there. No root needed: the test
+/// binary runs itself again under `unshare --user --map-root-user --net` (a new user namespace
+/// needs a single-threaded process, which a test harness is not), and that copy runs `f`.
+/// Processes and threads started from `f` (pio, sshd, an mDNS responder) live in that namespace.
+pub fn in_netns(test: &str, f: impl FnOnce()) {
+    const INSIDE: &str = "PIO_TEST_IN_NETNS";
+    if std::env::var_os(INSIDE).is_some() {
+        let links = Command::new("ip").args(["-o", "link"]).output().unwrap();
+        let links = String::from_utf8(links.stdout).unwrap();
+        assert_eq!(links.lines().count(), 1, "not an empty namespace: {links}");
+        let up = Command::new("ip")
+            .args(["link", "set", "lo", "up"])
+            .status();
+        assert!(up.unwrap().success());
+        return f();
+    }
+    if let Err(why) = namespaces_available(&["--net"]) {
+        cannot_run(test, &why);
+        return;
+    }
+    run_test_again(test, &["--user", "--map-root-user", "--net"], INSIDE);
+}
+
+/// Runs the test `test` of this test binary again under `unshare <namespaces>`, with `marker`
+/// set in its environment, and fails if it fails.
+fn run_test_again(test: &str, namespaces: &[&str], marker: &str) {
+    let out = Command::new("unshare")
+        .args(namespaces)
+        .arg("--")
+        .arg(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(marker, "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test} under unshare {}: {}\n{stdout}\n{}",
+        namespaces.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// For a test that needs root and a second user (uid 65534, `nobody`): true when it may go on
+/// here (it is root, or root of a user namespace); else it has been run again, as root of a new
+/// user namespace where this user's first subordinate uid and gid (/etc/subuid, /etc/subgid,
+/// mapped by newuidmap from the uidmap package) are 65534, and there is nothing left to do.
+pub fn as_root_with_nobody(test: &str) -> bool {
+    const INSIDE: &str = "PIO_TEST_AS_ROOT";
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return true;
+    }
+    let user = std::env::var("USER")
+        .ok()
+        .or_else(|| {
+            let out = Command::new("id").arg("-un").output().ok()?;
+            Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
+        })
+        .unwrap_or_default();
+    let first = |file: &str| {
+        fs::read_to_string(file)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(&format!("{user}:"))?
+                    .split(':')
+                    .next()
+                    .map(String::from)
+            })
+    };
+    let (Some(sub_uid), Some(sub_gid)) = (first("/etc/subuid"), first("/etc/subgid")) else {
+        cannot_run(
+            test,
+            &format!("it needs root, or subordinate ids for {user} in /etc/subuid and /etc/subgid"),
+        );
+        return false;
+    };
+    let users = format!("--map-users={sub_uid},65534,1");
+    let groups = format!("--map-groups={sub_gid},65534,1");
+    let namespaces = ["--user", "--map-root-user", &users, &groups];
+    let probe = Command::new("unshare")
+        .args(namespaces)
+        .arg("true")
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => run_test_again(test, &namespaces, INSIDE),
+        Ok(out) => cannot_run(
+            test,
+            &format!(
+                "it needs root, or a user namespace mapping uid 65534 (newuidmap, from the uidmap package): {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ),
+        Err(e) => cannot_run(test, &format!("cannot run unshare: {e}")),
+    }
+    false
+}
+
+/// Whether this process may create a user namespace with these other namespaces (`--net`,
+/// `--mount`), as root or not; if not, why.
+pub fn namespaces_available(kinds: &[&str]) -> Result<(), String> {
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user"])
+        .args(kinds)
+        .arg("true")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run unshare (util-linux): {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "this machine refuses an unprivileged user namespace (`unshare --user --map-root-user {}` said: {}); \
+         enable user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0, \
+         kernel.apparmor_restrict_unprivileged_userns=0) or run the tests as root",
+        kinds.join(" "),
+        String::from_utf8_lossy(&out.stderr).trim()
+    ))
+}
+
+/// A test that cannot run here says why; under CI=true that is a failure.
+#[track_caller]
+pub fn cannot_run(test: &str, why: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "{test} cannot run: {why}");
+    eprintln!("SKIPPED {test}: {why}");
+}
+
 pub type Ini = BTreeMap<String, BTreeMap<String, String>>;
 
 /// config.ini as Python's configparser reads it (`mode`: "current" or "legacy").

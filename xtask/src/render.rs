@@ -1,12 +1,8 @@
-//! Completions and man pages, rendered from the clap definitions in `cli.rs` and committed at the
-//! top of the repository (`completions/`, `man/`). A test regenerates them and compares.
-
-use std::fs;
-use std::path::Path;
+//! Completions and man pages, rendered from the clap definitions in pio's `cli.rs` and committed
+//! at the top of the repository (`completions/`, `man/`). Shared by `cargo xtask docs`, which
+//! writes them, and tests/docs.rs, which checks the committed ones are current.
 
 use clap_complete::Shell;
-
-use crate::error::{Error, Kind, Result};
 
 /// Every generated file: its path below the output folder, and its content.
 pub fn render() -> Vec<(String, Vec<u8>)> {
@@ -19,7 +15,7 @@ pub fn render() -> Vec<(String, Vec<u8>)> {
         Shell::PowerShell,
     ] {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut crate::cli::command(), "pio", &mut buf);
+        clap_complete::generate(shell, &mut pio::cli::command(), "pio", &mut buf);
         let name = match shell {
             Shell::Bash => "pio.bash".to_string(),
             Shell::Zsh => "_pio".to_string(),
@@ -29,7 +25,7 @@ pub fn render() -> Vec<(String, Vec<u8>)> {
         };
         files.push((format!("completions/{name}"), buf));
     }
-    let mut cmd = crate::cli::command();
+    let mut cmd = pio::cli::command();
     cmd.build();
     man_pages(&cmd, "pio", &mut files);
     files
@@ -48,21 +44,4 @@ fn man_pages(cmd: &clap::Command, name: &str, files: &mut Vec<(String, Vec<u8>)>
     {
         man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
     }
-}
-
-pub fn generate(out: &Path) -> Result<()> {
-    for (rel, content) in render() {
-        let path = out.join(rel);
-        let write = || -> std::io::Result<()> {
-            fs::create_dir_all(path.parent().expect("generated paths have a folder"))?;
-            fs::write(&path, &content)
-        };
-        write().map_err(|e| {
-            Error::new(
-                Kind::Failed,
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?;
-    }
-    Ok(())
 }
