@@ -120,52 +120,55 @@ fn add_without_an_address_resolves_name_dot_local() {
 
 #[test]
 fn a_unit_found_by_mdns_is_known_by_its_name_not_by_a_dhcp_address() {
-    in_netns(|| {
-        let lab = Lab::start(&["leader1", "pio-c"], 60, &[Web::Down, Web::Down]);
-        lab.authorize_leader(1);
-        let addr = lab.units[1].addr.clone();
-        let _responder = responder(&[("pio-c", &addr)]);
-        lab.env.write_config(
+    common::in_netns(
+        "a_unit_found_by_mdns_is_known_by_its_name_not_by_a_dhcp_address",
+        || {
+            let lab = Lab::start(&["leader1", "pio-c"], 60, &[Web::Down, Web::Down]);
+            lab.authorize_leader(1);
+            let addr = lab.units[1].addr.clone();
+            let _responder = responder(&[("pio-c", &addr)]);
+            lab.env.write_config(
             "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio-c=1\n",
         );
-        // known_hosts as a real leader's `ssh pioreactor@pio-c.local` left it, plus a line for
-        // the address pio-c leased today, left by the unit that held that lease before.
-        let public = std::fs::read_to_string(lab.state.join("host_key.pub")).unwrap();
-        let key: Vec<&str> = public.split_whitespace().take(2).collect();
-        let other = lab.state.join("other_key");
-        assert!(
-            Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-                .arg(&other)
-                .status()
-                .unwrap()
-                .success()
-        );
-        let other = std::fs::read_to_string(other.with_extension("pub")).unwrap();
-        let other: Vec<&str> = other.split_whitespace().take(2).collect();
-        let port = lab.ssh_port;
-        std::fs::write(
-            lab.env.home().join(".ssh/known_hosts"),
-            format!(
-                "[pio-c.local]:{port} {} {}\n[{addr}]:{port} {} {}\n",
-                key[0], key[1], other[0], other[1]
-            ),
-        )
-        .unwrap();
-        let run = lab.env.run_with(
-            &[
-                "workers",
-                "status",
-                "pio-c",
-                "--via",
-                "ssh",
-                "--timeout",
-                "5",
-            ],
-            &MDNS_ON,
-        );
-        run.ok();
-    });
+            // known_hosts as a real leader's `ssh pioreactor@pio-c.local` left it, plus a line for
+            // the address pio-c leased today, left by the unit that held that lease before.
+            let public = std::fs::read_to_string(lab.state.join("host_key.pub")).unwrap();
+            let key: Vec<&str> = public.split_whitespace().take(2).collect();
+            let other = lab.state.join("other_key");
+            assert!(
+                std::process::Command::new("ssh-keygen")
+                    .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                    .arg(&other)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+            let other = std::fs::read_to_string(other.with_extension("pub")).unwrap();
+            let other: Vec<&str> = other.split_whitespace().take(2).collect();
+            let port = lab.ssh_port;
+            std::fs::write(
+                lab.env.home().join(".ssh/known_hosts"),
+                format!(
+                    "[pio-c.local]:{port} {} {}\n[{addr}]:{port} {} {}\n",
+                    key[0], key[1], other[0], other[1]
+                ),
+            )
+            .unwrap();
+            let run = lab.env.run_with(
+                &[
+                    "workers",
+                    "status",
+                    "pio-c",
+                    "--via",
+                    "ssh",
+                    "--timeout",
+                    "5",
+                ],
+                &MDNS_ON,
+            );
+            run.ok();
+        },
+    );
 }
 
 #[test]
