@@ -427,7 +427,7 @@ fn https_is_named_not_taken_for_a_refused_connection() {
 }
 
 #[test]
-fn list_and_status_agree_on_where_the_leader_is() {
+fn list_status_and_reboot_agree_on_where_the_leader_is() {
     let lab = lab(90, Web::Down);
     lab.trust_all();
     let leader_ip = lab.units[0].addr.clone();
@@ -454,6 +454,38 @@ fn list_and_status_agree_on_where_the_leader_is() {
     let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(rows[0]["name"], "leader1");
     assert_eq!(rows[0]["address"], leader_ip.as_str(), "{rows}");
+    // reboot's plan names the address its reboot goes to.
+    let run = lab
+        .env
+        .run(&["reboot", "leader1", "--dry-run", "--via", "ssh"]);
+    assert!(
+        run.ok()
+            .stdout
+            .starts_with(&format!("would reboot leader1 at {leader_ip}: ")),
+        "{}",
+        run.stdout
+    );
+    let run = lab.env.run(&["--json", "reboot", "leader1", "--dry-run"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(plan["units"][0]["address"], leader_ip.as_str(), "{plan}");
+    lab.env
+        .run(&[
+            "reboot",
+            "leader1",
+            "--yes",
+            "--via",
+            "ssh",
+            "--timeout",
+            "5",
+        ])
+        .ok();
+    let asked: Vec<String> = lab
+        .ssh_log()
+        .into_iter()
+        .filter(|(_, _, c)| c == "sudo reboot")
+        .map(|(_, at, _)| at)
+        .collect();
+    assert_eq!(asked, [leader_ip]);
 }
 
 #[test]
