@@ -250,6 +250,18 @@ fn node_sets_that_name_nothing_or_too_much_are_usage_errors() {
             run.stderr
         );
     }
+    // The cap is on all the arguments together, not on each.
+    let sets: Vec<String> = (0..30).map(|i| format!("r{i}-[1-500]")).collect();
+    let mut args = vec!["reboot", "--yes"];
+    args.extend(sets.iter().map(String::as_str));
+    let run = env.run(&args);
+    no_panic(&run, 2);
+    assert!(
+        run.stderr
+            .contains("invalid node sets: together they name more than 10000 units"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
