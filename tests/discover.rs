@@ -242,3 +242,44 @@ fn doctor_times_mdns_and_names_what_does_not_resolve() {
         );
     });
 }
+
+#[test]
+fn a_slow_mdns_answer_is_part_of_the_timeout() {
+    common::in_netns("a_slow_mdns_answer_is_part_of_the_timeout", || {
+        let lab = Lab::start(&["leader1"], 70, &[Web::Down]);
+        // pio-s answers mDNS only after 2 s, and its SSH port accepts and says nothing.
+        let addr = "127.0.1.79";
+        let silent = std::net::TcpListener::bind((addr, lab.ssh_port)).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in silent.incoming() {
+                held.push(s);
+            }
+        });
+        lab.env.write_config(
+            "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio-s=1\n",
+        );
+        for args in [
+            &["identify", "pio-s", "--timeout", "5", "--duration", "1"][..],
+            &["workers", "add", "pio-s", "--timeout", "5"],
+        ] {
+            let late = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(2));
+                responder(&[("pio-s", addr)])
+            });
+            let start = std::time::Instant::now();
+            let run = lab.env.run_with(args, &MDNS_ON);
+            let took = start.elapsed();
+            // Gone before the next run, which must wait for its own late answer.
+            late.join().unwrap().shutdown().unwrap();
+            run.code(1);
+            // The name was found (late), and the lookup's time came out of --timeout.
+            assert!(
+                !run.stderr.contains("did not answer mDNS"),
+                "{args:?}: {}",
+                run.stderr
+            );
+            assert!(took < Duration::from_millis(6500), "{args:?} took {took:?}");
+        }
+    });
+}

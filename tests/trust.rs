@@ -494,16 +494,10 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
     lab.trust_all();
     // pio09 accepts on both ports and never says a word.
     let addr = "127.0.1.109";
-    let ssh = TcpListener::bind((addr, lab.ssh_port)).unwrap();
-    let web = TcpListener::bind((addr, lab.web_port)).unwrap();
-    for l in [ssh, web] {
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            for s in l.incoming() {
-                held.push(s);
-            }
-        });
-    }
+    hold_silently(vec![
+        TcpListener::bind((addr, lab.ssh_port)).unwrap(),
+        TcpListener::bind((addr, lab.web_port)).unwrap(),
+    ]);
     let text = lab
         .env
         .read_config()
@@ -528,6 +522,40 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
     );
     run.code(1);
     assert!(took < Duration::from_millis(3500), "identify took {took:?}");
+}
+
+/// Accepts connections on every listener and never says a word.
+fn hold_silently(listeners: Vec<TcpListener>) {
+    for l in listeners {
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in l.incoming() {
+                held.push(s);
+            }
+        });
+    }
+}
+
+#[test]
+fn add_to_a_unit_that_accepts_and_says_nothing_ends_within_its_timeout() {
+    let lab = lab(140, Web::Down);
+    // 127.0.1.149 accepts on the SSH port (a Pi still booting) and never greets.
+    let addr = "127.0.1.149";
+    hold_silently(vec![TcpListener::bind((addr, lab.ssh_port)).unwrap()]);
+    let (run, took) = run_bounded(
+        lab.env
+            .command(&["workers", "add", "pio09", "-a", addr, "--timeout", "2"]),
+        Duration::from_secs(30),
+    );
+    run.code(1);
+    assert!(
+        run.stderr.contains("step 2/8") && run.stderr.contains("said nothing"),
+        "{}",
+        run.stderr
+    );
+    // An accepted connection is not an answer: no 15 s for logging in.
+    assert!(took < Duration::from_millis(3500), "add took {took:?}");
+    assert!(!lab.env.read_config().contains("pio09"));
 }
 
 #[test]

@@ -475,8 +475,13 @@ impl<'c> Remote<'c> {
     /// Blinks the unit's LED: `pio identify` over SSH, or the Python stack's `pio blink` where
     /// this pio is not installed (its `pio` then has no `identify`).
     pub fn identify(&self, cluster: &Cluster, name: &str, duration: Option<f64>) -> Outcome {
-        let (address, result) = match self.address(cluster, name) {
-            Ok(a) => (Some(a.clone()), self.identify_over_ssh(name, &a, duration)),
+        // --timeout bounds finding and reaching the unit, from now.
+        let reach_by = Instant::now() + self.timeout;
+        let (address, result) = match self.until(reach_by).address(cluster, name) {
+            Ok(a) => (
+                Some(a.clone()),
+                self.identify_over_ssh(name, &a, duration, reach_by),
+            ),
             Err(e) => (None, Err(e)),
         };
         Outcome {
@@ -492,13 +497,14 @@ impl<'c> Remote<'c> {
         name: &str,
         address: &str,
         duration: Option<f64>,
+        reach_by: Instant,
     ) -> std::result::Result<String, String> {
-        // --timeout bounds reaching the unit; the blink itself may take its duration and 5 s more.
+        // The blink itself may take its duration and 5 s more.
         let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
-        let end = Instant::now() + self.timeout + blink_time;
+        let end = reach_by + blink_time;
         let deadline = || end;
         let conn = self
-            .ssh_until(name, address, Instant::now() + self.timeout)
+            .ssh_until(name, address, reach_by)
             .map_err(|e| e.to_string())?;
         let command = match duration {
             Some(d) => commands::identify_for(d),
@@ -546,12 +552,12 @@ impl<'c> Remote<'c> {
         }
     }
 
-    /// The unit's boot id, read over SSH; `None` when it cannot be read.
+    /// The unit's boot id, read over SSH within the unit timeout (logging in and reading share
+    /// it); `None` when it cannot be read.
     pub fn boot_id(&self, name: &str, address: &str) -> Option<String> {
-        let conn = self.ssh(name, address).ok()?;
-        let out = conn
-            .exec(commands::BOOT_ID, Instant::now() + self.timeout)
-            .ok()?;
+        let deadline = Instant::now() + self.timeout;
+        let conn = self.ssh_until(name, address, deadline).ok()?;
+        let out = conn.exec(commands::BOOT_ID, deadline).ok()?;
         Some(out.stdout.trim().to_string()).filter(|id| out.success() && !id.is_empty())
     }
 
@@ -571,23 +577,24 @@ impl<'c> Remote<'c> {
         let mut seen_down = false;
         let mut last = "no answer yet".to_string();
         loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if until <= Instant::now() {
                 return Err(last);
             }
-            let r = self.bounded(left);
-            match address(&r).and_then(|at| r.answers_as(expect, &at, via).map(|()| at)) {
+            // Each step is bounded by what is left of the wait when it starts: a step that
+            // took long leaves the next one less, never a fresh allowance past `until`.
+            let left = || self.until(until);
+            match address(&left()).and_then(|at| left().answers_as(expect, &at, via).map(|()| at)) {
                 Err(e) => {
                     seen_down = true;
                     last = e;
                 }
                 Ok(at) => {
-                    match (before, r.boot_id(expect, &at)) {
+                    match (before, left().boot_id(expect, &at)) {
                         (Some(old), Some(now)) if now != old => return Ok(start.elapsed()),
-                        (Some(_), Some(_)) => last =
-                            "it answers, but with the boot id it had before: it has not restarted"
-                                .into(),
+                        (Some(_), Some(_)) => last = NOT_RESTARTED.into(),
                         (None, _) | (Some(_), None) if seen_down => return Ok(start.elapsed()),
+                        // The boot id read ran out of time: the old one seen before still stands.
+                        (Some(_), None) if last == NOT_RESTARTED => {}
                         _ => last = "it answers, but has not gone away yet".into(),
                     }
                 }
@@ -599,21 +606,28 @@ impl<'c> Remote<'c> {
     }
 
     /// Whether the unit answers as `expect` over `via`: the web API's health (or, on images
-    /// without it, its version), or `hostname` over SSH.
+    /// without it, its version), or `hostname` over SSH; all of it within the unit timeout.
     fn answers_as(&self, expect: &str, at: &str, via: Used) -> std::result::Result<(), String> {
+        let deadline = Instant::now() + self.timeout;
         match via {
             Used::Http => {
-                let web = self.web(at);
                 // An image without the health endpoint can only show it is up.
-                if !http_identity(&web, expect).map_err(|e| e.to_string())? {
-                    web.app_version().map_err(|e| e.to_string())?;
+                if !http_identity(&self.until(deadline).web(at), expect)
+                    .map_err(|e| e.to_string())?
+                {
+                    self.until(deadline)
+                        .web(at)
+                        .app_version()
+                        .map_err(|e| e.to_string())?;
                 }
                 Ok(())
             }
             Used::Ssh => {
-                let conn = self.ssh(expect, at).map_err(|e| e.to_string())?;
+                let conn = self
+                    .ssh_until(expect, at, deadline)
+                    .map_err(|e| e.to_string())?;
                 let out = conn
-                    .exec(commands::HOSTNAME, Instant::now() + self.timeout)
+                    .exec(commands::HOSTNAME, deadline)
                     .map_err(|e| e.to_string())?;
                 match out.stdout.trim() {
                     name if name.eq_ignore_ascii_case(expect) => Ok(()),
@@ -645,6 +659,9 @@ impl<'c> Remote<'c> {
         )
     }
 }
+
+/// Why a unit that answers is not back: it has the boot id it had before the reboot.
+const NOT_RESTARTED: &str = "it answers, but with the boot id it had before: it has not restarted";
 
 /// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on
 /// older images without that endpoint (404), which cannot say who they are.
