@@ -244,6 +244,24 @@ fn doctor_times_mdns_and_names_what_does_not_resolve() {
 }
 
 #[test]
+fn discovered_names_reach_the_terminal_escaped() {
+    common::in_netns("discovered_names_reach_the_terminal_escaped", || {
+        // A responder on the LAN whose instance and host names carry terminal escapes.
+        let _responder = responder(&[("pio-\u{1b}[2Jx", "127.0.0.2")]);
+        let env = common::Env::new();
+        env.write_config("[cluster.inventory]\npio-b=1\n");
+        let run = env.run_with(&["workers", "discover", "--timeout", "2"], &MDNS_ON);
+        let out = &run.ok().stdout;
+        assert!(out.contains("pio-\\x1b[2jx"), "{out:?}");
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        // On a terminal (a boxed table, a spinner), the name's escape is shown, not obeyed.
+        let screen = env.on_terminal("workers discover --timeout 2", &MDNS_ON, "");
+        assert!(screen.contains("pio-\\x1b[2jx"), "{screen:?}");
+        assert!(!screen.contains("\u{1b}[2j"), "{screen:?}");
+    });
+}
+
+#[test]
 fn a_slow_mdns_answer_is_part_of_the_timeout() {
     common::in_netns("a_slow_mdns_answer_is_part_of_the_timeout", || {
         let lab = Lab::start(&["leader1"], 70, &[Web::Down]);
