@@ -301,3 +301,49 @@ fn a_slow_mdns_answer_is_part_of_the_timeout() {
         }
     });
 }
+
+#[test]
+fn ssh_config_is_matched_against_the_dot_local_name_pio_connects_by() {
+    common::in_netns(
+        "ssh_config_is_matched_against_the_dot_local_name_pio_connects_by",
+        || {
+            let lab = Lab::start(&["leader1", "pio-c"], 80, &[Web::Down, Web::Down]);
+            lab.trust_all();
+            let addr = lab.units[1].addr.clone();
+            let _responder = responder(&[("pio-c", &addr)]);
+            lab.env.write_config(
+                "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio-c=1\n",
+            );
+            let config = lab.env.home().join(".ssh/config");
+            let lab_config = std::fs::read_to_string(&config).unwrap();
+            // As a leader's `ssh pioreactor@pio-c.local` reads it: this unit is not to be
+            // reached directly.
+            for pattern in ["*.local", "pio-c.local"] {
+                std::fs::write(
+                    &config,
+                    format!("Host {pattern}\n    ProxyCommand /bin/false\n{lab_config}"),
+                )
+                .unwrap();
+                let run = lab.env.run_with(
+                    &[
+                        "workers",
+                        "status",
+                        "pio-c",
+                        "--via",
+                        "ssh",
+                        "--timeout",
+                        "5",
+                    ],
+                    &MDNS_ON,
+                );
+                run.code(1);
+                assert!(
+                    run.stderr.contains("ProxyCommand `/bin/false`"),
+                    "{pattern}: {}",
+                    run.stderr
+                );
+                assert!(lab.ssh_log().is_empty(), "{pattern}: {:?}", lab.ssh_log());
+            }
+        },
+    );
+}

@@ -196,9 +196,13 @@ fn host_key_alias_and_user_known_hosts_file_are_honoured() {
     let key = host_key(&lab);
     let own_file = lab.env.home().join(".ssh/lab_hosts");
     fs::write(&own_file, format!("lab-pio02 {} {}\n", key.0, key.1)).unwrap();
+    // pio02 is reached at its [cluster.addresses] entry, the host ssh is given on a leader.
     ssh_config(
         &lab,
-        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+        &format!(
+            "Host {}\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+            lab.units[1].addr
+        ),
     );
     status_via_ssh(&lab, "pio02").ok();
     // The alias is the name the key is checked under: another key there is a changed key.
@@ -283,9 +287,11 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     lab.trust_all();
     // ProxyCommand /bin/false: ssh would fail, so pio must fail too, never connect directly.
     fs::create_dir_all(lab.env.home().join(".ssh/conf.d")).unwrap();
+    // pio02 is reached at its [cluster.addresses] entry: ssh config is matched against that.
+    let ip = lab.units[1].addr.clone();
     fs::write(
         lab.env.home().join(".ssh/conf.d/10-lab.conf"),
-        "Host pio02\n    ProxyCommand /bin/false\n",
+        format!("Host {ip}\n    ProxyCommand /bin/false\n"),
     )
     .unwrap();
     ssh_config(
@@ -302,6 +308,24 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     );
     assert!(ssh_commands(&lab).is_empty(), "{:?}", ssh_commands(&lab));
 
+    // A block for the bare name only is not the host ssh is given (`ssh pioreactor@<address>`
+    // would not apply it either): it is named, never passed over in silence.
+    fs::write(
+        lab.env.home().join(".ssh/conf.d/10-lab.conf"),
+        "Host pio02\n    ProxyCommand /bin/false\n",
+    )
+    .unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("10-lab.conf:1: Host pio02 selects pio02 but not")
+            && run.stderr.contains(&format!("not {ip}, the name pio"))
+            && run.stderr.contains("not applied"),
+        "{}",
+        run.stderr
+    );
+
     // A working ProxyCommand carries the session.
     let relay = lab.state.join("relay.py");
     fs::write(&relay, RELAY).unwrap();
@@ -309,7 +333,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     fs::write(
         lab.env.home().join(".ssh/conf.d/10-lab.conf"),
         format!(
-            "Host pio02\n    ProxyCommand python3 {} %h %p {}\n",
+            "Host {ip}\n    ProxyCommand python3 {} %h %p {}\n",
             relay.display(),
             mark.display()
         ),
@@ -317,7 +341,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     .unwrap();
     status_via_ssh(&lab, "pio02").ok();
     assert_eq!(fs::read_to_string(&mark).unwrap(), "relayed\n");
-    assert_eq!(ssh_commands(&lab), ["hostname"]);
+    assert_eq!(ssh_commands(&lab), ["hostname", "hostname"]);
 }
 
 #[test]
@@ -645,7 +669,10 @@ fn removing_a_worker_forgets_its_key_under_its_host_key_alias_too() {
     .unwrap();
     ssh_config(
         &lab,
-        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+        &format!(
+            "Host {}\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+            lab.units[1].addr
+        ),
     );
     lab.env
         .run(&["workers", "remove", "pio02", "--offline"])

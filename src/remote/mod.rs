@@ -17,7 +17,7 @@ use crate::transport::http::{self, HttpError, WebApi};
 use crate::transport::known_hosts::{self, KnownHosts, Lookup};
 use crate::transport::mdns;
 use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
-use crate::transport::ssh_config::{SshConfig, StrictHostKeyChecking};
+use crate::transport::ssh_config::{HostSettings, SshConfig, StrictHostKeyChecking};
 
 pub mod commands;
 mod select;
@@ -241,10 +241,13 @@ impl<'c> Remote<'c> {
     /// its host key is filed under in known_hosts (OpenSSH's: the `HostKeyAlias`, else the
     /// `HostName`, else the name it is reached by; the address and bare name are accepted too).
     pub fn ssh_target(&self, name: &str, address: &str) -> Target {
-        let s = self.ssh_config.settings_for(name);
+        let lower = name.to_ascii_lowercase();
+        let reached_by = self.reached_by(name);
+        let s = self.ssh_config.settings_for(&reached_by);
         for w in &s.warnings {
             self.warn_once(format!("~/.ssh/config: {w}"));
         }
+        self.warn_of_bare_name_blocks(&lower, &reached_by, &s);
         let mut identity_files = s.identity_files;
         for default in ["id_ed25519", "id_ecdsa", "id_rsa"] {
             let path = self.ctx.home.join(".ssh").join(default);
@@ -253,12 +256,6 @@ impl<'c> Remote<'c> {
             }
         }
         let port = s.port.unwrap_or(22);
-        let lower = name.to_ascii_lowercase();
-        let reached_by = self
-            .written
-            .get(&lower)
-            .cloned()
-            .unwrap_or_else(|| format!("{lower}.local"));
         let connect_to = s.hostname.clone().unwrap_or_else(|| address.to_string());
         let primary = match &s.host_key_alias {
             Some(alias) => alias.clone(),
@@ -303,6 +300,35 @@ impl<'c> Remote<'c> {
         }
     }
 
+    /// The name `ssh` is given for the unit on a leader, by the one rule ([`Cluster::reach`]):
+    /// its written address (`[cluster.addresses]`, `leader_address`, `-a`), else `<name>.local`.
+    /// `~/.ssh/config` is matched against it, as OpenSSH matches the host as typed.
+    fn reached_by(&self, name: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        self.written
+            .get(&lower)
+            .cloned()
+            .unwrap_or_else(|| format!("{lower}.local"))
+    }
+
+    /// `~/.ssh/config` blocks that select the bare name but not the name pio connects by are not
+    /// applied (OpenSSH would not apply them to `ssh pioreactor@pio02.local` either); each is
+    /// named in a warning, so that none is passed over in silence.
+    fn warn_of_bare_name_blocks(&self, bare: &str, reached_by: &str, applied: &HostSettings) {
+        if bare.eq_ignore_ascii_case(reached_by) {
+            return;
+        }
+        for block in self.ssh_config.settings_for(bare).blocks {
+            if !applied.blocks.contains(&block) {
+                self.warn_once(format!(
+                    "~/.ssh/config: {block} selects {bare} but not {reached_by}, the name pio \
+                     (like ssh on a leader) connects to it by, so it is not applied; name \
+                     {reached_by} in that line to apply it"
+                ));
+            }
+        }
+    }
+
     /// Every known_hosts spelling under which ssh or pio may have stored this unit's key: its
     /// name, `<name>.local` and `extra_hosts` (such as its address), at port 22 and at the port
     /// `~/.ssh/config` gives it.
@@ -322,7 +348,11 @@ impl<'c> Remote<'c> {
             }
         }
         // And its HostKeyAlias, if ~/.ssh/config gives it one.
-        if let Some(alias) = self.ssh_config.settings_for(name).host_key_alias {
+        if let Some(alias) = self
+            .ssh_config
+            .settings_for(&self.reached_by(name))
+            .host_key_alias
+        {
             add(alias);
         }
         patterns
