@@ -250,6 +250,18 @@ fn node_sets_that_name_nothing_or_too_much_are_usage_errors() {
             run.stderr
         );
     }
+    // The cap is on all the arguments together, not on each.
+    let sets: Vec<String> = (0..30).map(|i| format!("r{i}-[1-500]")).collect();
+    let mut args = vec!["reboot", "--yes"];
+    args.extend(sets.iter().map(String::as_str));
+    let run = env.run(&args);
+    no_panic(&run, 2);
+    assert!(
+        run.stderr
+            .contains("invalid node sets: together they name more than 10000 units"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -377,6 +389,37 @@ fn a_config_ini_too_large_to_be_one_is_refused_unread() {
     assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
     // A file that never ends is cut off too.
     let run = env.run(&["--config", "/dev/zero", "workers", "list"]);
+    no_panic(&run, 2);
+    assert!(
+        run.stderr.contains("more than 16777216 bytes"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_unit_config_too_large_to_be_one_is_refused_unread() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    // config_pio03.ini, copied to pio03 as its unit_config.ini: 17 MiB, sparse.
+    let own = env.config().with_file_name("config_pio03.ini");
+    std::fs::File::create(&own)
+        .unwrap()
+        .set_len(17 << 20)
+        .unwrap();
+    let run = env.run(&["workers", "sync-configs", "pio03", "--timeout", "1"]);
+    no_panic(&run, 2);
+    assert!(
+        run.stderr
+            .contains("config_pio03.ini: the file is 17825792 bytes")
+            && run.stderr.contains("none larger than 16 MiB"),
+        "{}",
+        run.stderr
+    );
+    // A file that never ends is cut off too.
+    std::fs::remove_file(&own).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &own).unwrap();
+    let run = env.run(&["workers", "sync-configs", "pio03", "--timeout", "1"]);
     no_panic(&run, 2);
     assert!(
         run.stderr.contains("more than 16777216 bytes"),

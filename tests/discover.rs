@@ -242,3 +242,108 @@ fn doctor_times_mdns_and_names_what_does_not_resolve() {
         );
     });
 }
+
+#[test]
+fn discovered_names_reach_the_terminal_escaped() {
+    common::in_netns("discovered_names_reach_the_terminal_escaped", || {
+        // A responder on the LAN whose instance and host names carry terminal escapes.
+        let _responder = responder(&[("pio-\u{1b}[2Jx", "127.0.0.2")]);
+        let env = common::Env::new();
+        env.write_config("[cluster.inventory]\npio-b=1\n");
+        let run = env.run_with(&["workers", "discover", "--timeout", "2"], &MDNS_ON);
+        let out = &run.ok().stdout;
+        assert!(out.contains("pio-\\x1b[2jx"), "{out:?}");
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        // On a terminal (a boxed table, a spinner), the name's escape is shown, not obeyed.
+        let screen = env.on_terminal("workers discover --timeout 2", &MDNS_ON, "");
+        assert!(screen.contains("pio-\\x1b[2jx"), "{screen:?}");
+        assert!(!screen.contains("\u{1b}[2j"), "{screen:?}");
+    });
+}
+
+#[test]
+fn a_slow_mdns_answer_is_part_of_the_timeout() {
+    common::in_netns("a_slow_mdns_answer_is_part_of_the_timeout", || {
+        let lab = Lab::start(&["leader1"], 70, &[Web::Down]);
+        // pio-s answers mDNS only after 2 s, and its SSH port accepts and says nothing.
+        let addr = "127.0.1.79";
+        let silent = std::net::TcpListener::bind((addr, lab.ssh_port)).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in silent.incoming() {
+                held.push(s);
+            }
+        });
+        lab.env.write_config(
+            "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio-s=1\n",
+        );
+        for args in [
+            &["identify", "pio-s", "--timeout", "5", "--duration", "1"][..],
+            &["workers", "add", "pio-s", "--timeout", "5"],
+        ] {
+            let late = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(2));
+                responder(&[("pio-s", addr)])
+            });
+            let start = std::time::Instant::now();
+            let run = lab.env.run_with(args, &MDNS_ON);
+            let took = start.elapsed();
+            // Gone before the next run, which must wait for its own late answer.
+            late.join().unwrap().shutdown().unwrap();
+            run.code(1);
+            // The name was found (late), and the lookup's time came out of --timeout.
+            assert!(
+                !run.stderr.contains("did not answer mDNS"),
+                "{args:?}: {}",
+                run.stderr
+            );
+            assert!(took < Duration::from_millis(6500), "{args:?} took {took:?}");
+        }
+    });
+}
+
+#[test]
+fn ssh_config_is_matched_against_the_dot_local_name_pio_connects_by() {
+    common::in_netns(
+        "ssh_config_is_matched_against_the_dot_local_name_pio_connects_by",
+        || {
+            let lab = Lab::start(&["leader1", "pio-c"], 80, &[Web::Down, Web::Down]);
+            lab.trust_all();
+            let addr = lab.units[1].addr.clone();
+            let _responder = responder(&[("pio-c", &addr)]);
+            lab.env.write_config(
+                "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio-c=1\n",
+            );
+            let config = lab.env.home().join(".ssh/config");
+            let lab_config = std::fs::read_to_string(&config).unwrap();
+            // As a leader's `ssh pioreactor@pio-c.local` reads it: this unit is not to be
+            // reached directly.
+            for pattern in ["*.local", "pio-c.local"] {
+                std::fs::write(
+                    &config,
+                    format!("Host {pattern}\n    ProxyCommand /bin/false\n{lab_config}"),
+                )
+                .unwrap();
+                let run = lab.env.run_with(
+                    &[
+                        "workers",
+                        "status",
+                        "pio-c",
+                        "--via",
+                        "ssh",
+                        "--timeout",
+                        "5",
+                    ],
+                    &MDNS_ON,
+                );
+                run.code(1);
+                assert!(
+                    run.stderr.contains("ProxyCommand `/bin/false`"),
+                    "{pattern}: {}",
+                    run.stderr
+                );
+                assert!(lab.ssh_log().is_empty(), "{pattern}: {:?}", lab.ssh_log());
+            }
+        },
+    );
+}

@@ -4,6 +4,8 @@
 mod common;
 
 use std::fs;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::lab::{Lab, Web};
@@ -212,4 +214,74 @@ fn the_wait_ends_at_its_bound_even_when_the_unit_stalls() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn every_step_of_the_wait_is_bounded_by_what_is_left_of_it() {
+    let lab = Lab::start(&["leader1", "pio02"], 200, &[Web::Up; 2]);
+    lab.write_config("leader1");
+    let addr = lab.units[1].addr.clone();
+    // pio02's web API takes 8 s to answer (then says it is pio02), and its SSH port answers
+    // nothing once the reboot was asked (before, nothing listens: no boot id to compare).
+    fs::write(lab.unit_dir(1).join("stall"), "").unwrap();
+    let ssh_port = std::net::TcpListener::bind((addr.as_str(), 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = lab.env.home().join(".ssh/config");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        format!("Host pio02 {addr}\n    Port {ssh_port}\n{text}"),
+    )
+    .unwrap();
+    let (dir, done) = (lab.unit_dir(1), Arc::new(AtomicBool::new(false)));
+    let until_done = done.clone();
+    let silent = std::thread::spawn(move || {
+        while !fs::read_to_string(dir.join("http-asked"))
+            .unwrap_or_default()
+            .contains("POST /unit_api/system/reboot")
+        {
+            if until_done.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let listener = std::net::TcpListener::bind((addr.as_str(), ssh_port)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let mut held = Vec::new();
+        while !until_done.load(Ordering::Relaxed) {
+            if let Ok(s) = listener.accept() {
+                held.push(s);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    let run = lab.env.run(&[
+        "reboot",
+        "pio02",
+        "--yes",
+        "--via",
+        "http",
+        "--wait",
+        "--timeout",
+        "9",
+    ]);
+    let ended = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    run.code(1);
+    let asked = lab.asked("sudo reboot", "POST /unit_api/system/reboot")["pio02"];
+    let waited = Duration::from_nanos((ended - asked) as u64);
+    // The health check took 8 of the 9 s; reading the boot id gets the 1 s left, not 9 more.
+    assert!(waited < Duration::from_millis(11_500), "waited {waited:?}");
+    assert!(
+        run.stderr.contains("not back within 9 s: pio02"),
+        "{}",
+        run.stderr
+    );
+    done.store(true, Ordering::Relaxed);
+    silent.join().unwrap();
 }

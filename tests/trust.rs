@@ -196,9 +196,13 @@ fn host_key_alias_and_user_known_hosts_file_are_honoured() {
     let key = host_key(&lab);
     let own_file = lab.env.home().join(".ssh/lab_hosts");
     fs::write(&own_file, format!("lab-pio02 {} {}\n", key.0, key.1)).unwrap();
+    // pio02 is reached at its [cluster.addresses] entry, the host ssh is given on a leader.
     ssh_config(
         &lab,
-        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+        &format!(
+            "Host {}\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+            lab.units[1].addr
+        ),
     );
     status_via_ssh(&lab, "pio02").ok();
     // The alias is the name the key is checked under: another key there is a changed key.
@@ -283,9 +287,11 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     lab.trust_all();
     // ProxyCommand /bin/false: ssh would fail, so pio must fail too, never connect directly.
     fs::create_dir_all(lab.env.home().join(".ssh/conf.d")).unwrap();
+    // pio02 is reached at its [cluster.addresses] entry: ssh config is matched against that.
+    let ip = lab.units[1].addr.clone();
     fs::write(
         lab.env.home().join(".ssh/conf.d/10-lab.conf"),
-        "Host pio02\n    ProxyCommand /bin/false\n",
+        format!("Host {ip}\n    ProxyCommand /bin/false\n"),
     )
     .unwrap();
     ssh_config(
@@ -302,6 +308,24 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     );
     assert!(ssh_commands(&lab).is_empty(), "{:?}", ssh_commands(&lab));
 
+    // A block for the bare name only is not the host ssh is given (`ssh pioreactor@<address>`
+    // would not apply it either): it is named, never passed over in silence.
+    fs::write(
+        lab.env.home().join(".ssh/conf.d/10-lab.conf"),
+        "Host pio02\n    ProxyCommand /bin/false\n",
+    )
+    .unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("10-lab.conf:1: Host pio02 selects pio02 but not")
+            && run.stderr.contains(&format!("not {ip}, the name pio"))
+            && run.stderr.contains("not applied"),
+        "{}",
+        run.stderr
+    );
+
     // A working ProxyCommand carries the session.
     let relay = lab.state.join("relay.py");
     fs::write(&relay, RELAY).unwrap();
@@ -309,7 +333,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     fs::write(
         lab.env.home().join(".ssh/conf.d/10-lab.conf"),
         format!(
-            "Host pio02\n    ProxyCommand python3 {} %h %p {}\n",
+            "Host {ip}\n    ProxyCommand python3 {} %h %p {}\n",
             relay.display(),
             mark.display()
         ),
@@ -317,7 +341,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     .unwrap();
     status_via_ssh(&lab, "pio02").ok();
     assert_eq!(fs::read_to_string(&mark).unwrap(), "relayed\n");
-    assert_eq!(ssh_commands(&lab), ["hostname"]);
+    assert_eq!(ssh_commands(&lab), ["hostname", "hostname"]);
 }
 
 #[test]
@@ -427,7 +451,7 @@ fn https_is_named_not_taken_for_a_refused_connection() {
 }
 
 #[test]
-fn list_and_status_agree_on_where_the_leader_is() {
+fn list_status_and_reboot_agree_on_where_the_leader_is() {
     let lab = lab(90, Web::Down);
     lab.trust_all();
     let leader_ip = lab.units[0].addr.clone();
@@ -454,6 +478,38 @@ fn list_and_status_agree_on_where_the_leader_is() {
     let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
     assert_eq!(rows[0]["name"], "leader1");
     assert_eq!(rows[0]["address"], leader_ip.as_str(), "{rows}");
+    // reboot's plan names the address its reboot goes to.
+    let run = lab
+        .env
+        .run(&["reboot", "leader1", "--dry-run", "--via", "ssh"]);
+    assert!(
+        run.ok()
+            .stdout
+            .starts_with(&format!("would reboot leader1 at {leader_ip}: ")),
+        "{}",
+        run.stdout
+    );
+    let run = lab.env.run(&["--json", "reboot", "leader1", "--dry-run"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(plan["units"][0]["address"], leader_ip.as_str(), "{plan}");
+    lab.env
+        .run(&[
+            "reboot",
+            "leader1",
+            "--yes",
+            "--via",
+            "ssh",
+            "--timeout",
+            "5",
+        ])
+        .ok();
+    let asked: Vec<String> = lab
+        .ssh_log()
+        .into_iter()
+        .filter(|(_, _, c)| c == "sudo reboot")
+        .map(|(_, at, _)| at)
+        .collect();
+    assert_eq!(asked, [leader_ip]);
 }
 
 #[test]
@@ -462,16 +518,10 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
     lab.trust_all();
     // pio09 accepts on both ports and never says a word.
     let addr = "127.0.1.109";
-    let ssh = TcpListener::bind((addr, lab.ssh_port)).unwrap();
-    let web = TcpListener::bind((addr, lab.web_port)).unwrap();
-    for l in [ssh, web] {
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            for s in l.incoming() {
-                held.push(s);
-            }
-        });
-    }
+    hold_silently(vec![
+        TcpListener::bind((addr, lab.ssh_port)).unwrap(),
+        TcpListener::bind((addr, lab.web_port)).unwrap(),
+    ]);
     let text = lab
         .env
         .read_config()
@@ -496,6 +546,40 @@ fn status_of_a_unit_that_stalls_both_ports_ends_within_its_timeout() {
     );
     run.code(1);
     assert!(took < Duration::from_millis(3500), "identify took {took:?}");
+}
+
+/// Accepts connections on every listener and never says a word.
+fn hold_silently(listeners: Vec<TcpListener>) {
+    for l in listeners {
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in l.incoming() {
+                held.push(s);
+            }
+        });
+    }
+}
+
+#[test]
+fn add_to_a_unit_that_accepts_and_says_nothing_ends_within_its_timeout() {
+    let lab = lab(140, Web::Down);
+    // 127.0.1.149 accepts on the SSH port (a Pi still booting) and never greets.
+    let addr = "127.0.1.149";
+    hold_silently(vec![TcpListener::bind((addr, lab.ssh_port)).unwrap()]);
+    let (run, took) = run_bounded(
+        lab.env
+            .command(&["workers", "add", "pio09", "-a", addr, "--timeout", "2"]),
+        Duration::from_secs(30),
+    );
+    run.code(1);
+    assert!(
+        run.stderr.contains("step 2/8") && run.stderr.contains("said nothing"),
+        "{}",
+        run.stderr
+    );
+    // An accepted connection is not an answer: no 15 s for logging in.
+    assert!(took < Duration::from_millis(3500), "add took {took:?}");
+    assert!(!lab.env.read_config().contains("pio09"));
 }
 
 #[test]
@@ -585,7 +669,10 @@ fn removing_a_worker_forgets_its_key_under_its_host_key_alias_too() {
     .unwrap();
     ssh_config(
         &lab,
-        "Host pio02\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+        &format!(
+            "Host {}\n    HostKeyAlias lab-pio02\n    UserKnownHostsFile ~/.ssh/lab_hosts\n",
+            lab.units[1].addr
+        ),
     );
     lab.env
         .run(&["workers", "remove", "pio02", "--offline"])

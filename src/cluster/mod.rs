@@ -55,8 +55,12 @@ impl<'a> Cluster<'a> {
 
     /// Where `name` is reached: see [`Reach`].
     pub fn reach(&self, name: &str) -> Reach<'a> {
-        let leader_address = self.leader_address.filter(|_| self.is_leader(name));
-        Reach::of(self.address_of(name), leader_address)
+        Reach::of_unit(
+            name,
+            self.address_of(name),
+            self.leader,
+            self.leader_address,
+        )
     }
 }
 
@@ -80,6 +84,20 @@ impl<'a> Reach<'a> {
             (None, Some(a)) => Reach::LeaderAddress(a),
             (None, None) => Reach::Mdns,
         }
+    }
+
+    /// The rule for unit `name` (its `[cluster.addresses]` entry `static_address`) in a cluster
+    /// led by `leader`, reached at `leader_address`: for callers that hold no [`Cluster`].
+    pub fn of_unit(
+        name: &str,
+        static_address: Option<&'a str>,
+        leader: &str,
+        leader_address: Option<&'a str>,
+    ) -> Reach<'a> {
+        Reach::of(
+            static_address,
+            leader_address.filter(|_| key_eq(leader, name)),
+        )
     }
 
     /// The stable word for `--json`: `static`, `leader_address` or `mdns`.

@@ -16,8 +16,9 @@ pub fn expand(arg: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// The most names one argument may expand to: more than any cluster, and a bound on memory
-/// (`a[0-10000]b[0-10000]` would be 10^8 names).
+/// The most names one argument may expand to, and all of a command's arguments together
+/// (`select_units`): more than any cluster, and a bound on memory (`a[0-10000]b[0-10000]` would
+/// be 10^8 names).
 pub const MAX_NAMES: usize = 10_000;
 
 /// Splits at commas that are not inside brackets.

@@ -141,15 +141,8 @@ pub fn files_for_unit(
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![(remote::paths::SHARED_CONFIG, shared.as_bytes().to_vec())];
     let own = unit_config_path(ctx, unit);
-    match std::fs::read(&own) {
-        Ok(bytes) => files.push((remote::paths::UNIT_CONFIG, bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(Error::new(
-                crate::error::Kind::ConfigIo,
-                format!("cannot read {}: {e}", own.display()),
-            ));
-        }
+    if let Some(bytes) = crate::config::store::read_unit_config(&own)? {
+        files.push((remote::paths::UNIT_CONFIG, bytes));
     }
     Ok(files)
 }

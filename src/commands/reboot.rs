@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::cli::RebootArgs;
 use std::time::{Duration, Instant};
 
+use crate::cluster::Reach;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
@@ -57,10 +58,12 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     if args.dry_run {
         let mut plan = Vec::new();
         for unit in workers.iter().chain(&leader) {
-            let address = cluster
-                .address_of(unit)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{unit}.local (mDNS)"));
+            // Where the reboot would go, by the rule every transport follows.
+            let reach = cluster.reach(unit);
+            let address = match reach {
+                Reach::Mdns => format!("{} (mDNS)", reach.host(unit)),
+                _ => reach.host(unit),
+            };
             let how = plan_action(
                 remote.via(),
                 "POST /unit_api/system/reboot",

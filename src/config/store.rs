@@ -33,19 +33,22 @@ fn io_error(action: &str, path: &Path, e: &std::io::Error) -> Error {
 /// pio refuses before reading it into memory.
 pub const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The file's bytes, at most [`MAX_CONFIG_BYTES`] of them (else an error, exit code 2).
-fn read_capped(path: &Path) -> std::io::Result<std::result::Result<Vec<u8>, Error>> {
+/// The file's bytes, at most [`MAX_CONFIG_BYTES`] of them (else an error, exit code 2, saying
+/// what `kind` of file it should have been and giving `hint`).
+fn read_capped(
+    path: &Path,
+    kind: &str,
+    hint: &str,
+) -> std::io::Result<std::result::Result<Vec<u8>, Error>> {
     use std::io::Read;
     let file = File::open(path)?;
     let too_big = |size: String| {
         Error::usage(format!(
-            "{}: the file is {size}; a config.ini is a few kilobytes, and pio reads none larger than {} MiB",
+            "{}: the file is {size}; {kind} is a few kilobytes, and pio reads none larger than {} MiB",
             path.display(),
             MAX_CONFIG_BYTES >> 20
         ))
-        .with_hint(
-            "Check that --config or $GLOBAL_CONFIG names the cluster's config.ini; nothing was read or changed.",
-        )
+        .with_hint(hint.to_string())
     };
     let meta = file.metadata()?;
     if meta.is_file() && meta.len() > MAX_CONFIG_BYTES {
@@ -61,7 +64,12 @@ fn read_capped(path: &Path) -> std::io::Result<std::result::Result<Vec<u8>, Erro
 
 /// The file's text, or `None` when there is no file.
 pub fn read(path: &Path) -> Result<Option<String>> {
-    match read_capped(path) {
+    let read = read_capped(
+        path,
+        "a config.ini",
+        "Check that --config or $GLOBAL_CONFIG names the cluster's config.ini; nothing was read or changed.",
+    );
+    match read {
         Ok(Err(too_big)) => Err(too_big),
         Ok(Ok(bytes)) => String::from_utf8(bytes).map(Some).map_err(|e| {
             let text = String::from_utf8_lossy(e.as_bytes());
@@ -87,6 +95,21 @@ pub fn read(path: &Path) -> Result<Option<String>> {
             .with_hint("Point the link at the cluster's config.ini, or remove it.")),
             _ => Ok(None),
         },
+        Err(e) => Err(io_error("read", path, &e)),
+    }
+}
+
+/// A unit's own `config_<unit>.ini` beside config.ini, or `None` when there is none; capped as
+/// config.ini is (a larger one is exit code 2, before any unit is contacted).
+pub fn read_unit_config(path: &Path) -> Result<Option<Vec<u8>>> {
+    let hint = format!(
+        "{} is copied to the unit as its unit_config.ini: check that it is the unit's settings; \
+         nothing was sent.",
+        path.display()
+    );
+    match read_capped(path, "a unit's config file", &hint) {
+        Ok(read) => read.map(Some),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_error("read", path, &e)),
     }
 }

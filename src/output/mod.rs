@@ -238,12 +238,11 @@ pub struct WorkerRow<'a> {
 impl<'a> WorkerRow<'a> {
     /// The row of worker `w`, in a cluster led by `leader` (reached at `leader_address`, if set).
     pub fn new(leader: &str, leader_address: Option<&'a str>, w: &Worker<'a>) -> WorkerRow<'a> {
-        let is_leader = leader.eq_ignore_ascii_case(w.name);
         WorkerRow {
             name: w.name,
             active: w.active,
-            reach: Reach::of(w.address, leader_address.filter(|_| is_leader)),
-            leader: is_leader,
+            reach: Reach::of_unit(w.name, w.address, leader, leader_address),
+            leader: crate::config::ini::key_eq(leader, w.name),
             model_name: None,
             model_version: None,
             experiment: None,

@@ -17,7 +17,7 @@ use crate::transport::http::{self, HttpError, WebApi};
 use crate::transport::known_hosts::{self, KnownHosts, Lookup};
 use crate::transport::mdns;
 use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
-use crate::transport::ssh_config::{SshConfig, StrictHostKeyChecking};
+use crate::transport::ssh_config::{HostSettings, SshConfig, StrictHostKeyChecking};
 
 pub mod commands;
 mod select;
@@ -241,10 +241,13 @@ impl<'c> Remote<'c> {
     /// its host key is filed under in known_hosts (OpenSSH's: the `HostKeyAlias`, else the
     /// `HostName`, else the name it is reached by; the address and bare name are accepted too).
     pub fn ssh_target(&self, name: &str, address: &str) -> Target {
-        let s = self.ssh_config.settings_for(name);
+        let lower = name.to_ascii_lowercase();
+        let reached_by = self.reached_by(name);
+        let s = self.ssh_config.settings_for(&reached_by);
         for w in &s.warnings {
             self.warn_once(format!("~/.ssh/config: {w}"));
         }
+        self.warn_of_bare_name_blocks(&lower, &reached_by, &s);
         let mut identity_files = s.identity_files;
         for default in ["id_ed25519", "id_ecdsa", "id_rsa"] {
             let path = self.ctx.home.join(".ssh").join(default);
@@ -253,12 +256,6 @@ impl<'c> Remote<'c> {
             }
         }
         let port = s.port.unwrap_or(22);
-        let lower = name.to_ascii_lowercase();
-        let reached_by = self
-            .written
-            .get(&lower)
-            .cloned()
-            .unwrap_or_else(|| format!("{lower}.local"));
         let connect_to = s.hostname.clone().unwrap_or_else(|| address.to_string());
         let primary = match &s.host_key_alias {
             Some(alias) => alias.clone(),
@@ -303,6 +300,35 @@ impl<'c> Remote<'c> {
         }
     }
 
+    /// The name `ssh` is given for the unit on a leader, by the one rule ([`Cluster::reach`]):
+    /// its written address (`[cluster.addresses]`, `leader_address`, `-a`), else `<name>.local`.
+    /// `~/.ssh/config` is matched against it, as OpenSSH matches the host as typed.
+    fn reached_by(&self, name: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        self.written
+            .get(&lower)
+            .cloned()
+            .unwrap_or_else(|| format!("{lower}.local"))
+    }
+
+    /// `~/.ssh/config` blocks that select the bare name but not the name pio connects by are not
+    /// applied (OpenSSH would not apply them to `ssh pioreactor@pio02.local` either); each is
+    /// named in a warning, so that none is passed over in silence.
+    fn warn_of_bare_name_blocks(&self, bare: &str, reached_by: &str, applied: &HostSettings) {
+        if bare.eq_ignore_ascii_case(reached_by) {
+            return;
+        }
+        for block in self.ssh_config.settings_for(bare).blocks {
+            if !applied.blocks.contains(&block) {
+                self.warn_once(format!(
+                    "~/.ssh/config: {block} selects {bare} but not {reached_by}, the name pio \
+                     (like ssh on a leader) connects to it by, so it is not applied; name \
+                     {reached_by} in that line to apply it"
+                ));
+            }
+        }
+    }
+
     /// Every known_hosts spelling under which ssh or pio may have stored this unit's key: its
     /// name, `<name>.local` and `extra_hosts` (such as its address), at port 22 and at the port
     /// `~/.ssh/config` gives it.
@@ -322,7 +348,11 @@ impl<'c> Remote<'c> {
             }
         }
         // And its HostKeyAlias, if ~/.ssh/config gives it one.
-        if let Some(alias) = self.ssh_config.settings_for(name).host_key_alias {
+        if let Some(alias) = self
+            .ssh_config
+            .settings_for(&self.reached_by(name))
+            .host_key_alias
+        {
             add(alias);
         }
         patterns
@@ -475,8 +505,13 @@ impl<'c> Remote<'c> {
     /// Blinks the unit's LED: `pio identify` over SSH, or the Python stack's `pio blink` where
     /// this pio is not installed (its `pio` then has no `identify`).
     pub fn identify(&self, cluster: &Cluster, name: &str, duration: Option<f64>) -> Outcome {
-        let (address, result) = match self.address(cluster, name) {
-            Ok(a) => (Some(a.clone()), self.identify_over_ssh(name, &a, duration)),
+        // --timeout bounds finding and reaching the unit, from now.
+        let reach_by = Instant::now() + self.timeout;
+        let (address, result) = match self.until(reach_by).address(cluster, name) {
+            Ok(a) => (
+                Some(a.clone()),
+                self.identify_over_ssh(name, &a, duration, reach_by),
+            ),
             Err(e) => (None, Err(e)),
         };
         Outcome {
@@ -492,13 +527,14 @@ impl<'c> Remote<'c> {
         name: &str,
         address: &str,
         duration: Option<f64>,
+        reach_by: Instant,
     ) -> std::result::Result<String, String> {
-        // --timeout bounds reaching the unit; the blink itself may take its duration and 5 s more.
+        // The blink itself may take its duration and 5 s more.
         let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
-        let end = Instant::now() + self.timeout + blink_time;
+        let end = reach_by + blink_time;
         let deadline = || end;
         let conn = self
-            .ssh_until(name, address, Instant::now() + self.timeout)
+            .ssh_until(name, address, reach_by)
             .map_err(|e| e.to_string())?;
         let command = match duration {
             Some(d) => commands::identify_for(d),
@@ -546,12 +582,12 @@ impl<'c> Remote<'c> {
         }
     }
 
-    /// The unit's boot id, read over SSH; `None` when it cannot be read.
+    /// The unit's boot id, read over SSH within the unit timeout (logging in and reading share
+    /// it); `None` when it cannot be read.
     pub fn boot_id(&self, name: &str, address: &str) -> Option<String> {
-        let conn = self.ssh(name, address).ok()?;
-        let out = conn
-            .exec(commands::BOOT_ID, Instant::now() + self.timeout)
-            .ok()?;
+        let deadline = Instant::now() + self.timeout;
+        let conn = self.ssh_until(name, address, deadline).ok()?;
+        let out = conn.exec(commands::BOOT_ID, deadline).ok()?;
         Some(out.stdout.trim().to_string()).filter(|id| out.success() && !id.is_empty())
     }
 
@@ -571,23 +607,24 @@ impl<'c> Remote<'c> {
         let mut seen_down = false;
         let mut last = "no answer yet".to_string();
         loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if until <= Instant::now() {
                 return Err(last);
             }
-            let r = self.bounded(left);
-            match address(&r).and_then(|at| r.answers_as(expect, &at, via).map(|()| at)) {
+            // Each step is bounded by what is left of the wait when it starts: a step that
+            // took long leaves the next one less, never a fresh allowance past `until`.
+            let left = || self.until(until);
+            match address(&left()).and_then(|at| left().answers_as(expect, &at, via).map(|()| at)) {
                 Err(e) => {
                     seen_down = true;
                     last = e;
                 }
                 Ok(at) => {
-                    match (before, r.boot_id(expect, &at)) {
+                    match (before, left().boot_id(expect, &at)) {
                         (Some(old), Some(now)) if now != old => return Ok(start.elapsed()),
-                        (Some(_), Some(_)) => last =
-                            "it answers, but with the boot id it had before: it has not restarted"
-                                .into(),
+                        (Some(_), Some(_)) => last = NOT_RESTARTED.into(),
                         (None, _) | (Some(_), None) if seen_down => return Ok(start.elapsed()),
+                        // The boot id read ran out of time: the old one seen before still stands.
+                        (Some(_), None) if last == NOT_RESTARTED => {}
                         _ => last = "it answers, but has not gone away yet".into(),
                     }
                 }
@@ -599,21 +636,28 @@ impl<'c> Remote<'c> {
     }
 
     /// Whether the unit answers as `expect` over `via`: the web API's health (or, on images
-    /// without it, its version), or `hostname` over SSH.
+    /// without it, its version), or `hostname` over SSH; all of it within the unit timeout.
     fn answers_as(&self, expect: &str, at: &str, via: Used) -> std::result::Result<(), String> {
+        let deadline = Instant::now() + self.timeout;
         match via {
             Used::Http => {
-                let web = self.web(at);
                 // An image without the health endpoint can only show it is up.
-                if !http_identity(&web, expect).map_err(|e| e.to_string())? {
-                    web.app_version().map_err(|e| e.to_string())?;
+                if !http_identity(&self.until(deadline).web(at), expect)
+                    .map_err(|e| e.to_string())?
+                {
+                    self.until(deadline)
+                        .web(at)
+                        .app_version()
+                        .map_err(|e| e.to_string())?;
                 }
                 Ok(())
             }
             Used::Ssh => {
-                let conn = self.ssh(expect, at).map_err(|e| e.to_string())?;
+                let conn = self
+                    .ssh_until(expect, at, deadline)
+                    .map_err(|e| e.to_string())?;
                 let out = conn
-                    .exec(commands::HOSTNAME, Instant::now() + self.timeout)
+                    .exec(commands::HOSTNAME, deadline)
                     .map_err(|e| e.to_string())?;
                 match out.stdout.trim() {
                     name if name.eq_ignore_ascii_case(expect) => Ok(()),
@@ -645,6 +689,9 @@ impl<'c> Remote<'c> {
         )
     }
 }
+
+/// Why a unit that answers is not back: it has the boot id it had before the reboot.
+const NOT_RESTARTED: &str = "it answers, but with the boot id it had before: it has not restarted";
 
 /// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on
 /// older images without that endpoint (404), which cannot say who they are.

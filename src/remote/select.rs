@@ -5,14 +5,21 @@ use crate::error::{Error, Result};
 
 /// Expands UNITS (names, comma lists, node sets) and checks each against the inventory; the
 /// leader counts even when it is not a worker. Any unknown or malformed name is a usage error
-/// before anything happens.
+/// before anything happens. All the arguments together name at most [`nodeset::MAX_NAMES`]:
+/// the bound is on what pio holds, not on each argument.
 pub fn select_units(cluster: &Cluster, args: &[String]) -> Result<Vec<String>> {
+    let hint = "Write node sets like pio[01-08] or pio[01-03,07].";
     let mut names = Vec::new();
     for arg in args {
-        let expanded = nodeset::expand(arg).map_err(|e| {
-            Error::usage(format!("invalid node set {e}"))
-                .with_hint("Write node sets like pio[01-08] or pio[01-03,07].")
-        })?;
+        let expanded = nodeset::expand(arg)
+            .map_err(|e| Error::usage(format!("invalid node set {e}")).with_hint(hint))?;
+        if names.len() + expanded.len() > nodeset::MAX_NAMES {
+            return Err(Error::usage(format!(
+                "invalid node sets: together they name more than {} units",
+                nodeset::MAX_NAMES
+            ))
+            .with_hint(hint));
+        }
         names.extend(expanded);
     }
     let mut unknown = Vec::new();

@@ -225,6 +225,43 @@ pub fn tcp_connect(target: &Target, timeout: Duration) -> Result<TcpStream, SshE
     Err(SshError::Unreachable(last))
 }
 
+/// Connects to the SSH port (giving up after `connect_timeout`) and waits, until `deadline`, for
+/// the server's greeting (its version line), leaving it unread. A port that accepts and says
+/// nothing (a unit still booting, another service) has not answered.
+pub fn await_greeting(
+    target: &Target,
+    connect_timeout: Duration,
+    deadline: Instant,
+) -> Result<(), SshError> {
+    let stream = tcp_connect(target, connect_timeout)?;
+    let silent = || {
+        SshError::Timeout(format!(
+            "waiting for the SSH greeting ({}:{} accepted the connection and said nothing)",
+            target.address, target.port
+        ))
+    };
+    let left = remaining(deadline, "waiting for the SSH greeting").map_err(|_| silent())?;
+    stream
+        .set_read_timeout(Some(left))
+        .map_err(|e| SshError::Unreachable(e.to_string()))?;
+    match stream.peek(&mut [0u8; 1]) {
+        Ok(0) => Err(SshError::Unreachable(format!(
+            "{}:{} closed the connection without an SSH greeting",
+            target.address, target.port
+        ))),
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            Err(silent())
+        }
+        Err(e) => Err(SshError::Unreachable(e.to_string())),
+    }
+}
+
 /// The `ProxyCommand` with its tokens expanded: `%h` host, `%p` port, `%r` user, `%n` the name
 /// as given, `%%` a percent sign.
 pub fn proxy_command_line(target: &Target, command: &str) -> String {

@@ -5,7 +5,8 @@
 //! `ProxyCommand`, `ProxyJump`, `HostKeyAlias`, `UserKnownHostsFile`, `StrictHostKeyChecking`,
 //! and `Match` on `all`, `host`, `originalhost`, `user`, `localuser`, `canonical` and `final`.
 //! Anything else that changes where or how ssh connects is named in a warning, never silently
-//! bypassed.
+//! bypassed. Callers match it against the host a leader's ssh is given (`pio02.local`, a written
+//! address), as OpenSSH matches the host as typed.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,8 @@ pub struct HostSettings {
     pub strict: Option<StrictHostKeyChecking>,
     /// What pio did not honour, for a warning.
     pub warnings: Vec<String>,
+    /// The `Host` and `Match` lines (`file:line: Host ...`) whose blocks gave a setting.
+    pub blocks: Vec<String>,
 }
 
 /// OpenSSH's pattern matching: `*` any run, `?` one character, case-insensitive.
@@ -289,18 +292,21 @@ impl SshConfig {
             warnings: self.load_warnings.clone(),
             ..HostSettings::default()
         };
-        self.apply(&self.items, host, true, &mut out);
+        self.apply(&self.items, host, None, &mut out);
         out
     }
 
-    fn apply(&self, items: &[Item], host: &str, active_at_start: bool, out: &mut HostSettings) {
+    /// Applies `items` (a file) for `host`; `including` is the block of the `Include` that
+    /// read them, if any.
+    fn apply(&self, items: &[Item], host: &str, including: Option<&str>, out: &mut HostSettings) {
         // Lines before any Host or Match (of this file) apply as the including block does.
-        let mut active = active_at_start;
+        let mut active = true;
+        let mut block = including.map(str::to_string);
         for item in items {
             let (keyword, value, at) = match item {
                 Item::Include(inner) => {
                     if active {
-                        self.apply(inner, host, true, out);
+                        self.apply(inner, host, block.as_deref(), out);
                     }
                     continue;
                 }
@@ -310,14 +316,21 @@ impl SshConfig {
                 "host" => {
                     let patterns = words(value);
                     active = host_matches(patterns.iter().map(String::as_str), host);
+                    block = Some(format!("{at}: Host {value}"));
                     continue;
                 }
                 "match" => {
                     active = self.match_block(value, host, at, out);
+                    block = Some(format!("{at}: Match {value}"));
                     continue;
                 }
                 _ if !active => continue,
                 _ => {}
+            }
+            if let Some(b) = &block
+                && !out.blocks.contains(b)
+            {
+                out.blocks.push(b.clone());
             }
             let first = words(value).into_iter().next().unwrap_or_default();
             match keyword {
@@ -478,6 +491,15 @@ Host *
             (None, None, Some("pioreactor"))
         );
         assert_eq!(c.settings_for("other").user.as_deref(), Some("nobody"));
+        // The blocks that gave pio01 a setting, for naming those another name does not get.
+        assert_eq!(
+            c.settings_for("pio01").blocks,
+            [
+                "config:4: Host pio0? !pio09",
+                "config:9: Host pio01",
+                "config:16: Host *"
+            ]
+        );
         assert!(glob("p*o?", "pXXoZ") && !glob("p*o?", "pXXo"));
     }
 

@@ -29,8 +29,8 @@ const IMAGE_DEFAULT_PASSWORD: &str = "raspberry";
 const STEPS: usize = 8;
 
 /// The least time logging in, checking, copying, setting the clock and rebooting get once the
-/// worker answered (a Pi Zero takes a few seconds for an SSH login): `add` ends within
-/// `--timeout`, or this long after the worker appeared if that is later.
+/// worker's SSH server greeted (a Pi Zero takes a few seconds for an SSH login): `add` ends
+/// within `--timeout`, or this long after that greeting if that is later.
 const SESSION_TIME: Duration = Duration::from_secs(15);
 
 pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
@@ -382,6 +382,8 @@ fn set_up_worker(
     progress: &Progress,
 ) -> Result<(Connection, String, Instant)> {
     let total = Duration::from_secs_f64(args.timeout);
+    // The clock starts before the address is looked up: finding the worker is part of --timeout.
+    let deadline = Instant::now() + total;
     let mut remote = Remote::new(ctx, &inventory.config, Via::Ssh, total)?;
     if let Some(a) = given {
         // A unit added with -a is reached, and its host key filed, by that address.
@@ -392,29 +394,31 @@ fn set_up_worker(
     progress.set_message(&format!("1/{STEPS} finding {name}"));
     let address = match given {
         Some(a) => a.to_string(),
-        None => remote.address(cluster, name.as_str()).map_err(|e| {
-            step_failed(1, "address", e).with_hint(format!(
+        None => remote
+            .until(deadline)
+            .address(cluster, name.as_str())
+            .map_err(|e| {
+                step_failed(1, "address", e).with_hint(format!(
                 "Check that {name} is powered on and on this network, or give its address with -a."
             ))
-        })?,
+            })?,
     };
     progress.line(&format!("{name}: address {address}"));
 
-    // 2. Wait until its SSH port accepts.
+    // 2. Wait until its SSH server greets.
     let target = remote.ssh_target(name.as_str(), &address);
     progress.set_message(&format!(
         "2/{STEPS} waiting for {name} at {}:{}",
         target.address, target.port
     ));
-    let start = Instant::now();
-    let deadline = start + total;
     let mut last_error;
     // Through a ProxyCommand the port is the proxy's business: never bypass it.
     while target.proxy_command.is_none() {
+        // Each attempt connects within 2 s, then waits for the greeting until the deadline.
         let attempt =
             Duration::from_secs(2).min(deadline.saturating_duration_since(Instant::now()));
-        match ssh::tcp_connect(&target, attempt.max(Duration::from_millis(50))) {
-            Ok(_) => break,
+        match ssh::await_greeting(&target, attempt.max(Duration::from_millis(50)), deadline) {
+            Ok(()) => break,
             Err(e) => last_error = e.to_string(),
         }
         if Instant::now() + Duration::from_millis(250) >= deadline {
