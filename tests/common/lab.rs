@@ -71,12 +71,15 @@ fn run(cmd: &mut Command) {
     );
 }
 
-/// A port free on every unit address (all of 127.0.0.0/8 is this machine).
-fn free_port(addrs: &[String]) -> u16 {
+/// A port free on every unit address (all of 127.0.0.0/8 is this machine), other than `taken`.
+fn free_port(addrs: &[String], taken: &[u16]) -> u16 {
     'search: loop {
         let probe = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = probe.local_addr().unwrap().port();
         drop(probe);
+        if taken.contains(&port) {
+            continue 'search;
+        }
         for a in addrs {
             if TcpListener::bind((a.as_str(), port)).is_err() {
                 continue 'search;
@@ -174,7 +177,7 @@ impl Lab {
             .args(["-q", "-t", "ed25519", "-N", "", "-f"])
             .arg(state.join("host_key")));
         let addrs: Vec<String> = units.iter().map(|u| u.addr.clone()).collect();
-        let ssh_port = free_port(&addrs);
+        let ssh_port = free_port(&addrs, &[]);
         let mut config = String::new();
         for a in &addrs {
             config.push_str(&format!("ListenAddress {a}:{ssh_port}\n"));
@@ -229,22 +232,31 @@ impl Lab {
         )
         .unwrap();
 
-        let web_port = free_port(&addrs);
         let http_log: HttpLog = Arc::default();
         let mut lab = Lab {
             env,
             state,
             ssh_port,
-            web_port,
+            web_port: 0,
             units,
             sshd,
             http_log,
             servers: Vec::new(),
         };
-        for (i, mode) in web.iter().enumerate() {
-            if *mode != Web::Down {
-                lab.serve(i, *mode);
+        // Tests run side by side, and a port found free may be taken before it is bound (sshd,
+        // started above, binds its own only now): one that turns out taken is swapped for another.
+        for attempt in 1.. {
+            lab.web_port = free_port(&addrs, &[ssh_port]);
+            let bound = web
+                .iter()
+                .enumerate()
+                .filter(|(_, mode)| **mode != Web::Down)
+                .all(|(i, mode)| lab.serve(i, *mode).is_ok());
+            if bound {
+                break;
             }
+            assert!(attempt < 20, "no port free for the units' web servers");
+            lab.stop_servers();
         }
         lab.wait_for_sshd();
         lab
@@ -264,10 +276,12 @@ impl Lab {
         }
     }
 
-    fn serve(&mut self, i: usize, mode: Web) {
+    /// Serves unit `i`'s web API on the lab's web port; an error when the port is taken there.
+    fn serve(&mut self, i: usize, mode: Web) -> Result<(), String> {
         let unit = &self.units[i];
-        let server =
-            Arc::new(tiny_http::Server::http((unit.addr.as_str(), self.web_port)).unwrap());
+        let server = tiny_http::Server::http((unit.addr.as_str(), self.web_port))
+            .map_err(|e| format!("{}:{}: {e}", unit.addr, self.web_port))?;
+        let server = Arc::new(server);
         let (s, log, addr) = (server.clone(), self.http_log.clone(), unit.addr.clone());
         let dir = self.unit_dir(i);
         let handle = std::thread::spawn(move || {
@@ -336,6 +350,16 @@ impl Lab {
             }
         });
         self.servers.push((server, handle));
+        Ok(())
+    }
+
+    fn stop_servers(&mut self) {
+        for (server, _) in &self.servers {
+            server.unblock();
+        }
+        for (_, handle) in self.servers.drain(..) {
+            let _ = handle.join();
+        }
     }
 
     pub fn unit_dir(&self, i: usize) -> PathBuf {
@@ -473,11 +497,6 @@ impl Drop for Lab {
         // unshare and sh exec into sshd, so the child we started is sshd itself.
         let _ = self.sshd.kill();
         let _ = self.sshd.wait();
-        for (server, _) in &self.servers {
-            server.unblock();
-        }
-        for (_, handle) in self.servers.drain(..) {
-            let _ = handle.join();
-        }
+        self.stop_servers();
     }
 }
