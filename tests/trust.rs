@@ -682,3 +682,76 @@ fn removing_a_worker_forgets_its_key_under_its_host_key_alias_too() {
         format!("lab-other {} {}\n", key.0, key.1)
     );
 }
+
+#[test]
+fn known_hosts_is_read_once_per_run_however_many_units_and_lines() {
+    let names = ["leader1", "pio02", "pio03", "pio04"];
+    let lab = Lab::start(&names, 150, &[Web::Down; 4]);
+    lab.write_config("leader1");
+    let key = host_key(&lab);
+    let port = lab.ssh_port;
+    // Several lines per unit (its address, its .local name, another machine's key under an
+    // unrelated name), hashed by OpenSSH itself.
+    let other = other_key(&lab, "ed25519");
+    let mut lines = Vec::new();
+    for (i, u) in lab.units.iter().enumerate() {
+        lab.authorize_leader(i);
+        lines.push((format!("[{}]:{port}", u.addr), &key));
+        lines.push((format!("[{}.local]:{port}", u.name), &key));
+        lines.push((format!("elsewhere{i}.example"), &other));
+    }
+    let lines: Vec<(&str, &(String, String))> =
+        lines.iter().map(|(h, k)| (h.as_str(), *k)).collect();
+    file_keys(&lab, &lines);
+    let hashed = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(known_hosts(&lab))
+        .output()
+        .unwrap();
+    assert!(hashed.status.success());
+    let text = fs::read(known_hosts(&lab)).unwrap();
+    assert!(text.starts_with(b"|1|"));
+
+    // known_hosts becomes a FIFO the test writes into exactly once: a second open (per unit, per
+    // line) would wait for a writer that never comes, and pio would hang.
+    fs::remove_file(known_hosts(&lab)).unwrap();
+    let fifo = known_hosts(&lab);
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        // Blocks until pio opens it for reading.
+        std::thread::spawn(move || fs::write(&fifo, text).unwrap())
+    };
+    let (run, _) = run_bounded(
+        lab.env.command(&[
+            "workers",
+            "status",
+            "--via",
+            "ssh",
+            "--timeout",
+            "5",
+            "--fanout",
+            "4",
+        ]),
+        Duration::from_secs(20),
+    );
+    run.ok();
+    // pio logged in everywhere, so it read the keys: the one write was the one read.
+    writer.join().unwrap();
+    assert_eq!(
+        ssh_commands(&lab)
+            .iter()
+            .filter(|c| *c == "hostname")
+            .count(),
+        names.len(),
+        "{:?}",
+        ssh_commands(&lab)
+    );
+}
