@@ -755,3 +755,51 @@ fn known_hosts_is_read_once_per_run_however_many_units_and_lines() {
         ssh_commands(&lab)
     );
 }
+
+#[test]
+fn global_known_hosts_vouch_for_a_unit_and_are_never_written() {
+    let lab = lab(160, Web::Down);
+    let key = host_key(&lab);
+    let (ip, port) = (lab.units[1].addr.clone(), lab.ssh_port);
+    let line = |host: &str, k: &(String, String)| format!("[{host}]:{port} {} {}\n", k.0, k.1);
+    // The key is only in the global file (which stands in for /etc/ssh/ssh_known_hosts).
+    let global = lab.env.global_known_hosts();
+    fs::create_dir_all(global.parent().unwrap()).unwrap();
+    fs::write(&global, line(&ip, &key)).unwrap();
+    status_via_ssh(&lab, "pio02").ok();
+    assert!(!known_hosts(&lab).exists(), "the global key was copied");
+
+    // Another key of the same type there is a changed key, named with the global file's line.
+    let ed = other_key(&lab, "ed25519");
+    fs::write(&global, line(&ip, &ed)).unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("HOST KEY CHANGED")
+            && run.stderr.contains(&format!("{}:1", global.display())),
+        "{}",
+        run.stderr
+    );
+
+    // GlobalKnownHostsFile in ~/.ssh/config names the files read instead of the default.
+    let own = lab.env.home().join("lab_global");
+    fs::write(&own, line(&ip, &key)).unwrap();
+    ssh_config(&lab, "Host *\n    GlobalKnownHostsFile ~/lab_global\n");
+    let run = status_via_ssh(&lab, "pio02");
+    run.ok();
+    assert!(!run.stderr.contains("not honoured"), "{}", run.stderr);
+    assert!(!known_hosts(&lab).exists());
+
+    // A new key, where new keys are trusted, goes to the user's file, never the global one.
+    let elsewhere = line("pio09.local", &ed);
+    fs::write(&own, &elsewhere).unwrap();
+    ssh_config(&lab, "Host *\n    StrictHostKeyChecking accept-new\n");
+    status_via_ssh(&lab, "pio02").ok();
+    assert_eq!(fs::read_to_string(&own).unwrap(), elsewhere);
+    assert_eq!(fs::read_to_string(&global).unwrap(), line(&ip, &ed));
+    let kept = fs::read_to_string(known_hosts(&lab)).unwrap();
+    assert!(
+        kept.contains(&format!("[{ip}]:{port} {} ", key.0)),
+        "{kept}"
+    );
+}

@@ -41,7 +41,7 @@ pub struct Target {
     pub host_keys: Lookup,
     /// Where a newly trusted key is written (the first `UserKnownHostsFile`).
     pub known_hosts: PathBuf,
-    /// Every known_hosts line, read once per run.
+    /// Every line of the user's and the global known_hosts files, read once per run.
     pub known: Arc<KnownHosts>,
     /// `StrictHostKeyChecking accept-new` (or `no`): a new key is trusted after logging in.
     pub accept_new: bool,
