@@ -12,6 +12,9 @@ use crate::handoff::{DEFAULT_PYTHON_CLI, Lookup};
 /// How long a write waits for another pio holding config.ini's lock.
 const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
 
+/// OpenSSH's default `GlobalKnownHostsFile`: host keys the administrator vouches for.
+const GLOBAL_KNOWN_HOSTS: [&str; 2] = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
+
 #[derive(Clone, Debug)]
 pub struct Context {
     pub config_path: PathBuf,
@@ -29,6 +32,10 @@ pub struct Context {
     pub lock_wait: Duration,
     /// The user's home: `~/.ssh` (keys, known_hosts, config) lives there.
     pub home: PathBuf,
+    /// The known_hosts files read (never written) after the user's when `~/.ssh/config` names no
+    /// `GlobalKnownHostsFile`: OpenSSH's `/etc/ssh/ssh_known_hosts` and `ssh_known_hosts2`, or
+    /// `$PIO_GLOBAL_KNOWN_HOSTS` (`:`-separated; the tests keep the machine's own out of reach).
+    pub global_known_hosts: Vec<PathBuf>,
     /// The local login name (`$USER`, else `$LOGNAME`), for `~/.ssh/config`'s `%u` and
     /// `Match localuser`.
     pub local_user: String,
@@ -124,6 +131,10 @@ impl Context {
             stdin_is_terminal: std::io::stdin().is_terminal(),
             lock_wait,
             home,
+            global_known_hosts: env
+                .get("PIO_GLOBAL_KNOWN_HOSTS")
+                .map(|v| std::env::split_paths(v).collect())
+                .unwrap_or_else(|| GLOBAL_KNOWN_HOSTS.iter().map(PathBuf::from).collect()),
             local_user: env
                 .get("USER")
                 .or_else(|| env.get("LOGNAME"))
@@ -198,6 +209,21 @@ mod tests {
         assert_eq!(
             ctx(&[], &[("GLOBAL_CONFIG", ""), ("HOME", "/h")]).config_path,
             PathBuf::from("/h/.pioreactor/config.ini")
+        );
+    }
+
+    #[test]
+    fn global_known_hosts_default_to_openssh_s_and_may_be_moved() {
+        assert_eq!(
+            ctx(&[], &[]).global_known_hosts,
+            [
+                PathBuf::from("/etc/ssh/ssh_known_hosts"),
+                PathBuf::from("/etc/ssh/ssh_known_hosts2")
+            ]
+        );
+        assert_eq!(
+            ctx(&[], &[("PIO_GLOBAL_KNOWN_HOSTS", "/t/a:/t/b")]).global_known_hosts,
+            [PathBuf::from("/t/a"), PathBuf::from("/t/b")]
         );
     }
 

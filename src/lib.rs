@@ -34,6 +34,7 @@ pub mod error;
 pub mod handoff;
 pub mod inventory;
 pub mod output;
+pub mod random;
 pub mod remote;
 pub mod transport;
 

@@ -22,6 +22,17 @@ fn lab_with_leader(n: usize, base: u8, web: Web) -> Lab {
     lab
 }
 
+/// Files under a unit's `~/.pioreactor` named like a temporary file pio writes there.
+fn temporary_files(lab: &Lab, i: usize) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(lab.unit_dir(i).join(".pioreactor"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pio-tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// A lab where `newbie` is a fresh worker not yet in config.ini.
 fn add_lab(base: u8) -> (Lab, String) {
     let lab = Lab::start(&["leader1", "newbie"], base, &[Web::Up, Web::Up]);
@@ -66,11 +77,7 @@ fn add_with_key_already_accepted() {
         fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
         own
     );
-    assert!(
-        !lab.unit_dir(1)
-            .join(".pioreactor/.config.ini.pio-tmp")
-            .exists()
-    );
+    assert_eq!(temporary_files(&lab, 1), Vec::<String>::new());
     let ini = common::python_reads(&lab.env.config(), "current").unwrap();
     assert_eq!(ini["cluster.inventory"]["newbie"], "1");
     assert_eq!(ini["cluster.addresses"]["newbie"], addr);
@@ -639,4 +646,47 @@ fn status_compares_names_without_regard_to_case() {
         let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
         assert_eq!(v[0]["reachable"], true, "{via}: {v}");
     }
+}
+
+#[test]
+fn a_link_planted_at_a_temporary_name_on_a_worker_is_not_written_through() {
+    let lab = lab_with_leader(2, 210, Web::Down);
+    lab.trust_all();
+    fs::write(
+        lab.env.config().with_file_name("config_pio02.ini"),
+        "[unit]\nx=1\n",
+    )
+    .unwrap();
+    // Links at the names pio used to write to on the worker, to a file outside its ~/.pioreactor.
+    let victim = lab.state.join("victim");
+    fs::write(&victim, "precious\n").unwrap();
+    let planted = [".config.ini.pio-tmp", ".unit_config.ini.pio-tmp"];
+    let folder = lab.unit_dir(1).join(".pioreactor");
+    for name in planted {
+        std::os::unix::fs::symlink(&victim, folder.join(name)).unwrap();
+    }
+    lab.env
+        .run(&["workers", "sync-configs", "pio02", "--timeout", "5"])
+        .ok();
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    for name in planted {
+        assert_eq!(fs::read_link(folder.join(name)).unwrap(), victim, "{name}");
+    }
+    // The copies went through all the same, each a file of its own, and no temporary is left.
+    for (copy, from) in [
+        ("config.ini", lab.env.config()),
+        (
+            "unit_config.ini",
+            lab.env.config().with_file_name("config_pio02.ini"),
+        ),
+    ] {
+        let copy = folder.join(copy);
+        assert!(
+            fs::symlink_metadata(&copy).unwrap().is_file(),
+            "{}",
+            copy.display()
+        );
+        assert_eq!(fs::read(&copy).unwrap(), fs::read(&from).unwrap());
+    }
+    assert_eq!(temporary_files(&lab, 1), planted.map(String::from));
 }

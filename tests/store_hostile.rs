@@ -1,10 +1,12 @@
-//! Writing config.ini safely where others can plant files: no write through a planted link, a
-//! lock file that is not a file, a lock root created, a dangling link, a folder that is not there.
+//! Writing config.ini safely where others can plant files: no write through a planted link (as
+//! root too, in a folder another user owns), a lock file that is a link, a FIFO or a device, a lock
+//! root created, a dangling link, a folder that is not there.
 
 mod common;
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
+use std::path::Path;
 use std::process::Command;
 
 use common::Env;
@@ -26,6 +28,122 @@ fn a_planted_temporary_file_is_never_written_through() {
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
     assert!(env.read_config().contains("pio02=1"));
     assert!(fs::symlink_metadata(&path).unwrap().is_file());
+}
+
+/// Names someone who owns config.ini's folder could plant, hoping root writes through them: the
+/// fixed temporary name pio used, a pid's, and editors' habits.
+const PLANTED: &[&str] = &[
+    ".config.ini.pio-tmp",
+    ".config.ini.pio-tmp.1",
+    ".config.ini.tmp",
+    "config.ini.tmp",
+    "config.ini~",
+    ".config.ini.swp",
+];
+
+fn chown(owner: &str, paths: &[&Path], no_dereference: bool) {
+    let mut cmd = Command::new("chown");
+    if no_dereference {
+        cmd.arg("-h");
+    }
+    assert!(cmd.arg(owner).args(paths).status().unwrap().success());
+}
+
+#[test]
+fn root_never_writes_through_a_link_planted_in_another_users_folder() {
+    let test = "root_never_writes_through_a_link_planted_in_another_users_folder";
+    if !common::as_root_with_nobody(test) {
+        return;
+    }
+    let env = Env::new();
+    fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let path = env.write_config(CONFIG);
+    let dir = path.parent().unwrap();
+    // The folder and config.ini belong to nobody (65534), who planted links to root's file.
+    chown("65534:65534", &[dir, &path], false);
+    let victim = env.dir.path().join("victim");
+    fs::write(&victim, "precious\n").unwrap();
+    let before = fs::metadata(&victim).unwrap();
+    for name in PLANTED {
+        let link = dir.join(name);
+        symlink(&victim, &link).unwrap();
+        chown("65534:65534", &[&link], true);
+    }
+    env.run(&["workers", "add", "pio02", "--offline"]).ok();
+
+    let after = fs::metadata(&victim).unwrap();
+    assert_eq!(
+        (
+            fs::read_to_string(&victim).unwrap().as_str(),
+            after.uid(),
+            after.gid(),
+            after.mode()
+        ),
+        ("precious\n", before.uid(), before.gid(), before.mode()),
+        "root's file was written through a planted link, or given away"
+    );
+    for name in PLANTED {
+        assert_eq!(fs::read_link(dir.join(name)).unwrap(), victim, "{name}");
+    }
+    let config = fs::symlink_metadata(&path).unwrap();
+    assert!(config.is_file());
+    assert_eq!((config.uid(), config.gid()), (65534, 65534));
+    assert!(env.read_config().contains("pio02=1"));
+}
+
+#[test]
+fn a_lock_file_that_is_a_link_is_refused_and_not_followed() {
+    let env = Env::new();
+    let path = env.write_config(CONFIG);
+    let lock = path.with_file_name(".config.ini.lock");
+    let victim = env.dir.path().join("victim");
+    fs::write(&victim, "precious\n").unwrap();
+    let nowhere = env.dir.path().join("created-through-the-link");
+    for target in [&victim, &nowhere] {
+        let _ = fs::remove_file(&lock);
+        symlink(target, &lock).unwrap();
+        let run = env.run(&["workers", "add", "pio02", "--offline"]);
+        run.code(3);
+        assert_eq!(env.read_config(), CONFIG);
+        assert_eq!(fs::read_link(&lock).unwrap(), *target);
+    }
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!nowhere.exists());
+}
+
+#[test]
+fn a_lock_file_that_is_a_device_is_refused() {
+    let test = "a_lock_file_that_is_a_device_is_refused";
+    let env = Env::new();
+    let path = env.write_config(CONFIG);
+    let lock = path.with_file_name(".config.ini.lock");
+    // /dev/null's numbers: harmless if pio wrote to it, but a lock there would lock nothing.
+    let made = Command::new("mknod")
+        .arg(&lock)
+        .args(["c", "1", "3"])
+        .output()
+        .unwrap();
+    if !made.status.success() {
+        // Only root (of the machine, not of a user namespace) makes device nodes.
+        eprintln!(
+            "SKIPPED {test}: mknod needs root: {}",
+            String::from_utf8_lossy(&made.stderr).trim()
+        );
+        return;
+    }
+    let run = env.run(&["workers", "add", "pio02", "--offline"]);
+    assert!(
+        run.code(3).stderr.contains("not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read_config(), CONFIG);
+    assert!(
+        fs::symlink_metadata(&lock)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 #[test]

@@ -682,3 +682,124 @@ fn removing_a_worker_forgets_its_key_under_its_host_key_alias_too() {
         format!("lab-other {} {}\n", key.0, key.1)
     );
 }
+
+#[test]
+fn known_hosts_is_read_once_per_run_however_many_units_and_lines() {
+    let names = ["leader1", "pio02", "pio03", "pio04"];
+    let lab = Lab::start(&names, 150, &[Web::Down; 4]);
+    lab.write_config("leader1");
+    let key = host_key(&lab);
+    let port = lab.ssh_port;
+    // Several lines per unit (its address, its .local name, another machine's key under an
+    // unrelated name), hashed by OpenSSH itself.
+    let other = other_key(&lab, "ed25519");
+    let mut lines = Vec::new();
+    for (i, u) in lab.units.iter().enumerate() {
+        lab.authorize_leader(i);
+        lines.push((format!("[{}]:{port}", u.addr), &key));
+        lines.push((format!("[{}.local]:{port}", u.name), &key));
+        lines.push((format!("elsewhere{i}.example"), &other));
+    }
+    let lines: Vec<(&str, &(String, String))> =
+        lines.iter().map(|(h, k)| (h.as_str(), *k)).collect();
+    file_keys(&lab, &lines);
+    let hashed = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(known_hosts(&lab))
+        .output()
+        .unwrap();
+    assert!(hashed.status.success());
+    let text = fs::read(known_hosts(&lab)).unwrap();
+    assert!(text.starts_with(b"|1|"));
+
+    // known_hosts becomes a FIFO the test writes into exactly once: a second open (per unit, per
+    // line) would wait for a writer that never comes, and pio would hang.
+    fs::remove_file(known_hosts(&lab)).unwrap();
+    let fifo = known_hosts(&lab);
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        // Blocks until pio opens it for reading.
+        std::thread::spawn(move || fs::write(&fifo, text).unwrap())
+    };
+    let (run, _) = run_bounded(
+        lab.env.command(&[
+            "workers",
+            "status",
+            "--via",
+            "ssh",
+            "--timeout",
+            "5",
+            "--fanout",
+            "4",
+        ]),
+        Duration::from_secs(20),
+    );
+    run.ok();
+    // pio logged in everywhere, so it read the keys: the one write was the one read.
+    writer.join().unwrap();
+    assert_eq!(
+        ssh_commands(&lab)
+            .iter()
+            .filter(|c| *c == "hostname")
+            .count(),
+        names.len(),
+        "{:?}",
+        ssh_commands(&lab)
+    );
+}
+
+#[test]
+fn global_known_hosts_vouch_for_a_unit_and_are_never_written() {
+    let lab = lab(160, Web::Down);
+    let key = host_key(&lab);
+    let (ip, port) = (lab.units[1].addr.clone(), lab.ssh_port);
+    let line = |host: &str, k: &(String, String)| format!("[{host}]:{port} {} {}\n", k.0, k.1);
+    // The key is only in the global file (which stands in for /etc/ssh/ssh_known_hosts).
+    let global = lab.env.global_known_hosts();
+    fs::create_dir_all(global.parent().unwrap()).unwrap();
+    fs::write(&global, line(&ip, &key)).unwrap();
+    status_via_ssh(&lab, "pio02").ok();
+    assert!(!known_hosts(&lab).exists(), "the global key was copied");
+
+    // Another key of the same type there is a changed key, named with the global file's line.
+    let ed = other_key(&lab, "ed25519");
+    fs::write(&global, line(&ip, &ed)).unwrap();
+    let run = status_via_ssh(&lab, "pio02");
+    run.code(1);
+    assert!(
+        run.stderr.contains("HOST KEY CHANGED")
+            && run.stderr.contains(&format!("{}:1", global.display())),
+        "{}",
+        run.stderr
+    );
+
+    // GlobalKnownHostsFile in ~/.ssh/config names the files read instead of the default.
+    let own = lab.env.home().join("lab_global");
+    fs::write(&own, line(&ip, &key)).unwrap();
+    ssh_config(&lab, "Host *\n    GlobalKnownHostsFile ~/lab_global\n");
+    let run = status_via_ssh(&lab, "pio02");
+    run.ok();
+    assert!(!run.stderr.contains("not honoured"), "{}", run.stderr);
+    assert!(!known_hosts(&lab).exists());
+
+    // A new key, where new keys are trusted, goes to the user's file, never the global one.
+    let elsewhere = line("pio09.local", &ed);
+    fs::write(&own, &elsewhere).unwrap();
+    ssh_config(&lab, "Host *\n    StrictHostKeyChecking accept-new\n");
+    status_via_ssh(&lab, "pio02").ok();
+    assert_eq!(fs::read_to_string(&own).unwrap(), elsewhere);
+    assert_eq!(fs::read_to_string(&global).unwrap(), line(&ip, &ed));
+    let kept = fs::read_to_string(known_hosts(&lab)).unwrap();
+    assert!(
+        kept.contains(&format!("[{ip}]:{port} {} ", key.0)),
+        "{kept}"
+    );
+}

@@ -237,15 +237,7 @@ fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
 
 /// A temporary name nobody can guess: a file planted there in advance cannot be written through.
 fn temporary_name(path: &Path) -> PathBuf {
-    let mut random = [0u8; 8];
-    // SAFETY: the buffer is valid for its length; getrandom fills at most that many bytes.
-    let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };
-    let mut n = u64::from_ne_bytes(random);
-    if got != random.len() as isize {
-        n ^= std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-    }
+    let n = crate::random::unguessable();
     sidecar(path, &format!("pio-tmp.{}.{n:016x}", std::process::id()))
 }
 

@@ -274,7 +274,7 @@ impl<'c> Remote<'c> {
                 also.push(pattern);
             }
         }
-        let files = if s.known_hosts_files.is_empty() {
+        let user_files = if s.known_hosts_files.is_empty() {
             vec![
                 self.ctx.home.join(".ssh/known_hosts"),
                 self.ctx.home.join(".ssh/known_hosts2"),
@@ -282,6 +282,11 @@ impl<'c> Remote<'c> {
         } else {
             s.known_hosts_files
         };
+        // The global files are read after the user's, never written (as OpenSSH does).
+        let global_files = s
+            .global_known_hosts_files
+            .unwrap_or_else(|| self.ctx.global_known_hosts.clone());
+        let files: Vec<PathBuf> = user_files.iter().cloned().chain(global_files).collect();
         Target {
             name: name.to_string(),
             address: connect_to,
@@ -291,7 +296,7 @@ impl<'c> Remote<'c> {
             use_agent: !s.no_agent,
             proxy_command: s.proxy_command.filter(|c| !c.is_empty()),
             host_keys: Lookup { primary, also },
-            known_hosts: files[0].clone(),
+            known_hosts: user_files[0].clone(),
             known: self.known_hosts_in(&files),
             accept_new: matches!(
                 s.strict,

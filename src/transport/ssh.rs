@@ -41,7 +41,7 @@ pub struct Target {
     pub host_keys: Lookup,
     /// Where a newly trusted key is written (the first `UserKnownHostsFile`).
     pub known_hosts: PathBuf,
-    /// Every known_hosts line, read once per run.
+    /// Every line of the user's and the global known_hosts files, read once per run.
     pub known: Arc<KnownHosts>,
     /// `StrictHostKeyChecking accept-new` (or `no`): a new key is trusted after logging in.
     pub accept_new: bool,
@@ -621,9 +621,9 @@ impl Connection {
         Ok(Some(data))
     }
 
-    /// Writes a file over SFTP atomically: a temporary name in the same folder, then a rename
-    /// over the target, so the unit never reads half a file. Creates the folder (mode `dir_mode`)
-    /// when missing.
+    /// Writes a file over SFTP atomically: a new file under an unpredictable name in the same
+    /// folder, then a rename over the target, so the unit never reads half a file. Creates the
+    /// folder (mode `dir_mode`) when missing.
     pub fn write_file_atomic(
         &self,
         path: &Path,
@@ -640,33 +640,55 @@ impl Connection {
         {
             sftp.mkdir(dir, dir_mode).map_err(protocol(&what))?;
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let tmp = path.with_file_name(format!(".{}.pio-tmp", name.unwrap_or_default()));
-        let mut file = sftp
+        let tmp = temporary_name(path);
+        // Created exclusively (O_EXCL on the unit): a link planted there is never followed.
+        let file = sftp
             .open_mode(
                 &tmp,
-                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
                 mode,
                 ssh2::OpenType::File,
             )
             .map_err(protocol(&what))?;
-        file.write_all(data)
-            .map_err(|e| SshError::Protocol(format!("{what}: {e}")))?;
-        let _ = file.fsync(); // not every server offers fsync@openssh.com
-        drop(file);
-        sftp.rename(
-            &tmp,
-            path,
-            Some(RenameFlags::OVERWRITE | RenameFlags::ATOMIC),
-        )
-        .or_else(|_| {
-            // Servers without posix-rename refuse to overwrite: remove, then rename.
-            let _ = sftp.unlink(path);
-            sftp.rename(&tmp, path, None)
-        })
-        .map_err(protocol(&what))?;
-        Ok(())
+        let written = fill_and_rename(&sftp, file, &tmp, path, data, &what);
+        if written.is_err() {
+            let _ = sftp.unlink(&tmp);
+        }
+        written
     }
+}
+
+/// `.<name>.pio-tmp.<random>` beside `path`: a name nobody can plant a file at in advance.
+fn temporary_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let n = crate::random::unguessable();
+    path.with_file_name(format!(".{}.pio-tmp.{n:016x}", name.unwrap_or_default()))
+}
+
+/// Writes `data` to the open temporary file `tmp`, then renames it over `path`.
+fn fill_and_rename(
+    sftp: &ssh2::Sftp,
+    mut file: ssh2::File,
+    tmp: &Path,
+    path: &Path,
+    data: &[u8],
+    what: &str,
+) -> Result<(), SshError> {
+    file.write_all(data)
+        .map_err(|e| SshError::Protocol(format!("{what}: {e}")))?;
+    let _ = file.fsync(); // not every server offers fsync@openssh.com
+    drop(file);
+    sftp.rename(
+        tmp,
+        path,
+        Some(RenameFlags::OVERWRITE | RenameFlags::ATOMIC),
+    )
+    .or_else(|_| {
+        // Servers without posix-rename refuse to overwrite: remove, then rename.
+        let _ = sftp.unlink(path);
+        sftp.rename(tmp, path, None)
+    })
+    .map_err(protocol(what))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! reads it: `Host` and `Match` blocks, `Include`, and the first value given for a keyword wins.
 //!
 //! Honoured: `HostName`, `Port`, `User`, `IdentityFile`, `IdentitiesOnly`, `IdentityAgent none`,
-//! `ProxyCommand`, `ProxyJump`, `HostKeyAlias`, `UserKnownHostsFile`, `StrictHostKeyChecking`,
-//! and `Match` on `all`, `host`, `originalhost`, `user`, `localuser`, `canonical` and `final`.
+//! `ProxyCommand`, `ProxyJump`, `HostKeyAlias`, `UserKnownHostsFile`, `GlobalKnownHostsFile`,
+//! `StrictHostKeyChecking`, and `Match` on `all`, `host`, `originalhost`, `user`, `localuser`, `canonical` and `final`.
 //! Anything else that changes where or how ssh connects is named in a warning, never silently
 //! bypassed. Callers match it against the host a leader's ssh is given (`pio02.local`, a written
 //! address), as OpenSSH matches the host as typed.
@@ -23,7 +23,6 @@ const UNSUPPORTED: &[&str] = &[
     "bindaddress",
     "bindinterface",
     "addressfamily",
-    "globalknownhostsfile",
 ];
 
 /// `StrictHostKeyChecking`: what to do with a host key known_hosts does not have.
@@ -53,6 +52,8 @@ pub struct HostSettings {
     pub host_key_alias: Option<String>,
     /// `UserKnownHostsFile` (several may be given), `~` expanded.
     pub known_hosts_files: Vec<PathBuf>,
+    /// `GlobalKnownHostsFile`, `~` expanded (`none`: no file); `None` when not given.
+    pub global_known_hosts_files: Option<Vec<PathBuf>>,
     pub strict: Option<StrictHostKeyChecking>,
     /// What pio did not honour, for a warning.
     pub warnings: Vec<String>,
@@ -286,6 +287,15 @@ impl SshConfig {
             .replace("%%", "%")
     }
 
+    /// A list of files (`UserKnownHostsFile`, `GlobalKnownHostsFile`), expanded; `none` is none.
+    fn files(&self, value: &str, host: &str) -> Vec<PathBuf> {
+        words(value)
+            .iter()
+            .filter(|w| !w.eq_ignore_ascii_case("none"))
+            .map(|w| PathBuf::from(self.expand(w, host)))
+            .collect()
+    }
+
     /// The settings `ssh` would use for `host`.
     pub fn settings_for(&self, host: &str) -> HostSettings {
         let mut out = HostSettings {
@@ -361,11 +371,10 @@ impl SshConfig {
                     out.host_key_alias = Some(first);
                 }
                 "userknownhostsfile" if out.known_hosts_files.is_empty() => {
-                    out.known_hosts_files = words(value)
-                        .iter()
-                        .filter(|w| !w.eq_ignore_ascii_case("none"))
-                        .map(|w| PathBuf::from(self.expand(w, host)))
-                        .collect();
+                    out.known_hosts_files = self.files(value, host);
+                }
+                "globalknownhostsfile" if out.global_known_hosts_files.is_none() => {
+                    out.global_known_hosts_files = Some(self.files(value, host));
                 }
                 "stricthostkeychecking" if out.strict.is_none() => {
                     out.strict = Some(match first.to_ascii_lowercase().as_str() {
@@ -518,6 +527,7 @@ Host *
             "Include conf.d/*.conf\n\
              Match originalhost pio02 !user root\n\
              \x20   UserKnownHostsFile ~/.ssh/lab_hosts /etc/other\n\
+             \x20   GlobalKnownHostsFile ~/lab/global none\n\
              \x20   StrictHostKeyChecking accept-new\n\
              Match exec \"true\"\n\
              \x20   User nobody\n\
@@ -537,6 +547,10 @@ Host *
             s.known_hosts_files,
             [home.join(".ssh/lab_hosts"), PathBuf::from("/etc/other")]
         );
+        assert_eq!(
+            s.global_known_hosts_files,
+            Some(vec![home.join("lab/global")])
+        );
         assert_eq!(s.strict, Some(StrictHostKeyChecking::AcceptNew));
         assert_eq!(s.user, None);
         assert!(
@@ -549,6 +563,7 @@ Host *
         assert!(s.no_agent);
         assert!(s.proxy_command.is_some());
         assert_eq!(s.strict, None);
+        assert_eq!(s.global_known_hosts_files, None);
         assert_eq!(
             proxy_jump("a,b:22"),
             "ssh -J b:22 -W '[%h]:%p' a".to_string()

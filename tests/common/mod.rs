@@ -80,6 +80,11 @@ impl Env {
         fs::read_to_string(self.config()).unwrap()
     }
 
+    /// Stands in for `/etc/ssh/ssh_known_hosts`: the machine's own is no business of the tests.
+    pub fn global_known_hosts(&self) -> PathBuf {
+        self.dir.path().join("etc-ssh/ssh_known_hosts")
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pio"));
         cmd.args(args)
@@ -87,6 +92,7 @@ impl Env {
             .env("HOME", self.home())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("PIO_HOSTNAME", HOSTNAME)
+            .env("PIO_GLOBAL_KNOWN_HOSTS", self.global_known_hosts())
             // mDNS would join multicast on every interface of this machine: only tests inside
             // their own network namespace turn it on.
             .env("PIO_MDNS", "0")
@@ -108,6 +114,7 @@ impl Env {
             .env_clear()
             .env("HOME", self.home())
             .env("PIO_HOSTNAME", HOSTNAME)
+            .env("PIO_GLOBAL_KNOWN_HOSTS", self.global_known_hosts())
             .env("PIO_MDNS", "0")
             .env("TERM", "xterm")
             .envs(vars.iter().copied())

@@ -1,0 +1,16 @@
+//! Numbers nobody can guess in advance, for temporary file names: a file planted at a name pio
+//! would use could otherwise be written through.
+
+/// 64 bits from the kernel's random source (the clock's nanoseconds, should it fail).
+pub fn unguessable() -> u64 {
+    let mut random = [0u8; 8];
+    // SAFETY: the buffer is valid for its length; getrandom fills at most that many bytes.
+    let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };
+    let mut n = u64::from_ne_bytes(random);
+    if got != random.len() as isize {
+        n ^= std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+    }
+    n
+}
