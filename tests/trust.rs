@@ -24,6 +24,17 @@ fn lab(base: u8, web: Web) -> Lab {
     lab
 }
 
+/// Hashes the leader's known_hosts as OpenSSH itself does (`ssh-keygen -H`).
+fn hash_known_hosts(lab: &Lab) {
+    let hashed = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(known_hosts(lab))
+        .output()
+        .unwrap();
+    assert!(hashed.status.success());
+}
+
 fn known_hosts(lab: &Lab) -> std::path::PathBuf {
     lab.env.home().join(".ssh/known_hosts")
 }
@@ -121,13 +132,7 @@ fn host_keys_are_found_under_every_name_openssh_files_them_by() {
     }
     // Hashed by OpenSSH itself (`ssh-keygen -H`), read once.
     file_keys(&lab, &[(&format!("[{ip}]:{port}"), &key)]);
-    let hashed = Command::new("ssh-keygen")
-        .arg("-H")
-        .arg("-f")
-        .arg(known_hosts(&lab))
-        .output()
-        .unwrap();
-    assert!(hashed.status.success());
+    hash_known_hosts(&lab);
     let text = fs::read_to_string(known_hosts(&lab)).unwrap();
     assert!(text.starts_with("|1|") && !text.contains(&ip), "{text}");
     status_via_ssh(&lab, "pio02").ok();
@@ -703,13 +708,7 @@ fn known_hosts_is_read_once_per_run_however_many_units_and_lines() {
     let lines: Vec<(&str, &(String, String))> =
         lines.iter().map(|(h, k)| (h.as_str(), *k)).collect();
     file_keys(&lab, &lines);
-    let hashed = Command::new("ssh-keygen")
-        .arg("-H")
-        .arg("-f")
-        .arg(known_hosts(&lab))
-        .output()
-        .unwrap();
-    assert!(hashed.status.success());
+    hash_known_hosts(&lab);
     let text = fs::read(known_hosts(&lab)).unwrap();
     assert!(text.starts_with(b"|1|"));
 

@@ -337,18 +337,23 @@ pub fn remove(path: &Path, patterns: &[String]) -> std::io::Result<Vec<String>> 
         }
     }
     if !removed.is_empty() {
-        let tmp = path.with_extension("pio-tmp");
+        // A new file under a name nobody can plant anything at in advance.
+        let tmp = path.with_extension(format!("pio-tmp.{:016x}", crate::random::unguessable()));
         let mode = fs::metadata(path)?.permissions().mode();
-        let _ = fs::remove_file(&tmp);
         let mut f = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(mode)
             .custom_flags(libc::O_NOFOLLOW)
             .open(&tmp)?;
-        f.write_all(out.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
+        let written = f
+            .write_all(out.as_bytes())
+            .and_then(|()| f.sync_all())
+            .and_then(|()| fs::rename(&tmp, path));
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        written?;
     }
     Ok(removed)
 }
@@ -517,6 +522,41 @@ mod tests {
             1
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), "");
+    }
+
+    #[test]
+    fn removing_writes_under_a_name_nobody_planted_anything_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("known_hosts");
+        let k = base64_encode(&blob("ssh-ed25519", b"k"), true);
+        fs::write(
+            &path,
+            format!("pio02.local ssh-ed25519 {k}\npio03.local ssh-ed25519 {k}\n"),
+        )
+        .unwrap();
+        // A link at the name the temporary file once had, to a file outside.
+        let outside = dir.path().join("outside");
+        fs::write(&outside, "outside\n").unwrap();
+        let planted = path.with_extension("pio-tmp");
+        std::os::unix::fs::symlink(&outside, &planted).unwrap();
+
+        assert_eq!(remove(&path, &["pio02.local".into()]).unwrap().len(), 1);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("pio03.local ssh-ed25519 {k}\n")
+        );
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "outside\n");
+        assert_eq!(
+            fs::read_link(&planted).unwrap(),
+            outside,
+            "the planted link is left alone"
+        );
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["known_hosts", "known_hosts.pio-tmp", "outside"]);
     }
 
     /// HMAC-SHA1 through python3, an implementation independent of the one under test.
