@@ -128,7 +128,8 @@ fn a_unit_that_never_returns_or_never_restarted_is_named_with_exit_1() {
 fn rename_waits_for_the_reboot_not_just_the_new_name() {
     let lab = lab(170);
     // The hostname answers the new name at once; the unit never restarts.
-    let run = lab.env.run(&["rename", "pio02", "pio09", "--timeout", "3"]);
+    // 5 s: room for a few logins on a loaded machine, as the reason shown is the last one seen.
+    let run = lab.env.run(&["rename", "pio02", "pio09", "--timeout", "5"]);
     assert!(
         run.code(1).stderr.contains("has not restarted"),
         "{}",

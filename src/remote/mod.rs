@@ -610,7 +610,7 @@ impl<'c> Remote<'c> {
     ) -> std::result::Result<Duration, String> {
         let start = Instant::now();
         let mut seen_down = false;
-        let mut last = "no answer yet".to_string();
+        let mut last = NO_ANSWER_YET.to_string();
         loop {
             if until <= Instant::now() {
                 return Err(last);
@@ -619,6 +619,9 @@ impl<'c> Remote<'c> {
             // took long leaves the next one less, never a fresh allowance past `until`.
             let left = || self.until(until);
             match address(&left()).and_then(|at| left().answers_as(expect, &at, via).map(|()| at)) {
+                // An attempt the end of the wait cut short tells nothing new about the unit:
+                // what was seen before stands (say, that it answers but has not restarted).
+                Err(_) if ran_out(until) && last != NO_ANSWER_YET => return Err(last),
                 Err(e) => {
                     seen_down = true;
                     last = e;
@@ -697,6 +700,12 @@ impl<'c> Remote<'c> {
 
 /// Why a unit that answers is not back: it has the boot id it had before the reboot.
 const NOT_RESTARTED: &str = "it answers, but with the boot id it had before: it has not restarted";
+const NO_ANSWER_YET: &str = "no answer yet";
+
+/// Whether the wait ending at `until` is over, or as good as over (timers fire a little early).
+fn ran_out(until: Instant) -> bool {
+    until.saturating_duration_since(Instant::now()) < Duration::from_millis(50)
+}
 
 /// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on
 /// older images without that endpoint (404), which cannot say who they are.
