@@ -289,7 +289,7 @@ fn unreachable_address_gives_up_within_the_bound() {
     let took = start.elapsed();
     run.code(1);
     assert!(
-        run.stderr.contains("not found on the network after 2 s"),
+        run.stderr.contains("SSH server did not answer within 2 s"),
         "{}",
         run.stderr
     );
@@ -335,6 +335,28 @@ fn set_active_0_halts_through_ssh_when_the_web_api_is_down() {
     assert!(run.stderr.contains("(via ssh)"), "{}", run.stderr);
     let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
     assert_eq!(commands, ["internal-sftp", "pio kill --all-jobs"]);
+}
+
+#[test]
+fn set_active_0_halts_jobs_though_the_unit_config_cannot_be_read() {
+    let lab = lab_with_leader(2, 97, Web::Down);
+    lab.trust_all();
+    // A config_pio02.ini that never ends: it is refused, and the jobs are halted all the same.
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        lab.env.config().with_file_name("config_pio02.ini"),
+    )
+    .unwrap();
+    let run = lab.env.run(&["workers", "set-active", "pio02", "0"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("nothing was copied to it") && run.stderr.contains("16777216 bytes"),
+        "{}",
+        run.stderr
+    );
+    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(commands, ["pio kill --all-jobs"]);
+    assert!(lab.env.read_config().contains("\npio02=0\n"));
 }
 
 #[test]

@@ -100,11 +100,11 @@ pub fn read(path: &Path) -> Result<Option<String>> {
 }
 
 /// A unit's own `config_<unit>.ini` beside config.ini, or `None` when there is none; capped as
-/// config.ini is (a larger one is exit code 2, before any unit is contacted).
+/// config.ini is (a larger one is exit code 2, and is never sent).
 pub fn read_unit_config(path: &Path) -> Result<Option<Vec<u8>>> {
     let hint = format!(
         "{} is copied to the unit as its unit_config.ini: check that it is the unit's settings; \
-         nothing was sent.",
+         it was not sent.",
         path.display()
     );
     match read_capped(path, "a unit's config file", &hint) {

@@ -217,12 +217,13 @@ impl<'c> Remote<'c> {
         if let Some((_, k)) = cache.iter().find(|(f, _)| f == files) {
             return k.clone();
         }
-        let loaded = KnownHosts::load(files).unwrap_or_else(|e| {
+        let loaded = KnownHosts::load(files);
+        for why in &loaded.unread {
             self.warn_once(format!(
-                "{e}; every host key counts as unknown until it can be read"
+                "{why}; the host keys in it are not consulted, and no new key is accepted \
+                 without asking (StrictHostKeyChecking accept-new) until it can be read"
             ));
-            KnownHosts::default()
-        });
+        }
         let loaded = Arc::new(loaded);
         cache.push((files.to_vec(), loaded.clone()));
         loaded

@@ -113,6 +113,9 @@ impl Lookup {
 #[derive(Clone, Debug, Default)]
 pub struct KnownHosts {
     entries: Vec<Entry>,
+    /// Files that exist but could not be read, with why: their keys are unknown to pio, so a
+    /// key they might hold is never taken as new (nor stored) on the strength of this reading.
+    pub unread: Vec<String>,
 }
 
 fn parse_line(line: &str, place: Place) -> Option<Entry> {
@@ -186,18 +189,19 @@ impl Entry {
 }
 
 impl KnownHosts {
-    /// Reads `files` (those that do not exist count as empty).
-    pub fn load(files: &[PathBuf]) -> std::io::Result<KnownHosts> {
+    /// Reads `files`: those that do not exist count as empty; those that cannot be read (a
+    /// root-only `/etc/ssh/ssh_known_hosts`, say) are skipped, as OpenSSH skips them, and named
+    /// in [`KnownHosts::unread`].
+    pub fn load(files: &[PathBuf]) -> KnownHosts {
         let mut entries = Vec::new();
+        let mut unread = Vec::new();
         for file in files {
             let text = match fs::read(file) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
-                    return Err(std::io::Error::new(
-                        e.kind(),
-                        format!("{}: {e}", file.display()),
-                    ));
+                    unread.push(format!("{}: {e}", file.display()));
+                    continue;
                 }
             };
             let text = String::from_utf8_lossy(&text);
@@ -209,7 +213,7 @@ impl KnownHosts {
                 entries.extend(parse_line(line, place));
             }
         }
-        Ok(KnownHosts { entries })
+        KnownHosts { entries, unread }
     }
 
     /// Checks the key `blob` a unit presented, filed under `hosts`.
@@ -377,7 +381,7 @@ mod tests {
     }
 
     fn load(path: &Path) -> KnownHosts {
-        KnownHosts::load(&[path.to_path_buf()]).unwrap()
+        KnownHosts::load(&[path.to_path_buf()])
     }
 
     #[test]

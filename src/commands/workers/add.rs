@@ -426,7 +426,7 @@ fn set_up_worker(
                 2,
                 "reach",
                 format!(
-                    "{name} not found on the network after {:.0} s (tried {}:{}; last error: {last_error})",
+                    "{name}'s SSH server did not answer within {:.0} s (tried {}:{}; last error: {last_error})",
                     total.as_secs_f64(),
                     target.address,
                     target.port

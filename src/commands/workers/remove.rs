@@ -2,7 +2,7 @@
 
 use crate::cli::RemoveArgs;
 use crate::cluster::{Change, Cluster, UnitName, plan};
-use crate::commands::{Edit, edit_config, edit_inventory, files_for_unit, read_config, report};
+use crate::commands::{Edit, edit_config, edit_inventory, read_config, report};
 use crate::config::ini::key_eq;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -218,8 +218,13 @@ fn push_config(
         if let Some(a) = address_line {
             cluster.other_addresses.push((name, a));
         }
-        let files = files_for_unit(ctx, config.render(), name)?;
-        let outcome = remote.push_files(&cluster, name, &files[..1]);
+        // A removed unit is sent the shared config.ini alone: its own config_<unit>.ini is
+        // neither sent nor read (an unreadable one must not stop the copies to the others).
+        let shared = [(
+            remote::paths::SHARED_CONFIG,
+            config.render().as_bytes().to_vec(),
+        )];
+        let outcome = remote.push_files(&cluster, name, &shared);
         if outcome.ok() {
             narrator.say(&outcome.describe());
         } else {

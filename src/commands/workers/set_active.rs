@@ -125,11 +125,17 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let mut failed = Vec::new();
     // An unchanged inventory leaves nothing to copy; the leader's own copy is the source.
     if !changes.is_empty() && !cluster.is_leader(name) {
-        let files = files_for_unit(ctx, config.render(), name)?;
-        let pushed = remote.until(deadline).push_files(&cluster, name, &files);
-        match &pushed.result {
-            Ok(_) => narrator.say(&pushed.describe()),
-            Err(e) => failed.push(format!("copying config.ini to it failed: {e}")),
+        // A config_<unit>.ini that cannot be read is a failure to report, after the halting
+        // below: an inactive worker's jobs are stopped whatever else went wrong.
+        match files_for_unit(ctx, config.render(), name) {
+            Ok(files) => {
+                let pushed = remote.until(deadline).push_files(&cluster, name, &files);
+                match &pushed.result {
+                    Ok(_) => narrator.say(&pushed.describe()),
+                    Err(e) => failed.push(format!("copying config.ini to it failed: {e}")),
+                }
+            }
+            Err(e) => failed.push(format!("nothing was copied to it: {e}")),
         }
     }
     // An inactive worker runs nothing: halt its jobs now.
