@@ -1,8 +1,18 @@
-//! Numbers nobody can guess in advance, for temporary file names: a file planted at a name pio
-//! would use could otherwise be written through.
+//! Names nobody can guess in advance, for temporary files: a file planted at a name pio would use
+//! could otherwise be written through.
+
+use std::path::{Path, PathBuf};
+
+/// `.<name>.pio-tmp.<16 random hex digits>` beside `path`, where pio writes a new `path` before
+/// renaming it over the old one.
+pub fn temporary_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let n = unguessable();
+    path.with_file_name(format!(".{}.pio-tmp.{n:016x}", name.unwrap_or_default()))
+}
 
 /// 64 bits from the kernel's random source (the clock's nanoseconds, should it fail).
-pub fn unguessable() -> u64 {
+fn unguessable() -> u64 {
     let mut random = [0u8; 8];
     // SAFETY: the buffer is valid for its length; getrandom fills at most that many bytes.
     let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };

@@ -91,6 +91,18 @@ fn root_never_writes_through_a_link_planted_in_another_users_folder() {
     assert!(env.read_config().contains("pio02=1"));
 }
 
+/// An edit of config.ini stops at a lock file that is not a regular file: exit code 3, nothing
+/// written.
+fn an_edit_is_refused_by_the_lock_file(env: &Env) {
+    let run = env.run(&["workers", "add", "pio02", "--offline"]);
+    assert!(
+        run.code(3).stderr.contains("not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read_config(), CONFIG);
+}
+
 #[test]
 fn a_lock_file_that_is_a_link_is_refused_and_not_followed() {
     let env = Env::new();
@@ -131,13 +143,7 @@ fn a_lock_file_that_is_a_device_is_refused() {
         );
         return;
     }
-    let run = env.run(&["workers", "add", "pio02", "--offline"]);
-    assert!(
-        run.code(3).stderr.contains("not a regular file"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(env.read_config(), CONFIG);
+    an_edit_is_refused_by_the_lock_file(&env);
     assert!(
         fs::symlink_metadata(&lock)
             .unwrap()
@@ -158,13 +164,7 @@ fn a_lock_file_that_is_not_a_file_is_refused_at_once() {
             .unwrap()
             .success()
     );
-    let run = env.run(&["workers", "add", "pio02", "--offline"]);
-    assert!(
-        run.code(3).stderr.contains("not a regular file"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(env.read_config(), CONFIG);
+    an_edit_is_refused_by_the_lock_file(&env);
 }
 
 #[test]

@@ -235,16 +235,10 @@ fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
     Ok(file)
 }
 
-/// A temporary name nobody can guess: a file planted there in advance cannot be written through.
-fn temporary_name(path: &Path) -> PathBuf {
-    let n = crate::random::unguessable();
-    sidecar(path, &format!("pio-tmp.{}.{n:016x}", std::process::id()))
-}
-
 /// Replaces the file at `path` with `text` atomically, keeping its mode and owner. The temporary
 /// file is created new (`O_EXCL`, never through a symbolic link) under an unpredictable name.
 pub fn save(path: &Path, text: &str, _lock: &Lock) -> Result<()> {
-    let tmp = temporary_name(path);
+    let tmp = crate::random::temporary_name(path);
     let old = fs::metadata(path).ok();
     let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
     let write = || -> std::io::Result<()> {

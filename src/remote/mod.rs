@@ -650,14 +650,10 @@ impl<'c> Remote<'c> {
         let deadline = Instant::now() + self.timeout;
         match via {
             Used::Http => {
+                let web = self.until(deadline).web(at);
                 // An image without the health endpoint can only show it is up.
-                if !http_identity(&self.until(deadline).web(at), expect)
-                    .map_err(|e| e.to_string())?
-                {
-                    self.until(deadline)
-                        .web(at)
-                        .app_version()
-                        .map_err(|e| e.to_string())?;
+                if !http_identity(&web, expect).map_err(|e| e.to_string())? {
+                    web.app_version().map_err(|e| e.to_string())?;
                 }
                 Ok(())
             }

@@ -342,7 +342,7 @@ pub fn remove(path: &Path, patterns: &[String]) -> std::io::Result<Vec<String>> 
     }
     if !removed.is_empty() {
         // A new file under a name nobody can plant anything at in advance.
-        let tmp = path.with_extension(format!("pio-tmp.{:016x}", crate::random::unguessable()));
+        let tmp = crate::random::temporary_name(path);
         let mode = fs::metadata(path)?.permissions().mode();
         let mut f = fs::OpenOptions::new()
             .write(true)

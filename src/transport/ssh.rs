@@ -643,7 +643,7 @@ impl Connection {
         {
             sftp.mkdir(dir, dir_mode).map_err(protocol(&what))?;
         }
-        let tmp = temporary_name(path);
+        let tmp = crate::random::temporary_name(path);
         // Created exclusively (O_EXCL on the unit): a link planted there is never followed.
         let file = sftp
             .open_mode(
@@ -659,13 +659,6 @@ impl Connection {
         }
         written
     }
-}
-
-/// `.<name>.pio-tmp.<random>` beside `path`: a name nobody can plant a file at in advance.
-fn temporary_name(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let n = crate::random::unguessable();
-    path.with_file_name(format!(".{}.pio-tmp.{n:016x}", name.unwrap_or_default()))
 }
 
 /// Writes `data` to the open temporary file `tmp`, then renames it over `path`.

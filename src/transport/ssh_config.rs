@@ -3,7 +3,8 @@
 //!
 //! Honoured: `HostName`, `Port`, `User`, `IdentityFile`, `IdentitiesOnly`, `IdentityAgent none`,
 //! `ProxyCommand`, `ProxyJump`, `HostKeyAlias`, `UserKnownHostsFile`, `GlobalKnownHostsFile`,
-//! `StrictHostKeyChecking`, and `Match` on `all`, `host`, `originalhost`, `user`, `localuser`, `canonical` and `final`.
+//! `StrictHostKeyChecking`, and `Match` on `all`, `host`, `originalhost`, `user`, `localuser`,
+//! `canonical` and `final`.
 //! Anything else that changes where or how ssh connects is named in a warning, never silently
 //! bypassed. Callers match it against the host a leader's ssh is given (`pio02.local`, a written
 //! address), as OpenSSH matches the host as typed.
