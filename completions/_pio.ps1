@@ -226,6 +226,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every worker in the inventory (the leader only if named)')
+            [CompletionResult]::new('--shared', '--shared', [CompletionResultType]::ParameterName, 'Only config.ini, the cluster''s shared settings')
+            [CompletionResult]::new('--specific', '--specific', [CompletionResultType]::ParameterName, 'Only each unit''s own settings: sent from config_<unit>.ini to units before 26.4, fetched from 26.4 units (which own their unit_config.ini) into config_<unit>.ini')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')

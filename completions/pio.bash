@@ -969,7 +969,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__sync__subcmd__configs)
-            opts="-q -v -h -V --all --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --all --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -213,6 +213,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --color 'When to use colour'
             cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
             cand --all 'Every worker in the inventory (the leader only if named)'
+            cand --shared 'Only config.ini, the cluster''s shared settings'
+            cand --specific 'Only each unit''s own settings: sent from config_<unit>.ini to units before 26.4, fetched from 26.4 units (which own their unit_config.ini) into config_<unit>.ini'
             cand --json 'Print machine-readable JSON on stdout (a stable schema)'
             cand -q 'Say nothing on stderr except errors'
             cand --quiet 'Say nothing on stderr except errors'

@@ -197,6 +197,8 @@ never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l all -d 'Every worker in the inventory (the leader only if named)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l shared -d 'Only config.ini, the cluster\'s shared settings'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l specific -d 'Only each unit\'s own settings: sent from config_<unit>.ini to units before 26.4, fetched from 26.4 units (which own their unit_config.ini) into config_<unit>.ini'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'

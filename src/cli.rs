@@ -420,6 +420,15 @@ pub struct SyncConfigsArgs {
     #[command(flatten)]
     pub select: UnitSelection,
 
+    /// Only config.ini, the cluster's shared settings
+    #[arg(long, conflicts_with = "specific")]
+    pub shared: bool,
+
+    /// Only each unit's own settings: sent from config_<unit>.ini to units before 26.4, fetched
+    /// from 26.4 units (which own their unit_config.ini) into config_<unit>.ini
+    #[arg(long)]
+    pub specific: bool,
+
     /// How many units at once
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub fanout: u16,

@@ -35,6 +35,7 @@ pub mod handoff;
 pub mod inventory;
 pub mod output;
 pub mod random;
+pub mod release;
 pub mod remote;
 pub mod transport;
 

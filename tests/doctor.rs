@@ -136,7 +136,11 @@ fn each_fault_is_named_with_its_fix_and_healthy_units_stay_ok() {
     assert_eq!(verdict("pio-port", "ssh"), "ok");
 
     assert_eq!(verdict("pio-ver", "version"), "warn");
-    assert!(detail("pio-ver", "version").contains("25.9.1, but the leader runs 25.11.1"));
+    assert!(
+        detail("pio-ver", "version").contains("runs 25.9.1, older than the leader's 25.11.1"),
+        "{r:?}"
+    );
+    assert!(fix("pio-ver", "version").contains("Update the workers first"));
 
     assert_eq!(verdict("pio-skew", "clock"), "warn");
     assert!(detail("pio-skew", "clock").contains("ahead of"), "{r:?}");

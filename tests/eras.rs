@@ -528,6 +528,7 @@ fn add_lab(base: u8) -> (Lab, LeaderApi) {
 #[test]
 fn verified_add_registers_copies_joins_and_reboots() {
     let (lab, api) = add_lab(40);
+    fs::write(lab.unit_dir(1).join("version"), "26.11.1\n").unwrap();
     let addr = lab.units[1].addr.clone();
     let run = lab.env.run(&[
         "workers",
@@ -556,18 +557,24 @@ fn verified_add_registers_copies_joins_and_reboots() {
     assert!(!unit.join("unit_config.ini").exists());
     let mut commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
     commands.dedup();
-    assert_eq!(commands.len(), 5, "{commands:?}");
+    assert_eq!(commands.len(), 6, "{commands:?}");
+    assert_eq!(commands[2], "pio version", "{commands:?}");
+    // 26.11 joins with its model: the unit keeps it and reports it to the leader.
     assert!(
-        commands[3].starts_with("pio cluster join --leader-time "),
+        commands[4].starts_with("pio cluster join --leader-time ")
+            && commands[4].ends_with(" --model-name pioreactor_40ml --model-version 1.5"),
         "{commands:?}"
     );
-    assert_eq!(commands[4], "sudo reboot");
+    assert_eq!(commands[5], "sudo reboot");
 }
 
 #[test]
-fn verified_add_sets_the_clock_where_the_worker_cannot_join_and_may_skip_the_reboot() {
+fn verified_add_gives_a_pre_26_11_worker_the_clock_and_chrony_source_and_may_skip_the_reboot() {
+    // 26.7.2 has no `pio cluster join`: the Python add of its day set the date and appended the
+    // leader to chrony.conf. pio does both, and once only however often it is run.
     let (lab, api) = add_lab(50);
     fs::write(lab.unit_dir(1).join("no-join"), "").unwrap();
+    fs::write(lab.unit_dir(1).join("version"), "26.7.2\n").unwrap();
     let addr = lab.units[1].addr.clone();
     let run = lab
         .env
@@ -575,13 +582,36 @@ fn verified_add_sets_the_clock_where_the_worker_cannot_join_and_may_skip_the_reb
     assert!(run.ok().stderr.contains("not rebooted"), "{}", run.stderr);
     let mut commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
     commands.dedup();
-    assert_eq!(commands.len(), 5, "{commands:?}");
-    assert!(commands[3].starts_with("pio cluster join"), "{commands:?}");
+    assert_eq!(commands.len(), 6, "{commands:?}");
+    assert_eq!(commands[2], "pio version", "{commands:?}");
     assert!(
         commands[4].starts_with("sudo date -u --set=@"),
         "{commands:?}"
     );
+    assert!(
+        commands[5].starts_with("grep -qxF 'server "),
+        "{commands:?}"
+    );
+    assert!(
+        !commands.iter().any(|c| c.contains("cluster join")),
+        "{commands:?}"
+    );
     assert_eq!(api.workers().len(), 3);
+    let chrony = lab.unit_dir(1).join("etc/chrony/chrony.conf");
+    let line = |text: &str| {
+        text.lines()
+            .filter(|l| l.ends_with(" iburst prefer"))
+            .count()
+    };
+    assert_eq!(line(&fs::read_to_string(&chrony).unwrap()), 1);
+    lab.env
+        .run(&["workers", "add", "newbie", "-a", &addr, "--no-reboot"])
+        .ok();
+    assert_eq!(
+        line(&fs::read_to_string(&chrony).unwrap()),
+        1,
+        "a second add adds no line"
+    );
 }
 
 #[test]

@@ -62,6 +62,7 @@ fn renames_remote_then_config_then_reboots_and_waits() {
         commands(&lab),
         [
             "hostname",
+            "pio version",
             "sudo hostnamectl set-hostname pio09",
             HOSTS_EDIT,
             "internal-sftp",
@@ -200,6 +201,7 @@ fn an_interrupted_rename_continues_when_run_again() {
         commands(&lab),
         [
             "hostname",
+            "pio version",
             HOSTS_EDIT,
             "internal-sftp",
             BOOT_ID,

@@ -366,6 +366,7 @@ impl UnitProbe<'_> {
             (conn, web.join().unwrap_or(None))
         });
         out.append(&mut web_out);
+        self.release(&mut out, conn.as_ref());
         self.clock(&mut out, &address, conn.as_ref(), web.as_ref());
         if let Some(conn) = &conn
             && self.era == Era::Config
@@ -511,27 +512,66 @@ impl UnitProbe<'_> {
             format!("answers at {}", web.url("")),
             None,
         );
-        match (web.app_version(), self.leader_version) {
-            (Ok(v), Some(lv)) if v == lv => {
-                self.add(out, "version", Verdict::Ok, format!("{v}, as the leader"), None)
+        if let Ok(v) = web.app_version()
+            && let Some(release) = crate::release::Release::parse(&v)
+        {
+            self.remote
+                .remember_release(u, &crate::release::Learnt::Known(release));
+        }
+        health
+    }
+
+    /// The unit's release (from its web API, else `pio version` on the SSH connection) against
+    /// the leader's: a mixed cluster is updated workers first, then the leader.
+    fn release(&self, out: &mut Vec<Check>, conn: Option<&Connection>) {
+        let u = self.unit;
+        let learnt = match (self.remote.known_release(u), conn) {
+            (Some(known), _) => known,
+            (None, Some(conn)) => {
+                let learnt = crate::remote::release::release_over(conn, self.deadline);
+                self.remote.remember_release(u, &learnt);
+                learnt
             }
-            (Ok(v), Some(lv)) => self.add(
-                out,
-                "version",
-                Verdict::Warn,
-                format!("{v}, but the leader runs {lv}"),
-                Some("Run one release on the whole cluster: update the older one (`pio update app` on it, or the web UI's Updates page).".to_string()),
-            ),
-            (Ok(v), None) => self.add(
+            (None, None) => return,
+        };
+        let leader = self.leader_version.and_then(crate::release::Release::parse);
+        match (learnt, leader) {
+            (crate::release::Learnt::Known(r), Some(leader)) => {
+                match crate::release::mismatch_advice(&r, &leader) {
+                    None => self.add(
+                        out,
+                        "version",
+                        Verdict::Ok,
+                        format!("{r}, as the leader"),
+                        None,
+                    ),
+                    Some(advice) => self.add(
+                        out,
+                        "version",
+                        Verdict::Warn,
+                        advice,
+                        Some(
+                            "Update the workers first (`pio update app` on each, or the web UI's \
+                             Updates page), then the leader: a worker older than its leader \
+                             misbehaves, and updating the leader first stops its task queue."
+                                .to_string(),
+                        ),
+                    ),
+                }
+            }
+            (crate::release::Learnt::Known(r), None) => self.add(
                 out,
                 "version",
                 Verdict::Ok,
-                format!("{v} (this unit's own release is unknown: no Pioreactor software found here)"),
+                format!(
+                    "{r} (this leader's own release is unknown: no Pioreactor software found here)"
+                ),
                 None,
             ),
-            (Err(e), _) => self.add(out, "version", Verdict::Warn, e.to_string(), None),
+            (crate::release::Learnt::Unknown(why), _) => {
+                self.add(out, "version", Verdict::Warn, why, None)
+            }
         }
-        health
     }
 
     /// The unit's clock against this one's: over SSH (`date`), else the web API's `utc_time`.

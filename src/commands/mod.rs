@@ -14,6 +14,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::inventory::{Era, Inventory};
 use crate::output::{self, ChangeReport, Narrator};
+use crate::release::{Learnt, Release, UnitConfig};
 use crate::remote::{self, Remote};
 
 /// Reads config.ini (the single-unit default when there is none), printing its warnings.
@@ -128,23 +129,66 @@ pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
 }
 
 /// [`files_for_unit`] with config.ini as it is on disk now (after this command's edits).
-pub fn current_files_for_unit(ctx: &Context, unit: &str) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    files_for_unit(ctx, read_config(ctx)?.render(), unit)
+pub fn current_files_for_unit(
+    ctx: &Context,
+    unit: &str,
+    release: &Release,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    files_for_unit(ctx, read_config(ctx)?.render(), unit, release)
 }
 
 /// The files a unit receives from this leader: config.ini (`shared`, as it is on disk now) and,
-/// where this leader keeps one, `config_<unit>.ini` as the unit's `unit_config.ini`.
+/// where the unit's release takes its settings from the leader and this leader keeps them,
+/// `config_<unit>.ini` as the unit's `unit_config.ini`. A unit that owns its `unit_config.ini`
+/// (26.4 and later) is never sent one: the leader's copy is only a snapshot, maybe stale.
 pub fn files_for_unit(
     ctx: &Context,
     shared: &str,
     unit: &str,
+    release: &Release,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![(remote::paths::SHARED_CONFIG, shared.as_bytes().to_vec())];
-    let own = unit_config_path(ctx, unit);
-    if let Some(bytes) = crate::config::store::read_unit_config(&own)? {
-        files.push((remote::paths::UNIT_CONFIG, bytes));
+    if release.needs().unit_config == UnitConfig::FromLeader {
+        let own = unit_config_path(ctx, unit);
+        if let Some(bytes) = crate::config::store::read_unit_config(&own)? {
+            files.push((remote::paths::UNIT_CONFIG, bytes));
+        }
     }
     Ok(files)
+}
+
+/// The release of the Pioreactor software installed on this leader, if pio can find it.
+pub fn leader_release(ctx: &Context) -> Option<Release> {
+    let site = crate::inventory::site_packages(ctx);
+    crate::inventory::python_stack_version(&site).and_then(|(v, _)| Release::parse(&v))
+}
+
+/// A unit's release as learnt from it, else (said in a warning) what the leader's release
+/// implies (see [`crate::release::assumed`]).
+pub fn release_of(
+    ctx: &Context,
+    remote: &Remote,
+    cluster: &Cluster,
+    unit: &str,
+    era: Era,
+) -> (Release, Learnt) {
+    let learnt = remote.release(cluster, unit);
+    let release = match learnt.release() {
+        Some(r) => r.clone(),
+        None => crate::release::assumed(leader_release(ctx).as_ref(), era == Era::Api),
+    };
+    (release, learnt)
+}
+
+/// What pio does about a unit whose release it could not learn, in words.
+pub fn unknown_release(unit: &str, learnt: &Learnt, assumed: &Release) -> Option<String> {
+    match learnt {
+        Learnt::Known(_) => None,
+        Learnt::Unknown(why) => Some(format!(
+            "{unit}'s release could not be learnt ({why}); treating it as {assumed}, as this \
+             leader's release implies"
+        )),
+    }
 }
 
 /// stdout went away for a reason other than a closed pipe.

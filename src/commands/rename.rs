@@ -15,7 +15,7 @@ use crate::inventory::api::ApiError;
 use crate::output::{Narrator, progress::Progress};
 use crate::remote::Via;
 use crate::remote::{Remote, commands};
-use crate::remote::{Used, push_over};
+use crate::remote::{Used, join, push_over};
 use crate::transport::known_hosts;
 use crate::transport::ssh::Connection;
 
@@ -92,6 +92,10 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let api = inventory.api().cloned();
     let narrator = Narrator::new(ctx);
     let static_address = cluster.address_of(&old).map(str::to_string);
+    let leader_address = cluster.leader_address.map_or_else(
+        || format!("{}.local", cluster.leader.to_ascii_lowercase()),
+        str::to_string,
+    );
     let hosts_edit = commands::rename_in_etc_hosts(&old, new.as_str());
     let set_hostname = commands::set_hostname(new.as_str());
 
@@ -161,6 +165,19 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             format!("the unit at {address} answers '{answer}', not '{old}'"),
             format!("Another machine answers at {address}: check [cluster.addresses] {old} (or its mDNS name)."),
         ));
+    }
+
+    // Its release decides which files it is given and how it re-joins.
+    let learnt = crate::remote::release::release_over(&conn, deadline());
+    let release = match learnt.release() {
+        Some(r) => r.clone(),
+        None => crate::release::assumed(
+            crate::commands::leader_release(ctx).as_ref(),
+            record.is_some(),
+        ),
+    };
+    if let Some(w) = crate::commands::unknown_release(&old, &learnt, &release) {
+        narrator.warn(&w);
     }
 
     // 2-3. Its hostname and /etc/hosts.
@@ -287,7 +304,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     // The config.ini era's unit reads its own copy: give it the one naming it, before the reboot.
     // (In the database era the leader is busy deleting the worker's copy: pio copies it after.)
     if record.is_none() {
-        let files = current_files_for_unit(ctx, new.as_str())?;
+        let files = current_files_for_unit(ctx, new.as_str(), &release)?;
         push_over(&conn, &files, deadline())
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
         steps
@@ -385,13 +402,29 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         // Its config.ini, which the leader had it delete with the old name.
         match &waited {
             Ok(Some(at)) => {
-                let files = current_files_for_unit(ctx, new.as_str())?;
-                remote
+                let files = current_files_for_unit(ctx, new.as_str(), &release)?;
+                let conn = remote
                     .ssh(new.as_str(), at)
-                    .map_err(|e| e.to_string())
-                    .and_then(|c| push_over(&c, &files, deadline()))
+                    .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
+                push_over(&conn, &files, deadline())
                     .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
                 steps.done.push("copied config.ini to it".to_string());
+                // The leader's DELETE of the old name made a 26.11 unit leave the cluster (its
+                // chrony source went with it): it joins again under its new name.
+                let model = record
+                    .model_name
+                    .as_deref()
+                    .zip(record.model_version.as_deref());
+                let said = join::join(&conn, &release.needs(), &leader_address, model, deadline())
+                    .map_err(|e| {
+                        steps.failed(
+                            "join the cluster again",
+                            e,
+                            format!("Run `pio workers add {new}` to finish."),
+                        )
+                    })?;
+                steps.done.push(said.clone());
+                narrator.say(&format!("{new}: {said}"));
             }
             _ => narrator.warn(&sync_hint),
         }

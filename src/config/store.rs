@@ -237,7 +237,8 @@ fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
 
 /// Replaces the file at `path` with `text` atomically, keeping its mode and owner. The temporary
 /// file is created new (`O_EXCL`, never through a symbolic link) under an unpredictable name.
-pub fn save(path: &Path, text: &str, _lock: &Lock) -> Result<()> {
+pub fn save(path: &Path, text: impl AsRef<[u8]>, _lock: &Lock) -> Result<()> {
+    let text = text.as_ref();
     let tmp = crate::random::temporary_name(path);
     let old = fs::metadata(path).ok();
     let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
@@ -248,7 +249,7 @@ pub fn save(path: &Path, text: &str, _lock: &Lock) -> Result<()> {
             .custom_flags(libc::O_NOFOLLOW)
             .mode(mode)
             .open(&tmp)?;
-        f.write_all(text.as_bytes())?;
+        f.write_all(text)?;
         if let Some(m) = &old {
             f.set_permissions(fs::Permissions::from_mode(mode))?;
             // Only root can give a file away; anyone else already owns what they write.

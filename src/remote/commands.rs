@@ -3,11 +3,15 @@
 //! name or other input can change what a command does.
 
 pub const HOSTNAME: &str = "hostname";
+/// `hostname`, then the release where the Python stack is installed (nothing where it is not).
+pub const HOSTNAME_AND_VERSION: &str = "hostname && { pio version 2>/dev/null || true; }";
 pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
 pub const REBOOT: &str = "sudo reboot";
 pub const HALT_JOBS: &str = "pio kill --all-jobs";
 pub const IDENTIFY: &str = "pio identify";
 pub const BLINK: &str = "pio blink";
+/// The unit's release: every release prints the bare version.
+pub const VERSION: &str = "pio version";
 /// Changes at every boot: tells a unit that restarted from one that only answered again.
 pub const BOOT_ID: &str = "cat /proc/sys/kernel/random/boot_id";
 /// The unit's clock, in seconds since the epoch.
@@ -36,9 +40,43 @@ pub fn set_clock(epoch: u64) -> String {
     format!("sudo date -u --set=@{epoch}")
 }
 
-/// The database era's own joining step on the worker (newer images have it).
-pub fn cluster_join(epoch: u64) -> String {
-    format!("pio cluster join --leader-time {epoch}")
+/// 26.11's own joining step on the worker: it sets the clock, makes the leader its chrony source
+/// and, given one, takes and reports its model (both name and version, or neither).
+pub fn cluster_join(epoch: u64, model: Option<(&str, &str)>) -> String {
+    let mut words = vec![
+        "pio".to_string(),
+        "cluster".into(),
+        "join".into(),
+        "--leader-time".into(),
+        epoch.to_string(),
+    ];
+    if let Some((name, version)) = model {
+        words.extend(["--model-name".into(), name.to_string()]);
+        words.extend(["--model-version".into(), version.to_string()]);
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    shell_words(&words)
+}
+
+/// Where 24.5.1-26.10 workers take their chrony sources from.
+pub const CHRONY_CONF: &str = "/etc/chrony/chrony.conf";
+
+/// The line the Python add (24.5.1 to 26.10) appended to a worker's chrony configuration.
+pub fn chrony_line(leader_address: &str) -> String {
+    format!("server {leader_address} iburst prefer")
+}
+
+/// Makes the leader the worker's chrony source as the Python add did, but idempotently: the
+/// line is appended only when the file does not have it already (the Python add appended one
+/// more at every re-add).
+pub fn chrony_source(leader_address: &str) -> String {
+    let line = chrony_line(leader_address);
+    format!(
+        "{} || {} | {} >/dev/null",
+        shell_words(&["grep", "-qxF", &line, CHRONY_CONF]),
+        shell_words(&["echo", &line]),
+        shell_words(&["sudo", "tee", "-a", CHRONY_CONF]),
+    )
 }
 
 /// Blinks the unit's LED for `seconds`.
@@ -72,6 +110,16 @@ mod tests {
             r#"sudo hostnamectl set-hostname 'x'"'"';id>/tmp/p;'"'"''"#
         );
         assert_eq!(set_clock(1_700_000_000), "sudo date -u --set=@1700000000");
+        assert_eq!(
+            cluster_join(1_700_000_000, Some(("pioreactor_40ml", "1.5"))),
+            "pio cluster join --leader-time 1700000000 --model-name pioreactor_40ml --model-version 1.5"
+        );
+        assert_eq!(cluster_join(7, None), "pio cluster join --leader-time 7");
+        assert_eq!(
+            chrony_source("10.0.0.1"),
+            "grep -qxF 'server 10.0.0.1 iburst prefer' /etc/chrony/chrony.conf || \
+             echo 'server 10.0.0.1 iburst prefer' | sudo tee -a /etc/chrony/chrony.conf >/dev/null"
+        );
         assert_eq!(identify_for(2.0), "pio identify --duration 2.0");
         assert_eq!(
             rename_in_etc_hosts("PIO07", "pio12"),

@@ -20,6 +20,8 @@ use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
 use crate::transport::ssh_config::{HostSettings, SshConfig, StrictHostKeyChecking};
 
 pub mod commands;
+pub mod join;
+pub mod release;
 mod select;
 
 pub use select::select_units;
@@ -137,6 +139,8 @@ pub struct Remote<'c> {
     proto: String,
     web_port: u16,
     http: reqwest::blocking::Client,
+    /// Each unit's release, by lower-cased name, learnt once per run ([`Remote::release`]).
+    releases: Arc<Mutex<HashMap<String, crate::release::Learnt>>>,
 }
 
 impl<'c> Remote<'c> {
@@ -167,6 +171,7 @@ impl<'c> Remote<'c> {
             proto,
             web_port,
             http: http::client(timeout),
+            releases: Arc::default(),
         })
     }
 
@@ -405,25 +410,24 @@ impl<'c> Remote<'c> {
         &self,
         name: &str,
         address: &str,
-        command: &str,
+        command: &SshCommand,
         deadline: Instant,
     ) -> std::result::Result<String, String> {
         let conn = self
             .ssh_until(name, address, deadline)
             .map_err(|e| e.to_string())?;
-        let out = conn.exec(command, deadline).map_err(|e| e.to_string())?;
-        if out.success() {
-            Ok(out.stdout.trim().to_string())
-        } else {
-            Err(format!(
-                "`{command}` failed (exit status {}){}",
-                out.status.map_or("unknown".to_string(), |s| s.to_string()),
-                match out.stderr.trim() {
-                    "" => String::new(),
-                    e => format!(": {e}"),
-                }
-            ))
-        }
+        let command = match command {
+            SshCommand::Fixed(c) => c.to_string(),
+            SshCommand::ByRelease(pick) => {
+                let learnt = match self.lock_releases().get(&name.to_ascii_lowercase()) {
+                    Some(known) => known.clone(),
+                    None => release::release_over(&conn, deadline),
+                };
+                self.remember_release(name, &learnt);
+                pick(learnt.release())
+            }
+        };
+        run_checked(&conn, &command, deadline)
     }
 
     /// An action by HTTP and/or SSH as `--via` says; with auto, SSH is tried when the web API
@@ -433,7 +437,7 @@ impl<'c> Remote<'c> {
         cluster: &Cluster,
         name: &str,
         by_http: impl Fn(&WebApi) -> std::result::Result<String, HttpError>,
-        ssh_command: &str,
+        ssh_command: SshCommand,
         ssh_check: impl Fn(String) -> std::result::Result<String, String>,
     ) -> Outcome {
         // One deadline for the unit: finding it, HTTP, then SSH all fit in --timeout.
@@ -464,7 +468,7 @@ impl<'c> Remote<'c> {
             },
         };
         match self
-            .ssh_run(name, &address, ssh_command, deadline)
+            .ssh_run(name, &address, &ssh_command, deadline)
             .and_then(&ssh_check)
         {
             Ok(v) => outcome(Used::Ssh, Ok(v)),
@@ -487,7 +491,13 @@ impl<'c> Remote<'c> {
                 w.stop_all_jobs()
                     .map(|t| format!("jobs halting ({})", t.status))
             },
-            commands::HALT_JOBS,
+            // 21.5 only has `pio kill --all`: the unit's release says which.
+            SshCommand::ByRelease(&|release| {
+                release
+                    .map_or(crate::release::Halt::KillAllJobs, |r| r.needs().halt)
+                    .command()
+                    .to_string()
+            }),
             |_| Ok("jobs halted".to_string()),
         )
     }
@@ -503,7 +513,7 @@ impl<'c> Remote<'c> {
                     _ => "rebooting".to_string(),
                 })
             },
-            commands::REBOOT,
+            SshCommand::Fixed(commands::REBOOT),
             |_| Ok("rebooting".to_string()),
         )
     }
@@ -683,16 +693,40 @@ impl<'c> Remote<'c> {
                 http_identity(w, &unit)?;
                 w.app_version()
             },
-            commands::HOSTNAME,
+            SshCommand::Fixed(commands::HOSTNAME_AND_VERSION),
             move |answer| {
-                if answer.eq_ignore_ascii_case(&expect) {
-                    Ok(String::new())
-                } else {
-                    Err(format!("answered as '{answer}', not '{expect}'"))
+                // Its name, then its release where the Python stack answers `pio version`.
+                let mut lines = answer.lines();
+                let name = lines.next().unwrap_or_default().trim();
+                if !name.eq_ignore_ascii_case(&expect) {
+                    return Err(format!("answered as '{name}', not '{expect}'"));
                 }
+                Ok(lines
+                    .last()
+                    .and_then(crate::release::Release::parse)
+                    .map(|r| r.to_string())
+                    .unwrap_or_default())
             },
         )
     }
+
+    /// [`Remote::status`], remembering the release the unit named.
+    pub fn status_and_release(&self, cluster: &Cluster, name: &str) -> Outcome {
+        let outcome = self.status(cluster, name);
+        if let Ok(said) = &outcome.result
+            && let Some(release) = crate::release::Release::parse(said)
+        {
+            self.remember_release(name, &crate::release::Learnt::Known(release));
+        }
+        outcome
+    }
+}
+
+/// What an action runs over SSH: a fixed command, or one its release decides (learnt on the
+/// same connection when not known yet).
+enum SshCommand<'a> {
+    Fixed(&'a str),
+    ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
 }
 
 /// Why a unit that answers is not back: it has the boot id it had before the reboot.
@@ -719,6 +753,28 @@ fn http_identity(web: &WebApi, expect: &str) -> std::result::Result<bool, HttpEr
         },
         Err(HttpError::Status { status: 404, .. }) => Ok(false),
         Err(e) => Err(e),
+    }
+}
+
+/// Runs `command` on an open connection by `deadline`: its stdout when it exits 0, else what
+/// failed (the exit status and what it printed on stderr).
+pub fn run_checked(
+    conn: &Connection,
+    command: &str,
+    deadline: Instant,
+) -> std::result::Result<String, String> {
+    let out = conn.exec(command, deadline).map_err(|e| e.to_string())?;
+    if out.success() {
+        Ok(out.stdout.trim().to_string())
+    } else {
+        Err(format!(
+            "`{command}` failed (exit status {}){}",
+            out.status.map_or("unknown".to_string(), |s| s.to_string()),
+            match out.stderr.trim() {
+                "" => String::new(),
+                e => format!(": {}", crate::output::escape_line(e)),
+            }
+        ))
     }
 }
 

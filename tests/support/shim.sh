@@ -10,14 +10,18 @@ printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state
 test -e "$unit/down" && exit 255
 case "$SSH_ORIGINAL_COMMAND" in
   hostname) cat "$unit/hostname" ;;
+  'hostname && { pio version 2>/dev/null || true; }')
+    cat "$unit/hostname"; cat "$unit/version" 2>/dev/null; true ;;
   'cat /proc/sys/kernel/random/boot_id') cat "$unit/boot_id" 2>/dev/null || echo "boot-1" ;;
   'date -u +%s.%N')
     # The unit's clock: this machine's, moved by the seconds in $unit/skew.
     skew=$(cat "$unit/skew" 2>/dev/null || echo 0)
     echo "$(( $(date -u +%s) + skew )).$(date -u +%N)" ;;
+  # The release, where the test gave the unit one; else no Python stack answers.
+  'pio version') test -e "$unit/version" || exit 127; cat "$unit/version" ;;
   'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
   internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
-  'sudo reboot'|'pio kill --all-jobs'|true)
+  'sudo reboot'|'pio kill --all-jobs'|'pio kill --all'|true)
     test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
     exit 0 ;;
   'pio identify'|'pio identify --duration '*)
@@ -26,6 +30,12 @@ case "$SSH_ORIGINAL_COMMAND" in
     exit 0 ;;
   'pio blink') exit 0 ;;
   'sudo date -u --set=@'*) exit 0 ;;
+  "grep -qxF 'server "*" iburst prefer' /etc/chrony/chrony.conf || echo "*)
+    # The leader as chrony source, idempotently: kept in the unit's own chrony.conf.
+    line=${SSH_ORIGINAL_COMMAND#grep -qxF \'}
+    line=${line%%\' /etc/chrony/chrony.conf*}
+    mkdir -p "$unit/etc/chrony" && touch "$unit/etc/chrony/chrony.conf"
+    grep -qxF "$line" "$unit/etc/chrony/chrony.conf" || echo "$line" >> "$unit/etc/chrony/chrony.conf" ;;
   'pio cluster join --leader-time '*)
     # Images before the database era's join step: click has no such command.
     test -e "$unit/no-join" && { echo "Error: No such command 'cluster'." >&2; exit 2; }

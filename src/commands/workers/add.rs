@@ -16,8 +16,10 @@ use crate::error::{Error, Kind, Result};
 use crate::inventory::api::{ApiWorker, LeaderApi};
 use crate::inventory::{Era, Inventory, Source};
 use crate::output::{self, Narrator, progress::Progress};
+use crate::release::{Learnt, UnitConfig};
 use crate::remote::Via;
-use crate::remote::{Remote, commands, missing_command, push_over};
+use crate::remote::release::release_over;
+use crate::remote::{Remote, commands, join, push_over};
 use crate::transport::ssh::{self, Connection, SshError, UnknownHostKey};
 
 use super::{api_failed, invalid_name};
@@ -140,7 +142,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     }
 
     // 6-8. The worker gets the cluster's configuration, its clock, and a reboot.
-    if let Some((conn, address, session_end)) = set_up {
+    if let Some((conn, address, session_end, learnt)) = set_up {
         let after = |step: usize, what: &str, why: String| {
             Error::new(
                 Kind::Failed,
@@ -150,20 +152,46 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
                 ),
             )
         };
-        progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
-        // config.ini as it is now, with the new worker in it.
-        let mut files = current_files_for_unit(ctx, name.as_str())?;
-        if era == Era::Api {
-            // The database era's worker keeps its own unit_config.ini.
-            files.truncate(1);
+        let leader = crate::commands::leader_release(ctx);
+        let release = match learnt.release() {
+            Some(r) => r.clone(),
+            None => crate::release::assumed(leader.as_ref(), era == Era::Api),
+        };
+        if let Some(w) = crate::commands::unknown_release(name.as_str(), &learnt, &release) {
+            progress.line(&format!("warning: {w}"));
         }
+        if let (Some(worker), Some(leader)) = (learnt.release(), &leader)
+            && worker < leader
+        {
+            progress.line(&format!(
+                "warning: {name} runs {worker}, older than this leader's {leader}: update it \
+                 (`pio update app` on {name}) so that it understands its leader"
+            ));
+        }
+        progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
+        // config.ini as it is now, with the new worker in it; its own settings only where its
+        // release takes them from the leader.
+        let files = current_files_for_unit(ctx, name.as_str(), &release)?;
         let deadline = || session_end;
         push_over(&conn, &files, deadline()).map_err(|e| after(6, "copy config.ini", e))?;
         let copied: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
         progress.line(&format!("{name}: copied {}", copied.join(" and ")));
+        if release.needs().unit_config == UnitConfig::OwnedByUnit {
+            progress.line(&format!(
+                "{name}: runs {release}, which owns its unit_config.ini: not sent"
+            ));
+        }
 
         progress.set_message(&format!("7/{STEPS} setting {name}'s clock"));
-        let said = set_clock(&conn, era, deadline()).map_err(|e| after(7, "set the clock", e))?;
+        let leader_address = leader_address(&inventory, ctx)?;
+        let said = join::join(
+            &conn,
+            &release.needs(),
+            &leader_address,
+            model_of(args),
+            deadline(),
+        )
+        .map_err(|e| after(7, "join (clock and time source)", e))?;
         progress.line(&format!("{name}: {said}"));
 
         if args.no_reboot {
@@ -274,33 +302,20 @@ fn create_unit_config(ctx: &Context, name: &UnitName, progress: &Progress) -> Re
     Ok(())
 }
 
-/// The worker's clock from this leader's: the database era's `pio cluster join --leader-time`
-/// where the worker has it, else `sudo date`. Says which ran.
-fn set_clock(
-    conn: &Connection,
-    era: Era,
-    deadline: Instant,
-) -> std::result::Result<String, String> {
-    let epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    if era == Era::Api {
-        let join = commands::cluster_join(epoch);
-        let out = conn.exec(&join, deadline).map_err(|e| e.to_string())?;
-        if out.success() {
-            return Ok(format!("joined the cluster (`{join}`)"));
-        }
-        if !missing_command(&out) {
-            return Err(format!("`{join}` failed: {}", out.stderr.trim()));
-        }
-    }
-    let date = commands::set_clock(epoch);
-    let out = conn.exec(&date, deadline).map_err(|e| e.to_string())?;
-    if out.success() {
-        Ok(format!("clock set from this leader's (`{date}`)"))
-    } else {
-        Err(format!("`{date}` failed: {}", out.stderr.trim()))
-    }
+/// The model a worker is told at its join: name and version, or neither.
+fn model_of(args: &AddArgs) -> Option<(&str, &str)> {
+    args.model_name
+        .as_deref()
+        .zip(args.model_version.as_deref())
+}
+
+/// How workers reach the leader: `[cluster.topology] leader_address`, else `<leader>.local`.
+fn leader_address(inventory: &Inventory, ctx: &Context) -> Result<String> {
+    let (leader, address) = inventory.config.leader(&ctx.hostname)?;
+    Ok(address.map_or_else(
+        || format!("{}.local", leader.to_ascii_lowercase()),
+        str::to_string,
+    ))
 }
 
 /// The steps a verified add would take, for `--dry-run`.
@@ -321,22 +336,33 @@ fn add_plan(
         }
     };
     let t = remote.ssh_target(name.as_str(), &address);
-    let (register, copy, clock) = match inventory.era() {
-        Era::Config => (
-            "add its line to config.ini (and create config_<name>.ini if missing)",
-            "config.ini and config_<name>.ini (as unit_config.ini)",
-            format!("`{}`", commands::set_clock(0).replace("@0", "@<now>")),
-        ),
-        Era::Api => (
-            "register it with the leader's database (PUT /api/workers)",
-            "config.ini",
-            format!(
-                "`{}` (else `{}`)",
-                commands::cluster_join(0).replace(" 0", " <now>"),
-                commands::set_clock(0).replace("@0", "@<now>")
-            ),
-        ),
+    let register = match inventory.era() {
+        Era::Config => "add its line to config.ini (and create config_<name>.ini if missing)",
+        Era::Api => "register it with the leader's database (PUT /api/workers)",
     };
+    let leader_address = leader_address(inventory, ctx)?;
+    let by_release = |release: &str| {
+        let release = crate::release::Release::parse(release).expect("a release");
+        let needs = release.needs();
+        let copy = match needs.unit_config {
+            UnitConfig::FromLeader => "config.ini and config_<name>.ini (as unit_config.ini)",
+            UnitConfig::OwnedByUnit => "config.ini (it owns its unit_config.ini)",
+        };
+        format!(
+            "copy {copy}; {}",
+            join::join_plan(&needs, &leader_address, model_of(args))
+        )
+    };
+    let (copy, clock) = (
+        "by its release (`pio version`)",
+        format!(
+            "\n       26.11 and later: {}\n       26.4 to 26.10: {}\n       24.5.1 to 26.3: {}\n       before 24.5.1: {}",
+            by_release("26.11.0"),
+            by_release("26.4.0"),
+            by_release("24.5.1"),
+            by_release("24.5.0"),
+        ),
+    );
     Ok(format!(
         "Dry run: a verified add would\n\
          \x20 1. use the address {address} ({source})\n\
@@ -344,8 +370,7 @@ fn add_plan(
          \x20 3. log in as {} with this leader's key, else once by password, and install the key\n\
          \x20 4. run `{}` and `{}` (expecting exactly '{name}')\n\
          \x20 5. {register} (nothing was changed)\n\
-         \x20 6. copy {copy} to ~/.pioreactor/ over SFTP\n\
-         \x20 7. set its clock: {clock}\n\
+         \x20 6-7. give it config files and the leader's time {copy}:{clock}\n\
          \x20 8. {}",
         t.address,
         t.port,
@@ -380,7 +405,7 @@ fn set_up_worker(
     name: &UnitName,
     given: Option<Ipv4Addr>,
     progress: &Progress,
-) -> Result<(Connection, String, Instant)> {
+) -> Result<(Connection, String, Instant, Learnt)> {
     let total = Duration::from_secs_f64(args.timeout);
     // The clock starts before the address is looked up: finding the worker is part of --timeout.
     let deadline = Instant::now() + total;
@@ -494,7 +519,9 @@ fn set_up_worker(
             "Another machine answers at {address}. Give {name}'s own address with -a, or add it as `pio workers add {answered}`."
         )));
     }
-    Ok((conn, address, session_end.get()))
+    // Its release decides what it is given and how it joins.
+    let learnt = release_over(&conn, session_deadline());
+    Ok((conn, address, session_end.get(), learnt))
 }
 
 /// Logs in with `-p`/`--password`, else `--password-stdin`, else the image default, else (on a

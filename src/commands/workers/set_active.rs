@@ -127,7 +127,12 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     if !changes.is_empty() && !cluster.is_leader(name) {
         // A config_<unit>.ini that cannot be read is a failure to report, after the halting
         // below: an inactive worker's jobs are stopped whatever else went wrong.
-        match files_for_unit(ctx, config.render(), name) {
+        let (release, learnt) =
+            crate::commands::release_of(ctx, &remote.until(deadline), &cluster, name, Era::Config);
+        if let Some(w) = crate::commands::unknown_release(name, &learnt, &release) {
+            narrator.warn(&w);
+        }
+        match files_for_unit(ctx, config.render(), name, &release) {
             Ok(files) => {
                 let pushed = remote.until(deadline).push_files(&cluster, name, &files);
                 match &pushed.result {

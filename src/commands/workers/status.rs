@@ -24,7 +24,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     let outcomes = fanout::run(
         &units,
         usize::from(args.fanout),
-        |u| remote.status(&cluster, u),
+        |u| remote.status_and_release(&cluster, u),
         |_, _| progress.inc(),
     );
     progress.finish();
@@ -41,6 +41,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
                     "via": o.via.filter(|_| o.ok()),
                     "address": o.address,
                     "version": version,
+                    "release": version.and_then(crate::release::Release::parse),
                     "active": active(&o.unit),
                     "leader": cluster.is_leader(&o.unit),
                     "error": error,

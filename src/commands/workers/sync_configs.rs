@@ -1,19 +1,28 @@
-//! `pio workers sync-configs`: copies this leader's config.ini (and each unit's
-//! `config_<unit>.ini`, as its `unit_config.ini`) to units over SSH.
+//! `pio workers sync-configs`: gives units this leader's config.ini, and each unit's own settings
+//! the way its release keeps them: before 26.4 the leader's `config_<unit>.ini` is sent as the
+//! unit's `unit_config.ini`; from 26.4 the unit owns that file, and the leader's
+//! `config_<unit>.ini` becomes a snapshot fetched from it (as the Python `pios sync-configs
+//! --specific` refreshes its snapshots), never sent back.
+
+use std::time::Instant;
 
 use serde_json::json;
 
 use crate::cli::SyncConfigsArgs;
-use crate::commands::{files_for_unit, stdout_error};
+use crate::cluster::Cluster;
+use crate::commands::{release_of, stdout_error, unit_config_path, unknown_release};
+use crate::config::store;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, Narrator, progress::Progress};
-use crate::remote::{Outcome, select_units};
+use crate::release::{Release, UnitConfig};
+use crate::remote::{Outcome, Remote, Used, paths, push_over, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let config = &inventory.config;
+    let era = inventory.era();
     let cluster = inventory.cluster(&ctx.hostname)?;
     let narrator = Narrator::new(ctx);
     let selected = if args.select.all {
@@ -50,29 +59,65 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         narrator.say("No units to copy config.ini to.");
         return Ok(());
     }
+    let parts = Parts {
+        shared: !args.specific,
+        specific: !args.shared,
+    };
     let shared = config.render();
-    let files: Vec<_> = units
-        .iter()
-        .map(|u| files_for_unit(ctx, shared, u))
-        .collect::<Result<_>>()?;
+    // Every config_<unit>.ini that may be sent is read (and checked) before anything is sent
+    // anywhere: one that cannot be is exit 2, with nothing changed.
+    let leader_copies: Vec<Option<Vec<u8>>> = if parts.specific {
+        units
+            .iter()
+            .map(|u| store::read_unit_config(&unit_config_path(ctx, u)))
+            .collect::<Result<_>>()?
+    } else {
+        vec![None; units.len()]
+    };
+    let indexed: Vec<usize> = (0..units.len()).collect();
     let remote = crate::commands::remote_from_args(ctx, config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "copying");
-    let indexed: Vec<usize> = (0..units.len()).collect();
     let outcomes = fanout::run(
         &indexed,
         usize::from(args.fanout),
-        |&i| remote.push_files(&cluster, &units[i], &files[i]),
-        |_, o: &Outcome| {
+        |&i| {
+            let unit = &units[i];
+            let (release, learnt) = release_of(ctx, &remote, &cluster, unit, era);
+            if let Some(w) = unknown_release(unit, &learnt, &release) {
+                progress.line(&format!("warning: {w}"));
+            }
+            let leader_copy = leader_copies[i].as_deref();
+            let outcome = sync_unit(
+                ctx,
+                &remote,
+                &cluster,
+                unit,
+                shared,
+                leader_copy,
+                &release,
+                parts,
+            );
+            (outcome, learnt.release().cloned())
+        },
+        |_, (o, _): &(Outcome, Option<Release>)| {
             progress.inc();
             progress.line(&o.describe());
         },
     );
     progress.finish();
-    let failed = Outcome::failed(&outcomes);
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|(o, _)| !o.ok())
+        .map(|(o, _)| o.unit.as_str())
+        .collect();
     if ctx.json {
         output::json_data(&json!({
             "command": "workers sync-configs",
-            "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
+            "units": outcomes.iter().map(|(o, release)| {
+                let mut v = o.to_json();
+                v["release"] = json!(release);
+                v
+            }).collect::<Vec<_>>(),
             "failed": failed,
         }))
         .map_err(stdout_error)?;
@@ -87,4 +132,85 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         failed.join(", ")
     );
     Err(Error::reported(Kind::Failed))
+}
+
+/// Which settings to give.
+#[derive(Clone, Copy)]
+struct Parts {
+    shared: bool,
+    specific: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+/// One unit: its files sent (and, from 26.4, its own settings fetched) on one connection within
+/// the unit's --timeout.
+fn sync_unit(
+    ctx: &Context,
+    remote: &Remote,
+    cluster: &Cluster,
+    unit: &str,
+    shared: &str,
+    leader_copy: Option<&[u8]>,
+    release: &Release,
+    parts: Parts,
+) -> Outcome {
+    let deadline = Instant::now() + remote.timeout();
+    let address = remote.until(deadline).address(cluster, unit);
+    let result = address.clone().and_then(|address| {
+        let mut files = Vec::new();
+        if parts.shared {
+            files.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
+        }
+        if let (UnitConfig::FromLeader, Some(own)) = (release.needs().unit_config, leader_copy) {
+            files.push((paths::UNIT_CONFIG, own.to_vec()));
+        }
+        let conn = remote
+            .until(deadline)
+            .ssh_until(unit, &address, deadline)
+            .map_err(|e| e.to_string())?;
+        let mut said = Vec::new();
+        if !files.is_empty() {
+            push_over(&conn, &files, deadline)?;
+            let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+            said.push(format!("copied {}", names.join(" and ")));
+        }
+        if release.needs().unit_config == UnitConfig::OwnedByUnit {
+            if parts.specific {
+                said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
+            } else {
+                said.push(format!(
+                    "{unit} ({release}) owns its unit_config.ini: not sent"
+                ));
+            }
+        }
+        Ok(said.join("; "))
+    });
+    Outcome {
+        unit: unit.to_string(),
+        address: address.ok(),
+        via: Some(Used::Ssh),
+        result,
+    }
+}
+
+/// Fetches a 26.4+ unit's `unit_config.ini` into this leader's `config_<unit>.ini` snapshot.
+fn fetch_snapshot(
+    ctx: &Context,
+    conn: &crate::transport::ssh::Connection,
+    unit: &str,
+    deadline: Instant,
+) -> std::result::Result<String, String> {
+    let theirs = conn
+        .read_file(std::path::Path::new(paths::UNIT_CONFIG), deadline)
+        .map_err(|e| e.to_string())?;
+    let Some(bytes) = theirs else {
+        return Ok(format!("{unit} has no unit_config.ini: no snapshot taken"));
+    };
+    let snapshot = unit_config_path(ctx, unit);
+    let lock = store::lock(&snapshot, ctx.lock_wait, false).map_err(|e| e.message)?;
+    store::save(&snapshot, &bytes, &lock).map_err(|e| e.message)?;
+    Ok(format!(
+        "fetched its own unit_config.ini (it owns it) into {}",
+        snapshot.display()
+    ))
 }

@@ -1,0 +1,409 @@
+//! What each Pioreactor release needs from pio, in one table.
+//!
+//! A cluster is rarely all one release: a lab updates its leader and some workers, not all. pio
+//! learns each unit's release from the unit (its web API's `/unit_api/versions/app`, else
+//! `pio version` over SSH) and asks [`Needs`] what to do. Commands never compare versions: every
+//! boundary is a row of [`SINCE`], read from Pioreactor's own sources and changelog.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A Pioreactor release: calendar versioning `YY.M.D`, maybe with a suffix (`rc0`, `.dev0`,
+/// `.post0`). A pre-release of a version is treated as that version: the change it names is in
+/// it already.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    parts: [u32; 3],
+    text: String,
+}
+
+impl Halt {
+    /// The command, over SSH.
+    pub fn command(self) -> &'static str {
+        match self {
+            Halt::KillAllJobs => "pio kill --all-jobs",
+            Halt::KillAll => "pio kill --all",
+        }
+    }
+}
+
+impl Release {
+    /// Reads a version as `pio version` or `/unit_api/versions/app` print it (surrounding blanks
+    /// and a leading `v` allowed). `None` for anything that is not `YY.M` or `YY.M.D...`.
+    pub fn parse(text: &str) -> Option<Release> {
+        let text = text.trim();
+        let bare = text.strip_prefix('v').unwrap_or(text);
+        let mut parts = [0u32; 3];
+        let mut fields = bare.split('.');
+        for (i, slot) in parts.iter_mut().enumerate() {
+            let Some(field) = fields.next() else {
+                // YY.M is enough; the day defaults to 0.
+                if i < 2 {
+                    return None;
+                }
+                break;
+            };
+            let digits: String = field.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() || digits.len() > 4 {
+                return None;
+            }
+            // Only the last numeric field may carry a suffix (26.4.0rc1, 24.2.25.post0).
+            let suffixed = digits.len() < field.len();
+            *slot = digits.parse().ok()?;
+            if suffixed {
+                break;
+            }
+        }
+        if !(15..=99).contains(&parts[0]) || !(1..=12).contains(&parts[1]) {
+            return None;
+        }
+        Some(Release {
+            parts,
+            text: bare.to_string(),
+        })
+    }
+
+    const fn at(year: u32, month: u32, day: u32) -> Since {
+        Since([year, month, day])
+    }
+
+    fn reached(&self, since: Since) -> bool {
+        self.parts >= since.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// What a unit of this release needs.
+    pub fn needs(&self) -> Needs {
+        Needs {
+            ssh_user: if self.reached(SINCE.pioreactor_user) {
+                "pioreactor"
+            } else {
+                "pi"
+            },
+            unit_config: if self.reached(SINCE.unit_owns_unit_config) {
+                UnitConfig::OwnedByUnit
+            } else {
+                UnitConfig::FromLeader
+            },
+            time_source: if self.reached(SINCE.cluster_join) {
+                TimeSource::Join
+            } else if self.reached(SINCE.chrony_line) {
+                TimeSource::DateAndChronyLine
+            } else {
+                TimeSource::Date
+            },
+            model: if self.reached(SINCE.model_on_unit) {
+                ModelOwner::Unit
+            } else if self.reached(SINCE.database_inventory) {
+                ModelOwner::Leader
+            } else {
+                ModelOwner::None
+            },
+            halt: if self.reached(SINCE.kill_all_jobs) {
+                Halt::KillAllJobs
+            } else {
+                Halt::KillAll
+            },
+            blink: self.reached(SINCE.blink),
+            led_pin: if self.reached(SINCE.gpio_yaml) {
+                LedPin::HardwareYaml
+            } else {
+                LedPin::Bcm23
+            },
+            web_api: self.reached(SINCE.web_api),
+            health: self.reached(SINCE.health),
+            model_command: if self.reached(SINCE.model_on_unit) {
+                ModelCommand::Model
+            } else {
+                ModelCommand::UpdateModel
+            },
+        }
+    }
+}
+
+impl Ord for Release {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+impl PartialOrd for Release {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Release {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// The first release with a change.
+#[derive(Clone, Copy, Debug)]
+struct Since([u32; 3]);
+
+/// The releases where what a unit needs changed (Pioreactor's CHANGELOG and sources).
+struct Boundaries {
+    /// The login is `pioreactor` (before: `pi`).
+    pioreactor_user: Since,
+    /// `pio kill --all-jobs` and `pio blink` exist (21.5 has `pio kill --all` and no blink).
+    kill_all_jobs: Since,
+    blink: Since,
+    /// The inventory is the leader's database, which keeps each worker's model.
+    database_inventory: Since,
+    /// The Python add gives the worker the leader as its chrony source
+    /// (`server <leader_address> iburst prefer` in `/etc/chrony/chrony.conf`).
+    chrony_line: Since,
+    /// The unit's web API (`/unit_api/...`).
+    web_api: Since,
+    /// `/unit_api/health`.
+    health: Since,
+    /// The LED's pin is named by the unit's hardware description (`gpio.yaml`, `pcb_led_pin`).
+    gpio_yaml: Since,
+    /// Each unit owns its `unit_config.ini`; the leader keeps snapshots and pulls them.
+    unit_owns_unit_config: Since,
+    /// `pio cluster join --leader-time T [--model-name M --model-version V]` on the unit: it sets
+    /// the clock, writes its chrony source and reports its model.
+    cluster_join: Since,
+    /// The unit keeps its model (`workers model get|set` replaces `update-model`).
+    model_on_unit: Since,
+}
+
+const SINCE: Boundaries = Boundaries {
+    pioreactor_user: Release::at(22, 4, 0),
+    kill_all_jobs: Release::at(21, 11, 0),
+    blink: Release::at(21, 11, 0),
+    database_inventory: Release::at(24, 4, 0),
+    chrony_line: Release::at(24, 5, 1),
+    web_api: Release::at(24, 9, 0),
+    health: Release::at(25, 11, 0),
+    gpio_yaml: Release::at(25, 11, 10),
+    unit_owns_unit_config: Release::at(26, 4, 0),
+    cluster_join: Release::at(26, 11, 0),
+    model_on_unit: Release::at(26, 11, 0),
+};
+
+/// What a unit of one release needs (see [`Release::needs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needs {
+    /// The SSH login when `~/.ssh/config` names none.
+    pub ssh_user: &'static str,
+    pub unit_config: UnitConfig,
+    pub time_source: TimeSource,
+    pub model: ModelOwner,
+    pub halt: Halt,
+    /// Whether `pio blink` exists (the Python stack's LED command).
+    pub blink: bool,
+    pub led_pin: LedPin,
+    pub web_api: bool,
+    pub health: bool,
+    pub model_command: ModelCommand,
+}
+
+/// Who owns a unit's `unit_config.ini`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitConfig {
+    /// The leader's `config_<unit>.ini` is copied to the unit as its `unit_config.ini`.
+    FromLeader,
+    /// The unit's own file; the leader's `config_<unit>.ini` is only a snapshot of it, which
+    /// `sync-configs --specific` refreshes from the unit. Never sent.
+    OwnedByUnit,
+}
+
+/// How a joining unit gets the leader's time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeSource {
+    /// `sudo date` once: the unit has no lasting time source from the leader.
+    Date,
+    /// `sudo date`, and the leader as chrony source (one line in `/etc/chrony/chrony.conf`).
+    DateAndChronyLine,
+    /// `pio cluster join --leader-time T` does both.
+    Join,
+}
+
+/// Where a worker's model lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelOwner {
+    /// Nowhere (the config.ini era).
+    None,
+    /// A row of the leader's database.
+    Leader,
+    /// The unit, which reports it to the leader (`cluster join --model-name ...`).
+    Unit,
+}
+
+/// How a unit's jobs are halted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Halt {
+    /// `pio kill --all-jobs`.
+    KillAllJobs,
+    /// `pio kill --all` (21.5: before `--all-jobs` existed).
+    KillAll,
+}
+
+/// Where the identify LED's pin is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LedPin {
+    /// BCM 23, fixed in the software.
+    Bcm23,
+    /// `pcb_led_pin` of the unit's hardware description.
+    HardwareYaml,
+}
+
+/// The Python CLI's spelling for a worker's model on the leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelCommand {
+    /// `pio workers update-model <unit> -m M -v V`.
+    UpdateModel,
+    /// `pio workers model set <unit> -m M -v V`.
+    Model,
+}
+
+/// A unit's release as pio learnt it, or why it could not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Learnt {
+    Known(Release),
+    Unknown(String),
+}
+
+impl Learnt {
+    pub fn release(&self) -> Option<&Release> {
+        match self {
+            Learnt::Known(r) => Some(r),
+            Learnt::Unknown(_) => None,
+        }
+    }
+}
+
+/// What a unit whose release is unknown is treated as: the leader's own release when pio knows
+/// it (a cluster is mostly updated together), else the era's newest behaviour for the database
+/// era and 24.3's for the config.ini era.
+pub fn assumed(leader: Option<&Release>, database_era: bool) -> Release {
+    match leader {
+        Some(r) => r.clone(),
+        None if database_era => Release::parse(NEWEST_KNOWN).expect("a release"),
+        None => Release::parse(LAST_CONFIG_ERA).expect("a release"),
+    }
+}
+
+/// The newest release this table was checked against.
+pub const NEWEST_KNOWN: &str = "26.11.1";
+/// The last release whose inventory is config.ini.
+pub const LAST_CONFIG_ERA: &str = "24.3.10";
+
+/// Which of two units to update first so that no worker is older than its leader
+/// (Pioreactor issues #511, #594): `Some(advice)` when `worker` differs from `leader`.
+pub fn mismatch_advice(worker: &Release, leader: &Release) -> Option<String> {
+    match worker.cmp(leader) {
+        Ordering::Equal => None,
+        Ordering::Less => Some(format!(
+            "runs {worker}, older than the leader's {leader}: update this worker to {leader}"
+        )),
+        Ordering::Greater => Some(format!(
+            "runs {worker}, newer than the leader's {leader}: update the leader last, once every \
+             worker runs {worker}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(s: &str) -> Release {
+        Release::parse(s).unwrap_or_else(|| panic!("{s} parses"))
+    }
+
+    #[test]
+    fn versions_parse_as_the_python_stack_prints_them() {
+        assert_eq!(r("26.11.1").parts, [26, 11, 1]);
+        assert_eq!(r(" 24.2.25.post0\n").parts, [24, 2, 25]);
+        assert_eq!(r("26.4.0rc1").parts, [26, 4, 0]);
+        assert_eq!(r("23.11.23.dev0").parts, [23, 11, 23]);
+        assert_eq!(r("v25.1.21").as_str(), "25.1.21");
+        assert_eq!(r("22.7").parts, [22, 7, 0]);
+        for bad in [
+            "",
+            "26",
+            "x.y.z",
+            "26.13.1",
+            "Pioreactor 26.1",
+            "1.2.3",
+            "26..1",
+            "-26.1.1",
+        ] {
+            assert_eq!(Release::parse(bad), None, "{bad}");
+        }
+        assert!(r("26.11.0") > r("26.7.2"));
+        assert!(r("26.10.1") < r("26.11.0"));
+        assert!(r("24.10.1") > r("24.9.26"));
+    }
+
+    #[test]
+    fn each_boundary_is_where_the_changelog_puts_it() {
+        let needs = |s: &str| r(s).needs();
+        assert_eq!(needs("21.11.0").ssh_user, "pi");
+        assert_eq!(needs("22.3.0").ssh_user, "pi");
+        assert_eq!(needs("22.4.0").ssh_user, "pioreactor");
+        assert_eq!(needs("21.5.0").halt, Halt::KillAll);
+        assert!(!needs("21.5.0").blink);
+        assert_eq!(needs("21.11.0").halt, Halt::KillAllJobs);
+        assert!(needs("21.11.0").blink);
+
+        assert_eq!(needs("24.5.0").time_source, TimeSource::Date);
+        assert_eq!(needs("24.5.1").time_source, TimeSource::DateAndChronyLine);
+        assert_eq!(needs("26.7.2").time_source, TimeSource::DateAndChronyLine);
+        assert_eq!(needs("26.10.1").time_source, TimeSource::DateAndChronyLine);
+        assert_eq!(needs("26.11.0").time_source, TimeSource::Join);
+
+        assert_eq!(needs("26.3.3").unit_config, UnitConfig::FromLeader);
+        assert_eq!(needs("26.4.0").unit_config, UnitConfig::OwnedByUnit);
+        assert_eq!(needs("26.4.0rc1").unit_config, UnitConfig::OwnedByUnit);
+
+        assert_eq!(needs("24.3.10").model, ModelOwner::None);
+        assert_eq!(needs("24.4.3").model, ModelOwner::Leader);
+        assert_eq!(needs("26.10.0").model, ModelOwner::Leader);
+        assert_eq!(needs("26.11.0").model, ModelOwner::Unit);
+        assert_eq!(needs("26.10.0").model_command, ModelCommand::UpdateModel);
+        assert_eq!(needs("26.11.1").model_command, ModelCommand::Model);
+
+        assert!(!needs("24.8.22").web_api);
+        assert!(needs("24.9.19").web_api);
+        assert!(!needs("25.9.18").health);
+        assert!(needs("25.11.12").health);
+        assert_eq!(needs("25.9.18").led_pin, LedPin::Bcm23);
+        assert_eq!(needs("25.11.12").led_pin, LedPin::HardwareYaml);
+    }
+
+    #[test]
+    fn an_unknown_release_is_the_leaders_else_the_eras() {
+        assert_eq!(assumed(Some(&r("25.1.21")), true), r("25.1.21"));
+        assert_eq!(assumed(None, true), r(NEWEST_KNOWN));
+        assert_eq!(assumed(None, false), r(LAST_CONFIG_ERA));
+        // The safe direction: an unknown database-era unit is never sent a unit_config.ini.
+        assert_eq!(
+            assumed(None, true).needs().unit_config,
+            UnitConfig::OwnedByUnit
+        );
+    }
+
+    #[test]
+    fn mismatches_say_to_update_workers_first() {
+        assert_eq!(mismatch_advice(&r("26.11.1"), &r("26.11.1")), None);
+        let older = mismatch_advice(&r("26.7.2"), &r("26.11.1")).unwrap();
+        assert!(older.contains("older than the leader's 26.11.1"), "{older}");
+        assert!(older.contains("update this worker"), "{older}");
+        let newer = mismatch_advice(&r("26.11.1"), &r("26.7.2")).unwrap();
+        assert!(newer.contains("update the leader last"), "{newer}");
+    }
+}

@@ -1,0 +1,332 @@
+//! Each unit by the release it runs: pio learns it from the unit (`pio version` over SSH, or its
+//! web API) and gives it what that release keeps. The pretend units answer `pio version` with
+//! the release written in their `version` file.
+
+mod common;
+
+use std::fs;
+
+use common::lab::{Lab, Web};
+use common::leader_api::LeaderApi;
+use serde_json::{Value, json};
+
+/// The commands a unit was sent, in order (each file copied is one SFTP session: repeats
+/// are folded).
+fn commands(lab: &Lab, addr: &str) -> Vec<String> {
+    let mut sent: Vec<String> = lab
+        .ssh_log()
+        .into_iter()
+        .filter(|(_, a, _)| a == addr)
+        .map(|(_, _, c)| c)
+        .collect();
+    sent.dedup();
+    sent
+}
+
+fn set_release(lab: &Lab, i: usize, release: &str) {
+    fs::write(lab.unit_dir(i).join("version"), format!("{release}\n")).unwrap();
+}
+
+/// A config.ini-era cluster (the leader lists its workers) of units at 127.0.1.<base...>.
+fn cluster(names: &[&str], base: u8) -> Lab {
+    let lab = Lab::start(names, base, &vec![Web::Down; names.len()]);
+    lab.trust_all();
+    lab.write_config(names[0]);
+    lab
+}
+
+#[test]
+fn sync_configs_never_overwrites_the_unit_config_a_26_4_unit_owns() {
+    let lab = cluster(&["leader1", "pio02", "pio03", "pio04"], 150);
+    set_release(&lab, 1, "25.11.19");
+    set_release(&lab, 2, "26.4.0");
+    set_release(&lab, 3, "26.11.1");
+    // The leader's config_<unit>.ini files: the truth for 25.11, stale leftovers of the 26.4
+    // update for the others.
+    for u in ["pio02", "pio03", "pio04"] {
+        fs::write(
+            lab.env.config().with_file_name(format!("config_{u}.ini")),
+            format!("[stirring.config]\n# leader's copy for {u}\ntarget_rpm=400\n"),
+        )
+        .unwrap();
+    }
+    // What the 26.x units set for themselves since.
+    for i in [2, 3] {
+        fs::write(
+            lab.unit_dir(i).join(".pioreactor/unit_config.ini"),
+            format!("[stirring.config]\n# set on unit {i}\ntarget_rpm=777\n"),
+        )
+        .unwrap();
+    }
+    let run = lab.env.run(&[
+        "workers",
+        "sync-configs",
+        "pio02",
+        "pio03",
+        "pio04",
+        "--json",
+    ]);
+    run.ok();
+    let config = lab.env.read_config();
+    for i in 1..=3 {
+        let unit = lab.unit_dir(i).join(".pioreactor");
+        assert_eq!(fs::read_to_string(unit.join("config.ini")).unwrap(), config);
+    }
+    // 25.11 takes its settings from the leader.
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
+        "[stirring.config]\n# leader's copy for pio02\ntarget_rpm=400\n"
+    );
+    // 26.4 and 26.11 keep their own, and the leader's copy becomes a snapshot of it.
+    for (i, u) in [(2, "pio03"), (3, "pio04")] {
+        let own = format!("[stirring.config]\n# set on unit {i}\ntarget_rpm=777\n");
+        assert_eq!(
+            fs::read_to_string(lab.unit_dir(i).join(".pioreactor/unit_config.ini")).unwrap(),
+            own
+        );
+        assert_eq!(
+            fs::read_to_string(lab.env.config().with_file_name(format!("config_{u}.ini"))).unwrap(),
+            own
+        );
+    }
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let releases: Vec<(String, Value)> = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().to_string(),
+                u["release"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        releases,
+        [
+            ("pio02".into(), json!("25.11.19")),
+            ("pio03".into(), json!("26.4.0")),
+            ("pio04".into(), json!("26.11.1"))
+        ]
+    );
+    let said = json["units"][1]["message"].as_str().unwrap();
+    assert!(said.contains("fetched its own unit_config.ini"), "{said}");
+
+    // --shared: config.ini only; a 26.x unit is told nothing of its own file either way.
+    fs::write(
+        lab.env.config().with_file_name("config_pio04.ini"),
+        "[stirring.config]\ntarget_rpm=1\n",
+    )
+    .unwrap();
+    let run = lab
+        .env
+        .run(&["workers", "sync-configs", "pio04", "--shared"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("owns its unit_config.ini: not sent"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        fs::read_to_string(lab.unit_dir(3).join(".pioreactor/unit_config.ini"))
+            .unwrap()
+            .contains("target_rpm=777")
+    );
+    assert_eq!(
+        fs::read_to_string(lab.env.config().with_file_name("config_pio04.ini")).unwrap(),
+        "[stirring.config]\ntarget_rpm=1\n",
+        "--shared takes no snapshot"
+    );
+}
+
+#[test]
+fn set_active_sends_a_26_4_unit_no_unit_config_and_halts_a_21_5_unit_its_way() {
+    let lab = cluster(&["leader1", "pio02", "pio03"], 160);
+    set_release(&lab, 1, "26.4.0");
+    set_release(&lab, 2, "21.5.0");
+    for u in ["pio02", "pio03"] {
+        fs::write(
+            lab.env.config().with_file_name(format!("config_{u}.ini")),
+            "[od]\nstale=1\n",
+        )
+        .unwrap();
+    }
+    fs::write(
+        lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
+        "[od]\nmine=1\n",
+    )
+    .unwrap();
+    lab.env.run(&["workers", "set-active", "pio02", "0"]).ok();
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
+        "[od]\nmine=1\n"
+    );
+    assert_eq!(
+        commands(&lab, &lab.units[1].addr),
+        ["pio version", "internal-sftp", "pio kill --all-jobs"]
+    );
+    // 21.5 has no --all-jobs.
+    lab.env.run(&["workers", "set-active", "pio03", "0"]).ok();
+    assert_eq!(
+        commands(&lab, &lab.units[2].addr),
+        ["pio version", "internal-sftp", "pio kill --all"]
+    );
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(2).join(".pioreactor/unit_config.ini")).unwrap(),
+        "[od]\nstale=1\n",
+        "a 21.5 unit takes its settings from the leader"
+    );
+}
+
+#[test]
+fn a_unit_whose_release_cannot_be_learnt_is_treated_as_the_leaders_release_says() {
+    let lab = cluster(&["leader1", "pio02"], 170);
+    fs::write(
+        lab.env.config().with_file_name("config_pio02.ini"),
+        "[od]\nleader=1\n",
+    )
+    .unwrap();
+    fs::write(
+        lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
+        "[od]\nmine=1\n",
+    )
+    .unwrap();
+    // No `pio version` answers on pio02; this leader runs 25.11.19, whose units take their
+    // settings from the leader.
+    let site = lab.env.python_site("25.11.19");
+    let run = lab.env.run_with(
+        &["workers", "sync-configs", "pio02"],
+        &[("PIO_PYTHON_SITE", &site), ("PIO_INVENTORY", "config")],
+    );
+    run.ok();
+    assert!(
+        run.stderr.contains("pio02's release could not be learnt")
+            && run.stderr.contains("treating it as 25.11.19"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
+        "[od]\nleader=1\n"
+    );
+    // A 26.7 leader: its units own their settings (since 26.4), so none is sent.
+    fs::write(
+        lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
+        "[od]\nmine=1\n",
+    )
+    .unwrap();
+    let site = lab.env.python_site("26.7.2");
+    lab.env
+        .run_with(
+            &["workers", "sync-configs", "pio02"],
+            &[("PIO_PYTHON_SITE", &site), ("PIO_INVENTORY", "config")],
+        )
+        .ok();
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".pioreactor/unit_config.ini")).unwrap(),
+        "[od]\nmine=1\n"
+    );
+}
+
+#[test]
+fn status_shows_each_units_release_over_ssh_and_http() {
+    let lab = Lab::start(
+        &["leader1", "pio02", "pio03", "pio04"],
+        180,
+        &[Web::Down, Web::Down, Web::Up, Web::Down],
+    );
+    lab.trust_all();
+    lab.write_config("leader1");
+    set_release(&lab, 0, "26.11.1");
+    set_release(&lab, 1, "24.3.10");
+    set_release(&lab, 2, "26.11.1");
+    let run = lab.env.run(&["workers", "status", "--json"]);
+    run.ok();
+    let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let release = |name: &str| {
+        rows.iter()
+            .find(|r| r["name"] == name)
+            .map(|r| (r["release"].clone(), r["via"].clone()))
+            .unwrap()
+    };
+    assert_eq!(release("pio02"), (json!("24.3.10"), json!("ssh")));
+    assert_eq!(release("pio03"), (json!("26.11.1"), json!("http")));
+    // No Python stack answers on pio04: reachable, release unknown.
+    assert_eq!(release("pio04"), (Value::Null, json!("ssh")));
+}
+
+#[test]
+fn rename_on_26_11_joins_again_with_its_model() {
+    let lab = Lab::start(&["leader1", "pio03"], 190, &[Web::Down, Web::Down]);
+    lab.trust_all();
+    set_release(&lab, 1, "26.11.1");
+    let api = LeaderApi::start("127.0.0.1:0");
+    api.add_worker("pio03", true, Some("pioreactor_20ml"), Some("1.1"));
+    let addr = lab.units[1].addr.clone();
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\nleader_address=10.0.0.1\n\n\
+         [cluster.addresses]\npio03={addr}\n\n[ui]\nport={}\n",
+        api.port()
+    ));
+    let rebooting = lab.reboot_when_asked(1, Some(std::time::Duration::from_millis(600)));
+    let run = lab
+        .env
+        .run(&["rename", "pio03", "pio09", "--timeout", "20"]);
+    rebooting.join().unwrap();
+    run.ok();
+    let sent = commands(&lab, &addr);
+    // The leader's DELETE made the unit leave the cluster: after the new name is registered and
+    // config.ini is back, it joins again, with the model the leader had for it.
+    let join = sent
+        .iter()
+        .position(|c| c.starts_with("pio cluster join --leader-time "))
+        .unwrap_or_else(|| panic!("{sent:?}"));
+    assert!(
+        sent[join].ends_with(" --model-name pioreactor_20ml --model-version 1.1"),
+        "{sent:?}"
+    );
+    let reboot = sent.iter().position(|c| c == "sudo reboot").unwrap();
+    assert!(join > reboot, "{sent:?}");
+    assert!(
+        run.stderr.contains("pio09: joined the cluster"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn add_warns_of_a_worker_older_than_the_leader() {
+    let lab = Lab::start(&["leader1", "newbie"], 200, &[Web::Down, Web::Down]);
+    lab.authorize_leader(1);
+    set_release(&lab, 1, "24.3.10");
+    lab.env.write_config(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\n",
+    );
+    let site = lab.env.python_site("24.3.10rc0");
+    let addr = lab.units[1].addr.clone();
+    let same = lab.env.run_with(
+        &["workers", "add", "newbie", "-a", &addr, "--no-reboot"],
+        &[("PIO_PYTHON_SITE", &site), ("PIO_INVENTORY", "config")],
+    );
+    same.ok();
+    assert!(!same.stderr.contains("older than"), "{}", same.stderr);
+    let site = lab.env.python_site("24.5.1");
+    let older = lab.env.run_with(
+        &["workers", "add", "newbie", "-a", &addr, "--no-reboot"],
+        &[("PIO_PYTHON_SITE", &site), ("PIO_INVENTORY", "config")],
+    );
+    older.ok();
+    assert!(
+        older
+            .stderr
+            .contains("newbie runs 24.3.10, older than this leader's 24.5.1"),
+        "{}",
+        older.stderr
+    );
+    // 24.3 sets the date only: the chrony source came with 24.5.1.
+    assert!(
+        !commands(&lab, &addr).iter().any(|c| c.contains("chrony")),
+        "{:?}",
+        commands(&lab, &addr)
+    );
+}
