@@ -64,6 +64,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Unassign a worker from its experiment (Pioreactor 24.4 and later)')
             [CompletionResult]::new('sync-configs', 'sync-configs', [CompletionResultType]::ParameterValue, 'Copy this leader''s config.ini (and config_<unit>.ini) to units')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Check which units answer, and how')
+            [CompletionResult]::new('model', 'model', [CompletionResultType]::ParameterValue, 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)')
+            [CompletionResult]::new('update-model', 'update-model', [CompletionResultType]::ParameterValue, 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -88,8 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         'pio;workers;add' {
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)')
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it)')
-            [CompletionResult]::new('--model-name', '--model-name', [CompletionResultType]::ParameterName, 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it; from 26.11 the worker too, told at its join)')
+            [CompletionResult]::new('--model-name', '--model-name', [CompletionResultType]::ParameterName, 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it; from 26.11 the worker too, told at its join)')
             [CompletionResult]::new('--model-version', '--model-version', [CompletionResultType]::ParameterName, 'The model''s version, e.g. 1.5')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the worker to appear on the network')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin')
@@ -257,6 +259,87 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pio;workers;model' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a worker''s model')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pio;workers;model;get' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pio;workers;model;set' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pio;workers;model;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a worker''s model')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pio;workers;model;help;get' {
+            break
+        }
+        'pio;workers;model;help;set' {
+            break
+        }
+        'pio;workers;model;help;help' {
+            break
+        }
+        'pio;workers;update-model' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The model, e.g. pioreactor_40ml')
+            [CompletionResult]::new('--model-name', '--model-name', [CompletionResultType]::ParameterName, 'The model, e.g. pioreactor_40ml')
+            [CompletionResult]::new('--model-version', '--model-version', [CompletionResultType]::ParameterName, 'The model''s version, e.g. 1.5 (the Python CLI''s `-v VERSION` is read as this)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pio;workers;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every unit in the inventory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a worker to the inventory (or update its address or state)')
@@ -267,6 +350,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Unassign a worker from its experiment (Pioreactor 24.4 and later)')
             [CompletionResult]::new('sync-configs', 'sync-configs', [CompletionResultType]::ParameterValue, 'Copy this leader''s config.ini (and config_<unit>.ini) to units')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Check which units answer, and how')
+            [CompletionResult]::new('model', 'model', [CompletionResultType]::ParameterValue, 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)')
+            [CompletionResult]::new('update-model', 'update-model', [CompletionResultType]::ParameterValue, 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -295,6 +380,20 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;workers;help;status' {
+            break
+        }
+        'pio;workers;help;model' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a worker''s model')
+            break
+        }
+        'pio;workers;help;model;get' {
+            break
+        }
+        'pio;workers;help;model;set' {
+            break
+        }
+        'pio;workers;help;update-model' {
             break
         }
         'pio;workers;help;help' {
@@ -399,6 +498,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Unassign a worker from its experiment (Pioreactor 24.4 and later)')
             [CompletionResult]::new('sync-configs', 'sync-configs', [CompletionResultType]::ParameterValue, 'Copy this leader''s config.ini (and config_<unit>.ini) to units')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Check which units answer, and how')
+            [CompletionResult]::new('model', 'model', [CompletionResultType]::ParameterValue, 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)')
+            [CompletionResult]::new('update-model', 'update-model', [CompletionResultType]::ParameterValue, 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)')
             break
         }
         'pio;help;workers;list' {
@@ -426,6 +527,20 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;workers;status' {
+            break
+        }
+        'pio;help;workers;model' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a worker''s model')
+            break
+        }
+        'pio;help;workers;model;get' {
+            break
+        }
+        'pio;help;workers;model;set' {
+            break
+        }
+        'pio;help;workers;update-model' {
             break
         }
         'pio;help;doctor' {

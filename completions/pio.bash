@@ -64,6 +64,9 @@ _pio() {
             pio__subcmd__help__subcmd__workers,list)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__list"
                 ;;
+            pio__subcmd__help__subcmd__workers,model)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__model"
+                ;;
             pio__subcmd__help__subcmd__workers,remove)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__remove"
                 ;;
@@ -79,6 +82,15 @@ _pio() {
             pio__subcmd__help__subcmd__workers,unassign)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__unassign"
                 ;;
+            pio__subcmd__help__subcmd__workers,update-model)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__update__subcmd__model"
+                ;;
+            pio__subcmd__help__subcmd__workers__subcmd__model,get)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__model__subcmd__get"
+                ;;
+            pio__subcmd__help__subcmd__workers__subcmd__model,set)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__model__subcmd__set"
+                ;;
             pio__subcmd__workers,add)
                 cmd="pio__subcmd__workers__subcmd__add"
                 ;;
@@ -93,6 +105,9 @@ _pio() {
                 ;;
             pio__subcmd__workers,list)
                 cmd="pio__subcmd__workers__subcmd__list"
+                ;;
+            pio__subcmd__workers,model)
+                cmd="pio__subcmd__workers__subcmd__model"
                 ;;
             pio__subcmd__workers,remove)
                 cmd="pio__subcmd__workers__subcmd__remove"
@@ -112,6 +127,9 @@ _pio() {
             pio__subcmd__workers,update-active)
                 cmd="pio__subcmd__workers__subcmd__set__subcmd__active"
                 ;;
+            pio__subcmd__workers,update-model)
+                cmd="pio__subcmd__workers__subcmd__update__subcmd__model"
+                ;;
             pio__subcmd__workers__subcmd__help,add)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__add"
                 ;;
@@ -127,6 +145,9 @@ _pio() {
             pio__subcmd__workers__subcmd__help,list)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__list"
                 ;;
+            pio__subcmd__workers__subcmd__help,model)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__model"
+                ;;
             pio__subcmd__workers__subcmd__help,remove)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__remove"
                 ;;
@@ -141,6 +162,33 @@ _pio() {
                 ;;
             pio__subcmd__workers__subcmd__help,unassign)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__unassign"
+                ;;
+            pio__subcmd__workers__subcmd__help,update-model)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__update__subcmd__model"
+                ;;
+            pio__subcmd__workers__subcmd__help__subcmd__model,get)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__model__subcmd__get"
+                ;;
+            pio__subcmd__workers__subcmd__help__subcmd__model,set)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__model__subcmd__set"
+                ;;
+            pio__subcmd__workers__subcmd__model,get)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__get"
+                ;;
+            pio__subcmd__workers__subcmd__model,help)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__help"
+                ;;
+            pio__subcmd__workers__subcmd__model,set)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__set"
+                ;;
+            pio__subcmd__workers__subcmd__model__subcmd__help,get)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__get"
+                ;;
+            pio__subcmd__workers__subcmd__model__subcmd__help,help)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__help"
+                ;;
+            pio__subcmd__workers__subcmd__model__subcmd__help,set)
+                cmd="pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__set"
                 ;;
             *)
                 ;;
@@ -293,7 +341,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers)
-            opts="list add remove set-active discover assign unassign sync-configs status"
+            opts="list add remove set-active discover assign unassign sync-configs status model update-model"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +410,48 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__help__subcmd__workers__subcmd__model)
+            opts="get set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__model__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__model__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__help__subcmd__workers__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -419,6 +509,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers__subcmd__unassign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__update__subcmd__model)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -543,7 +647,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active update-active discover assign unassign sync-configs status help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active update-active discover assign unassign sync-configs status model update-model help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,7 +787,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help)
-            opts="list add remove set-active discover assign unassign sync-configs status help"
+            opts="list add remove set-active discover assign unassign sync-configs status model update-model help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +870,48 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__help__subcmd__model)
+            opts="get set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__model__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__model__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -836,9 +982,157 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__help__subcmd__update__subcmd__model)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__list)
             opts="-q -v -h -V --active --inactive --names --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version get set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__get)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__help)
+            opts="get set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__model__subcmd__set)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1013,6 +1307,44 @@ _pio() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__update__subcmd__model)
+            opts="-m -q -v -h -V --model-name --model-version --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --model-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -60,6 +60,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand unassign 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
             cand sync-configs 'Copy this leader''s config.ini (and config_<unit>.ini) to units'
             cand status 'Check which units answer, and how'
+            cand model 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+            cand update-model 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers;list'= {
@@ -82,8 +84,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;add'= {
             cand -a 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
             cand --address 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)'
-            cand -m 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it)'
-            cand --model-name 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it)'
+            cand -m 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it; from 26.11 the worker too, told at its join)'
+            cand --model-name 'The worker''s model, e.g. pioreactor_40ml (the leader''s database keeps it; from 26.11 the worker too, told at its join)'
             cand --model-version 'The model''s version, e.g. 1.5'
             cand --timeout 'Seconds to wait for the worker to appear on the network'
             cand -p 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin'
@@ -242,6 +244,79 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;workers;model'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does'
+            cand set 'Set a worker''s model'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;workers;model;get'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;model;set'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;model;help'= {
+            cand get 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does'
+            cand set 'Set a worker''s model'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;workers;model;help;get'= {
+        }
+        &'pio;workers;model;help;set'= {
+        }
+        &'pio;workers;model;help;help'= {
+        }
+        &'pio;workers;update-model'= {
+            cand -m 'The model, e.g. pioreactor_40ml'
+            cand --model-name 'The model, e.g. pioreactor_40ml'
+            cand --model-version 'The model''s version, e.g. 1.5 (the Python CLI''s `-v VERSION` is read as this)'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;workers;help'= {
             cand list 'List every unit in the inventory'
             cand add 'Add a worker to the inventory (or update its address or state)'
@@ -252,6 +327,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand unassign 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
             cand sync-configs 'Copy this leader''s config.ini (and config_<unit>.ini) to units'
             cand status 'Check which units answer, and how'
+            cand model 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+            cand update-model 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers;help;list'= {
@@ -271,6 +348,16 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;help;sync-configs'= {
         }
         &'pio;workers;help;status'= {
+        }
+        &'pio;workers;help;model'= {
+            cand get 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does'
+            cand set 'Set a worker''s model'
+        }
+        &'pio;workers;help;model;get'= {
+        }
+        &'pio;workers;help;model;set'= {
+        }
+        &'pio;workers;help;update-model'= {
         }
         &'pio;workers;help;help'= {
         }
@@ -368,6 +455,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand unassign 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
             cand sync-configs 'Copy this leader''s config.ini (and config_<unit>.ini) to units'
             cand status 'Check which units answer, and how'
+            cand model 'A worker''s model: where the leader''s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+            cand update-model 'Set a worker''s model (the Python CLI''s spelling before 26.11; `workers model set` since)'
         }
         &'pio;help;workers;list'= {
         }
@@ -386,6 +475,16 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;sync-configs'= {
         }
         &'pio;help;workers;status'= {
+        }
+        &'pio;help;workers;model'= {
+            cand get 'Print a worker''s model as JSON ({"model_name", "model_version"}), as the Python CLI does'
+            cand set 'Set a worker''s model'
+        }
+        &'pio;help;workers;model;get'= {
+        }
+        &'pio;help;workers;model;set'= {
+        }
+        &'pio;help;workers;update-model'= {
         }
         &'pio;help;doctor'= {
         }

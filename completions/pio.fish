@@ -41,28 +41,30 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "identify" -d 'Blink a unit\
 complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l config -d 'Use this config.ini instead of looking it up' -r -F
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s q -l quiet -d 'Say nothing on stderr except errors'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s h -l help -d 'Print help'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "list" -d 'List every unit in the inventory'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "update-active" -d 'Make a worker active (1) or inactive (0)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "discover" -d 'Find workers on the network by mDNS'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "status" -d 'Check which units answer, and how'
-complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "list" -d 'List every unit in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "set-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "update-active" -d 'Make a worker active (1) or inactive (0)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "discover" -d 'Find workers on the network by mDNS'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "assign" -d 'Assign a worker to an experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -78,7 +80,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s a -l address -d 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)' -r
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s m -l model-name -d 'The worker\'s model, e.g. pioreactor_40ml (the leader\'s database keeps it)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s m -l model-name -d 'The worker\'s model, e.g. pioreactor_40ml (the leader\'s database keeps it; from 26.11 the worker too, told at its join)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l model-version -d 'The model\'s version, e.g. 1.5' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l timeout -d 'Seconds to wait for the worker to appear on the network' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s p -l password -d 'The worker\'s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin' -r
@@ -220,6 +222,33 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -f -a "get" -d 'Print a worker\'s model as JSON ({"model_name", "model_version"}), as the Python CLI does'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -f -a "set" -d 'Set a worker\'s model'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from model" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -s m -l model-name -d 'The model, e.g. pioreactor_40ml' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -l model-version -d 'The model\'s version, e.g. 1.5 (the Python CLI\'s `-v VERSION` is read as this)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from update-model" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
@@ -229,6 +258,8 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand doctor" -l timeout -d 'Seconds each unit may take per check' -r
@@ -310,3 +341,5 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "unassign" -d 'Unassign a worker from its experiment (Pioreactor 24.4 and later)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "sync-configs" -d 'Copy this leader\'s config.ini (and config_<unit>.ini) to units'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "status" -d 'Check which units answer, and how'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'

@@ -16,7 +16,7 @@ config.ini is found at --config, else $GLOBAL_CONFIG, else $DOT_PIOREACTOR/confi
 ~/.pioreactor/config.ini. With no file, this unit is a single-unit cluster (leader and only
 worker); the first change writes the file.
 
-Any other command (run, kill, logs, version, update, config, workers update-model, ...) belongs
+Any other command (run, kill, logs, version, update, config, ...) belongs
 to the Pioreactor Python CLI, also called pio: this pio runs it in its place, with the same
 arguments. It is found at $PIO_PYTHON_CLI, else as the next `pio` on $PATH that is not this one,
 else at /opt/pioreactor/venv/bin/pio.
@@ -108,8 +108,9 @@ Examples:
   pio identify pio02 --duration 20      keep blinking about 20 s
 
 The pattern is four double blinks (about 3.5 s); --duration repeats it. On this unit pio drives
-BCM GPIO 23 itself ([identify] led_bcm_pin in config.ini changes the pin); Ctrl-C stops and leaves
-the LED off. Other units run `pio identify` over SSH, or the Python stack's `pio blink` where
+the LED's GPIO pin itself: BCM 23 up to Pioreactor 25.9, from 25.11 the pcb_led_pin of the unit's
+hardware description (~/.pioreactor/hardware/.../gpio.yaml); [identify] led_bcm_pin in config.ini
+overrides it. Ctrl-C stops and leaves the LED off. Other units run `pio identify` over SSH, or the Python stack's `pio blink` where
 this pio is not installed.")]
     Identify(IdentifyArgs),
 
@@ -239,8 +240,11 @@ Examples:
   pio workers sync-configs pio02
   pio workers sync-configs --all        every active worker
 
-Each unit gets config.ini as ~/.pioreactor/config.ini and, where this leader has a
-config_<unit>.ini beside config.ini, that file as ~/.pioreactor/unit_config.ini, over SSH.
+Each unit gets config.ini as ~/.pioreactor/config.ini over SSH, and its own settings the way
+its release keeps them: before 26.4, this leader's config_<unit>.ini (where there is one) as
+~/.pioreactor/unit_config.ini; from 26.4 the unit owns its unit_config.ini, which is never
+sent, and is fetched into config_<unit>.ini as this leader's snapshot of it. pio learns each
+unit's release from the unit (`pio version`).
 The leader itself is skipped: its config.ini is the source. Exit code 1 names the units that
 could not be reached.")]
     SyncConfigs(SyncConfigsArgs),
@@ -253,6 +257,17 @@ Examples:
 
 Exit code 0 only if every active unit answered.")]
     Status(StatusArgs),
+
+    /// A worker's model: where the leader's database keeps it (26.11 and later: the unit does,
+    /// and the leader passes a change on to it)
+    #[command(subcommand)]
+    Model(ModelCommand),
+
+    /// Set a worker's model (the Python CLI's spelling before 26.11; `workers model set` since)
+    #[command(after_help = "\
+Examples:
+  pio workers update-model pio02 -m pioreactor_40ml -v 1.5")]
+    UpdateModel(UpdateModelArgs),
 
     /// Any other workers command: handed to the Python CLI.
     #[command(external_subcommand)]
@@ -415,6 +430,52 @@ pub struct UnassignArgs {
     pub experiment: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Print a worker's model as JSON ({"model_name", "model_version"}), as the Python CLI does
+    Get(ModelGetArgs),
+
+    /// Set a worker's model
+    #[command(after_help = "\
+Examples:
+  pio workers model set pio02 pioreactor_20ml 1.1")]
+    Set(ModelSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModelGetArgs {
+    /// The worker's hostname
+    pub unit: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelSetArgs {
+    /// The worker's hostname
+    pub unit: String,
+
+    /// The model, e.g. pioreactor_40ml
+    #[arg(value_name = "MODEL_NAME")]
+    pub model_name: String,
+
+    /// The model's version, e.g. 1.5
+    #[arg(value_name = "MODEL_VERSION")]
+    pub model_version: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateModelArgs {
+    /// The worker's hostname
+    pub unit: String,
+
+    /// The model, e.g. pioreactor_40ml
+    #[arg(short = 'm', long, value_name = "NAME")]
+    pub model_name: String,
+
+    /// The model's version, e.g. 1.5 (the Python CLI's `-v VERSION` is read as this)
+    #[arg(long, value_name = "VERSION")]
+    pub model_version: String,
+}
+
 #[derive(Debug, Args)]
 pub struct SyncConfigsArgs {
     #[command(flatten)]
@@ -497,7 +558,8 @@ pub struct AddArgs {
     #[arg(long)]
     pub inactive: bool,
 
-    /// The worker's model, e.g. pioreactor_40ml (the leader's database keeps it)
+    /// The worker's model, e.g. pioreactor_40ml (the leader's database keeps it; from 26.11 the
+    /// worker too, told at its join)
     #[arg(short = 'm', long, value_name = "NAME")]
     pub model_name: Option<String>,
 
@@ -612,7 +674,7 @@ pub fn python_spellings(args: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> 
     };
     let add_at = args
         .windows(2)
-        .position(|w| w[0] == "workers" && w[1] == "add");
+        .position(|w| w[0] == "workers" && (w[1] == "add" || w[1] == "update-model"));
     let mut out = args.to_vec();
     if let Some(at) = add_at {
         for i in at + 2..out.len().saturating_sub(1) {

@@ -47,6 +47,8 @@ pub struct Context {
     /// `$PIO_PYTHON_SITE`: folders to look in for the installed Python stack instead of the
     /// usual ones.
     pub python_site: Option<Vec<PathBuf>>,
+    /// `$HARDWARE`: the HAT's version (`1.2`), as the Python stack reads it before the EEPROM.
+    pub hardware: Option<String>,
     /// Where the Python CLI is, for the commands this pio hands to it.
     pub python_cli: Lookup,
 }
@@ -151,6 +153,9 @@ impl Context {
                 .get("PIO_PYTHON_SITE")
                 .map(|v| std::env::split_paths(v).collect()),
             python_cli: env.python_cli(),
+            hardware: env
+                .get("HARDWARE")
+                .map(|v| v.to_string_lossy().into_owned()),
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod handoff;
+pub mod hardware;
 pub mod inventory;
 pub mod output;
 pub mod random;
@@ -45,7 +46,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, WorkersCommand};
+use cli::{Cli, Command, ModelCommand, WorkersCommand};
 use commands::workers;
 use context::{Context, Env};
 use error::Result;
@@ -94,6 +95,9 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
             WorkersCommand::Assign(args) => workers::assign::assign(ctx, args),
             WorkersCommand::Unassign(args) => workers::assign::unassign(ctx, args),
             WorkersCommand::SyncConfigs(args) => workers::sync_configs::run(ctx, args),
+            WorkersCommand::Model(ModelCommand::Get(args)) => workers::model::get(ctx, args),
+            WorkersCommand::Model(ModelCommand::Set(args)) => workers::model::set(ctx, args),
+            WorkersCommand::UpdateModel(args) => workers::model::update(ctx, args),
             WorkersCommand::External(sub) => {
                 Err(hand_off(ctx, &format!("workers {}", name(sub)), argv))
             }

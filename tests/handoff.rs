@@ -187,8 +187,9 @@ fn exec_replaces_the_process() {
 
 #[test]
 fn unknown_workers_subcommands_are_handed_off() {
-    handed_off_as_is(&["workers", "update-model", "pio02", "--model-name", "x y"]);
-    handed_off_as_is(&["--json", "workers", "update-model", "pio02", "exp 1"]);
+    // (`workers update-model` was the example here until pio implemented it.)
+    handed_off_as_is(&["workers", "purge-cache", "pio02", "--model-name", "x y"]);
+    handed_off_as_is(&["--json", "workers", "purge-cache", "pio02", "exp 1"]);
 }
 
 #[test]

@@ -122,8 +122,9 @@ fn this_unit_without_a_raspberry_pi_gpio() {
     let run = env.run(&["identify"]);
     run.code(1);
     assert!(
-        run.stderr
-            .contains("cannot blink this unit's LED: this machine is not a Raspberry Pi"),
+        run.stderr.contains(
+            "cannot blink this unit's LED (BCM GPIO 23): this machine is not a Raspberry Pi"
+        ),
         "{}",
         run.stderr
     );
@@ -135,5 +136,52 @@ fn this_unit_without_a_raspberry_pi_gpio() {
             .contains("config.ini:2: [identify] led_bcm_pin is 'forty'"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn this_units_pin_is_read_as_its_release_reads_it() {
+    // (Not a Raspberry Pi: the blink fails, naming the pin it would have used.)
+    let env = common::Env::new();
+    env.write_config("[cluster.topology]\nleader_hostname=leader1\n");
+    let dot = env.config().parent().unwrap().to_path_buf();
+    let hat = dot.join("hardware/hats/1.2");
+    std::fs::create_dir_all(&hat).unwrap();
+    std::fs::write(hat.join("gpio.yaml"), "pcb_led_pin: 17\nsda_pin: 2\n").unwrap();
+    let pin = |release: &str| {
+        let site = env.python_site(release);
+        let run = env.run_with(
+            &["identify"],
+            &[("PIO_PYTHON_SITE", &site), ("HARDWARE", "1.2")],
+        );
+        run.code(1);
+        run.stderr
+    };
+    // 25.11.12 and later read gpio.yaml; 25.9 has BCM 23 in its code.
+    assert!(
+        pin("26.11.1").contains("(BCM GPIO 17)"),
+        "{}",
+        pin("26.11.1")
+    );
+    assert!(
+        pin("25.9.18").contains("(BCM GPIO 23)"),
+        "{}",
+        pin("25.9.18")
+    );
+    // The model's description overrides the HAT's.
+    let model = dot.join("hardware/models/pioreactor_40ml/1.5");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("gpio.yaml"), "pcb_led_pin: 6\n").unwrap();
+    assert!(
+        pin("26.11.1").contains("(BCM GPIO 6)"),
+        "{}",
+        pin("26.11.1")
+    );
+    // A release that names its pin in a description that has none: said, not guessed.
+    std::fs::remove_dir_all(dot.join("hardware")).unwrap();
+    let said = pin("26.11.1");
+    assert!(
+        said.contains("cannot find this unit's LED pin: release 26.11.1 names"),
+        "{said}"
     );
 }

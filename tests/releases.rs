@@ -330,3 +330,88 @@ fn add_warns_of_a_worker_older_than_the_leader() {
         commands(&lab, &addr)
     );
 }
+
+#[test]
+fn a_workers_model_is_read_and_set_in_the_26_11_and_the_older_spelling() {
+    let api = LeaderApi::start("127.0.0.1:0");
+    api.add_worker("pio02", true, Some("pioreactor_40ml"), Some("1.5"));
+    let env = common::Env::new();
+    env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[ui]\nport={}\n",
+        api.port()
+    ));
+    let model = || -> Value {
+        let run = env.run(&["workers", "model", "get", "pio02"]);
+        serde_json::from_str(&run.ok().stdout).unwrap()
+    };
+    assert_eq!(
+        model(),
+        json!({"model_name": "pioreactor_40ml", "model_version": "1.5"})
+    );
+    env.run(&["workers", "model", "set", "pio02", "pioreactor_20ml", "1.1"])
+        .ok();
+    assert_eq!(
+        model(),
+        json!({"model_name": "pioreactor_20ml", "model_version": "1.1"})
+    );
+    // The Python CLI's spelling before 26.11, `-v` its version.
+    env.run(&[
+        "workers",
+        "update-model",
+        "pio02",
+        "-m",
+        "pioreactor_40ml",
+        "-v",
+        "1.5",
+    ])
+    .ok();
+    assert_eq!(
+        model(),
+        json!({"model_name": "pioreactor_40ml", "model_version": "1.5"})
+    );
+    let unknown = env.run(&["workers", "model", "get", "pio09"]);
+    unknown.code(2);
+    assert!(
+        unknown.stderr.contains("pio09 is not in the inventory"),
+        "{}",
+        unknown.stderr
+    );
+    // The config.ini era keeps no models.
+    let old = env.run_with(
+        &["workers", "model", "get", "pio02"],
+        &[("PIO_INVENTORY", "config")],
+    );
+    old.code(2);
+    assert!(
+        old.stderr.contains("keeps no worker models"),
+        "{}",
+        old.stderr
+    );
+}
+
+#[test]
+fn a_unit_from_before_22_4_is_reached_as_pi_unless_ssh_config_names_a_user() {
+    let lab = Lab::start_as(&["leader1", "pio02"], 210, &[Web::Down, Web::Down], "pi");
+    lab.trust_all();
+    lab.write_config("leader1");
+    set_release(&lab, 1, "21.11.0");
+    let run = lab.env.run(&["workers", "status", "pio02", "--json"]);
+    run.ok();
+    let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rows[0]["release"], json!("21.11.0"), "{}", run.stdout);
+    lab.env.run(&["workers", "set-active", "pio02", "0"]).ok();
+    assert!(commands(&lab, &lab.units[1].addr).contains(&"pio kill --all-jobs".to_string()));
+    // A login ~/.ssh/config chose is the one used, as ssh would.
+    let config = lab.env.home().join(".ssh/config");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str("    User pioreactor\n");
+    fs::write(&config, text).unwrap();
+    // (pio02 is inactive now: its silence is reported, not an error.)
+    let run = lab.env.run(&["workers", "status", "pio02", "--json"]);
+    run.ok();
+    assert!(
+        run.stdout.contains("authentication as pioreactor failed"),
+        "{}",
+        run.stdout
+    );
+}

@@ -121,7 +121,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
         }
     };
     checks.push(key_pair(ctx));
-    if let Some(led) = led(&config) {
+    if let Some(led) = led(ctx, &config) {
         checks.push(check(&here, "led", led.0, led.1, led.2));
     }
 
@@ -275,13 +275,13 @@ fn key_pair(ctx: &Context) -> Check {
 }
 
 /// The HAT's LED pin, on a Raspberry Pi only.
-fn led(config: &Config) -> Option<(Verdict, String, Option<String>)> {
+fn led(ctx: &Context, config: &Config) -> Option<(Verdict, String, Option<String>)> {
     let model = std::fs::read_to_string("/proc/device-tree/model").unwrap_or_default();
     if !model.contains("Raspberry Pi") {
         return None;
     }
-    let pin = match config.led_pin() {
-        Ok(p) => p,
+    let pin = match crate::commands::local_led_pin(ctx, config) {
+        Ok(p) => p.bcm,
         Err(e) => return Some((Verdict::Fail, e.message, e.hint)),
     };
     Some(match gpio::pin_available(pin) {

@@ -79,10 +79,14 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
 /// Blinks this unit's LED through its GPIO pin.
 fn identify_here(ctx: &Context, duration: Duration) -> Result<()> {
     let config = read_config(ctx)?;
-    let pin = config.led_pin()?;
+    let pin = crate::commands::local_led_pin(ctx, &config)?;
+    Narrator::new(ctx).detail(&format!("LED pin: BCM GPIO {} ({})", pin.bcm, pin.from));
+    let pin = pin.bcm;
     let mut led = GpioLed::open(pin).map_err(|e| {
-        Error::failed(format!("cannot blink this unit's LED: {e}"))
-            .with_hint("Run `pio identify <unit>` to blink another unit over SSH.")
+        Error::failed(format!(
+            "cannot blink this unit's LED (BCM GPIO {pin}): {e}"
+        ))
+        .with_hint("Run `pio identify <unit>` to blink another unit over SSH.")
     })?;
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe { libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t) };

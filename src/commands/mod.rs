@@ -191,6 +191,38 @@ pub fn unknown_release(unit: &str, learnt: &Learnt, assumed: &Release) -> Option
     }
 }
 
+/// This unit's identify LED pin: `[identify] led_bcm_pin` where set, else as this unit's
+/// release reads it ([`crate::hardware::led_pin`]).
+pub fn local_led_pin(ctx: &Context, config: &Config) -> Result<crate::hardware::Pin> {
+    if let Some(bcm) = config.led_pin_override()? {
+        return Ok(crate::hardware::Pin {
+            bcm,
+            from: format!("[identify] led_bcm_pin in {}", ctx.config_path.display()),
+        });
+    }
+    let release = leader_release(ctx);
+    let hat = ctx.hardware.clone().or_else(|| {
+        std::fs::read_to_string(crate::hardware::HAT_EEPROM)
+            .ok()
+            .and_then(|t| crate::hardware::hat_from_eeprom(&t))
+    });
+    let dot = ctx
+        .config_path
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    crate::hardware::led_pin(&crate::hardware::Unit {
+        release: release.as_ref(),
+        dot_pioreactor: dot,
+        hat,
+        // The Python stack's default model, which it uses when none is assigned.
+        model: ("pioreactor_40ml".to_string(), "1.5".to_string()),
+    })
+    .map_err(|e| {
+        Error::new(crate::error::Kind::Failed, format!("cannot find this unit's LED pin: {e}"))
+            .with_hint("Check the hardware description under ~/.pioreactor/hardware, or set [identify] led_bcm_pin in config.ini.")
+    })
+}
+
 /// stdout went away for a reason other than a closed pipe.
 pub fn stdout_error(e: std::io::Error) -> Error {
     Error::failed(format!("cannot write to standard output: {e}"))

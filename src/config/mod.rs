@@ -381,19 +381,21 @@ impl Config {
         Ok((proto, port))
     }
 
-    /// The BCM GPIO pin of this unit's identify LED: `[identify] led_bcm_pin`, else 23.
-    pub fn led_pin(&self) -> Result<u8> {
+    /// pio's own override of the identify LED's BCM pin, `[identify] led_bcm_pin` (no
+    /// Pioreactor release has it: see [`crate::hardware`] for the release's own pin).
+    pub fn led_pin_override(&self) -> Result<Option<u8>> {
         let Some(entry) = self.doc.get("identify", "led_bcm_pin") else {
-            return Ok(crate::transport::gpio::DEFAULT_LED_PIN);
+            return Ok(None);
         };
         let value = self.single_line("identify", entry)?;
         if value.is_empty() {
-            return Ok(crate::transport::gpio::DEFAULT_LED_PIN);
+            return Ok(None);
         }
         value
             .parse::<u8>()
             .ok()
             .filter(|p| *p <= 27)
+            .map(Some)
             .ok_or_else(|| {
                 invalid(
                     &self.path,

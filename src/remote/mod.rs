@@ -139,6 +139,8 @@ pub struct Remote<'c> {
     proto: String,
     web_port: u16,
     http: reqwest::blocking::Client,
+    /// Units found to log in as `pi` (images before 22.4), by lower-cased name.
+    users: Arc<Mutex<HashMap<String, &'static str>>>,
     /// Each unit's release, by lower-cased name, learnt once per run ([`Remote::release`]).
     releases: Arc<Mutex<HashMap<String, crate::release::Learnt>>>,
 }
@@ -172,6 +174,7 @@ impl<'c> Remote<'c> {
             web_port,
             http: http::client(timeout),
             releases: Arc::default(),
+            users: Arc::default(),
         })
     }
 
@@ -297,7 +300,13 @@ impl<'c> Remote<'c> {
             name: name.to_string(),
             address: connect_to,
             port,
-            user: s.user.unwrap_or_else(|| "pioreactor".to_string()),
+            user: s.user.unwrap_or_else(|| {
+                self.lock_users()
+                    .get(&lower)
+                    .copied()
+                    .unwrap_or(DEFAULT_USER)
+                    .to_string()
+            }),
             identity_files,
             use_agent: !s.no_agent,
             proxy_command: s.proxy_command.filter(|c| !c.is_empty()),
@@ -397,12 +406,39 @@ impl<'c> Remote<'c> {
         address: &str,
         deadline: Instant,
     ) -> std::result::Result<Connection, SshError> {
-        Connection::open(
-            &self.ssh_target(name, address),
-            UnknownHostKey::Refuse,
-            None,
-            deadline,
-        )
+        let target = self.ssh_target(name, address);
+        match Connection::open(&target, UnknownHostKey::Refuse, None, deadline) {
+            // Images before 22.4 log in as `pi`: where ~/.ssh/config names no user, a unit that
+            // refuses `pioreactor` is tried as `pi` (and known so for the rest of the run).
+            Err(refused @ SshError::AuthFailed { .. }) if self.default_user(name, &target) => {
+                let mut old = target.clone();
+                old.user = OLD_IMAGE_USER.to_string();
+                match Connection::open(&old, UnknownHostKey::Refuse, None, deadline) {
+                    Ok(conn) => {
+                        self.lock_users()
+                            .insert(name.to_ascii_lowercase(), OLD_IMAGE_USER);
+                        Ok(conn)
+                    }
+                    // The first refusal is the one to report: `pioreactor` is the usual login.
+                    Err(_) => Err(refused),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Whether `target`'s login is pio's default (`pioreactor`), not one ~/.ssh/config chose.
+    fn default_user(&self, name: &str, target: &Target) -> bool {
+        target.user == DEFAULT_USER
+            && self
+                .ssh_config
+                .settings_for(&self.reached_by(name))
+                .user
+                .is_none()
+    }
+
+    fn lock_users(&self) -> std::sync::MutexGuard<'_, HashMap<String, &'static str>> {
+        self.users.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Runs one of [`commands`] on the unit over SSH by `deadline`; success is exit status 0.
@@ -728,6 +764,11 @@ enum SshCommand<'a> {
     Fixed(&'a str),
     ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
 }
+
+/// The login on every Pioreactor image since 22.4.
+const DEFAULT_USER: &str = "pioreactor";
+/// The login on images before 22.4 (`crate::release::Needs::ssh_user`).
+const OLD_IMAGE_USER: &str = "pi";
 
 /// Why a unit that answers is not back: it has the boot id it had before the reboot.
 const NOT_RESTARTED: &str = "it answers, but with the boot id it had before: it has not restarted";

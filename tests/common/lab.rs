@@ -118,6 +118,11 @@ impl Lab {
     /// Units named `names` at 127.0.1.<base+i>, every one a Pioreactor answering `hostname`
     /// with its name, its web server as `web` says.
     pub fn start(names: &[&str], base: u8, web: &[Web]) -> Lab {
+        Lab::start_as(names, base, web, "pioreactor")
+    }
+
+    /// The same, the units' login being `user` (`pi` on images before 22.4).
+    pub fn start_as(names: &[&str], base: u8, web: &[Web], user: &str) -> Lab {
         let env = Env::new();
         let root = env.dir.path().to_path_buf();
         fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).unwrap();
@@ -154,23 +159,30 @@ impl Lab {
             .output()
             .unwrap();
         let hash = String::from_utf8(hash.stdout).unwrap();
+        // A machine that has a `pioreactor` user (every real leader) keeps it out of the
+        // copies: sshd would take that line, not the lab's, and could not switch to it.
         let append = |f: &str, line: String| {
             let p = state.join("etc").join(f);
-            let mut text = fs::read_to_string(&p).unwrap();
-            text.push_str(&line);
-            fs::write(p, text).unwrap();
+            let text = fs::read_to_string(&p).unwrap();
+            let mut kept: String = text
+                .lines()
+                .filter(|l| !l.starts_with(&format!("{user}:")) && !l.contains(":4242:"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            kept.push_str(&line);
+            fs::write(p, kept).unwrap();
         };
         append(
             "passwd",
             format!(
-                "pioreactor:x:4242:4242::{}:/bin/sh\n",
+                "{user}:x:4242:4242::{}:/bin/sh\n",
                 state.join("home").display()
             ),
         );
-        append("group", "pioreactor:x:4242:\n".into());
+        append("group", format!("{user}:x:4242:\n"));
         append(
             "shadow",
-            format!("pioreactor:{}:19000:0:99999:7:::\n", hash.trim()),
+            format!("{user}:{}:19000:0:99999:7:::\n", hash.trim()),
         );
 
         run(Command::new("ssh-keygen")

@@ -2,6 +2,7 @@ pub mod add;
 pub mod assign;
 pub mod discover;
 pub mod list;
+pub mod model;
 pub mod remove;
 pub mod set_active;
 pub mod status;
