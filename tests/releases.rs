@@ -415,3 +415,217 @@ fn a_unit_from_before_22_4_is_reached_as_pi_unless_ssh_config_names_a_user() {
         run.stdout
     );
 }
+
+// Real releases as the units: each release's own `pio` (installed from PyPI by
+// tests/support/releases/install.sh) answers pio's commands behind the test sshd, in a sandbox
+// where its sudo only records (tests/support/releases/unit.sh), and the release's own code then
+// says what it reads.
+
+/// The leader's config.ini for the real-release tests, the pretend leader API at `port`.
+fn real_config(port: u16) -> String {
+    include_str!("support/releases/config.ini").replace("UI_PORT", &port.to_string())
+}
+
+/// A setting as the unit's release reads it (config.ini, then its unit_config.ini over it).
+fn reads(lab: &Lab, i: usize) -> String {
+    lab.on_unit(
+        i,
+        "python -c \"from pioreactor.config import config; print(config.get('stirring.config', 'initial_target_rpm'))\"",
+    )
+    .trim()
+    .to_string()
+}
+
+fn chrony_lines(lab: &Lab, i: usize) -> usize {
+    fs::read_to_string(lab.unit_dir(i).join("etc/chrony/chrony.conf"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| *l == "server 127.0.0.1 iburst prefer")
+        .count()
+}
+
+#[test]
+fn real_releases_of_the_database_era_are_added_synced_renamed_and_removed_as_each_expects() {
+    const TEST: &str =
+        "real_releases_of_the_database_era_are_added_synced_renamed_and_removed_as_each_expects";
+    let lab = Lab::start(&["leader1", "w247", "w267", "w2611"], 220, &[Web::Down; 4]);
+    let api = LeaderApi::start("127.0.0.1:0");
+    let config = real_config(api.port());
+    lab.env.write_config(&config);
+    for (i, release) in [(1, "24.7.18"), (2, "26.7.2"), (3, "26.11.1")] {
+        if !lab.run_release(i, release, &config, TEST) {
+            return;
+        }
+        lab.authorize_leader(i);
+        // What each unit set for itself, and the leader's copy (the truth before 26.4, a
+        // leftover of the update since).
+        fs::write(
+            lab.unit_dir(i).join(".pioreactor/unit_config.ini"),
+            "[stirring.config]\ninitial_target_rpm=777\n",
+        )
+        .unwrap();
+        fs::write(
+            lab.env
+                .config()
+                .with_file_name(format!("config_{}.ini", lab.units[i].name)),
+            "[stirring.config]\ninitial_target_rpm=400\n",
+        )
+        .unwrap();
+    }
+    let add = |i: usize| {
+        let (name, addr) = (&lab.units[i].name, &lab.units[i].addr);
+        let run = lab.env.run(&[
+            "workers",
+            "add",
+            name,
+            "-a",
+            addr,
+            "-m",
+            "pioreactor_40ml",
+            "--model-version",
+            "1.5",
+            "--no-reboot",
+            "--timeout",
+            "60",
+        ]);
+        run.ok();
+        run
+    };
+    for i in 1..=3 {
+        add(i);
+    }
+    // 24.7 takes its settings from the leader; 26.x keep their own.
+    assert_eq!(reads(&lab, 1), "400");
+    assert_eq!(reads(&lab, 2), "777");
+    assert_eq!(reads(&lab, 3), "777");
+    // 24.7 and 26.7 have the leader as chrony source, once however often they are added.
+    add(1);
+    add(2);
+    assert_eq!(chrony_lines(&lab, 1), 1);
+    assert_eq!(chrony_lines(&lab, 2), 1);
+    // 26.11 joined by itself: its chrony file, its clock, and the model it now keeps.
+    let joined = lab
+        .unit_dir(3)
+        .join("etc/chrony/conf.d/pioreactor-leader.conf");
+    assert_eq!(
+        fs::read_to_string(&joined).unwrap(),
+        "server 127.0.0.1 iburst prefer\n"
+    );
+    assert_eq!(chrony_lines(&lab, 3), 0);
+    let calls = fs::read_to_string(lab.unit_dir(3).join("calls.log")).unwrap();
+    assert!(calls.contains("sudo date -u --set @"), "{calls}");
+    let model: Value = serde_json::from_str(&lab.on_unit(3, "pio model get")).unwrap();
+    assert_eq!(model["model_name"], "pioreactor_40ml");
+    assert_eq!(model["model_version"], "1.5");
+
+    // sync-configs: 24.7 gets the leader's copy again; 26.x units are fetched from, never sent.
+    fs::write(
+        lab.env.config().with_file_name("config_w247.ini"),
+        "[stirring.config]\ninitial_target_rpm=401\n",
+    )
+    .unwrap();
+    lab.env
+        .run(&["workers", "sync-configs", "--all", "--timeout", "30"])
+        .ok();
+    assert_eq!(reads(&lab, 1), "401");
+    assert_eq!(reads(&lab, 2), "777");
+    assert_eq!(reads(&lab, 3), "777");
+    assert_eq!(
+        fs::read_to_string(lab.env.config().with_file_name("config_w267.ini")).unwrap(),
+        "[stirring.config]\ninitial_target_rpm=777\n"
+    );
+
+    // rename on 26.11: the real leader's DELETE has the unit `pio cluster leave`, which removes
+    // its chrony file (the pretend leader does not call units: the test removes it); pio has it
+    // join again under the new name, with the model the leader has for it.
+    fs::remove_file(&joined).unwrap();
+    let rebooting = lab.reboot_when_asked(3, Some(std::time::Duration::from_millis(600)));
+    lab.env
+        .run(&["rename", "w2611", "w2612", "--timeout", "60"])
+        .ok();
+    rebooting.join().unwrap();
+    assert_eq!(
+        fs::read_to_string(&joined).unwrap(),
+        "server 127.0.0.1 iburst prefer\n"
+    );
+    assert_eq!(reads(&lab, 3), "777");
+    let model: Value = serde_json::from_str(&lab.on_unit(3, "pio model get")).unwrap();
+    assert_eq!(model["model_name"], "pioreactor_40ml");
+
+    // remove: the leader's database forgets them; no unit's own file changes.
+    lab.env
+        .run(&["workers", "remove", "w247", "w267", "w2612"])
+        .ok();
+    assert!(api.workers().is_empty(), "{:?}", api.workers());
+    assert_eq!(reads(&lab, 1), "401");
+    assert_eq!(reads(&lab, 2), "777");
+    assert_eq!(reads(&lab, 3), "777");
+    // Every release named itself to pio.
+    for (i, release) in [(1, "24.7.18"), (2, "26.7.2"), (3, "26.11.1")] {
+        assert_eq!(lab.on_unit(i, "pio version").trim(), release);
+    }
+}
+
+#[test]
+fn a_real_24_3_unit_of_the_config_ini_era_takes_its_settings_and_clock_from_the_leader() {
+    const TEST: &str =
+        "a_real_24_3_unit_of_the_config_ini_era_takes_its_settings_and_clock_from_the_leader";
+    let lab = Lab::start(&["leader1", "w243"], 230, &[Web::Down; 2]);
+    let config = real_config(1);
+    lab.env.write_config(&config);
+    if !lab.run_release(1, "24.3.10", &config, TEST) {
+        return;
+    }
+    lab.authorize_leader(1);
+    fs::write(
+        lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
+        "[stirring.config]\ninitial_target_rpm=777\n",
+    )
+    .unwrap();
+    fs::write(
+        lab.env.config().with_file_name("config_w243.ini"),
+        "[stirring.config]\ninitial_target_rpm=400\n",
+    )
+    .unwrap();
+    let addr = lab.units[1].addr.clone();
+    lab.env
+        .run_with(
+            &[
+                "workers",
+                "add",
+                "w243",
+                "-a",
+                &addr,
+                "--no-reboot",
+                "--timeout",
+                "60",
+            ],
+            &[("PIO_INVENTORY", "config")],
+        )
+        .ok();
+    assert_eq!(reads(&lab, 1), "400");
+    // 24.3 predates the chrony source: the date only.
+    assert_eq!(chrony_lines(&lab, 1), 0);
+    let inventory = lab.on_unit(
+        1,
+        "python -c \"from pioreactor.config import config; print(config.get('cluster.inventory', 'w243'))\"",
+    );
+    assert_eq!(
+        inventory.trim(),
+        "1",
+        "the release reads itself in the inventory"
+    );
+    // Halting: 24.3's own `pio kill --all-jobs` (it waits for MQTT, a few seconds).
+    lab.env
+        .run_with(
+            &["workers", "set-active", "w243", "0", "--timeout", "40"],
+            &[("PIO_INVENTORY", "config")],
+        )
+        .ok();
+    let inventory = lab.on_unit(
+        1,
+        "python -c \"from pioreactor.config import config; print(config.get('cluster.inventory', 'w243'))\"",
+    );
+    assert_eq!(inventory.trim(), "0");
+    assert_eq!(lab.on_unit(1, "pio version").trim(), "24.3.10");
+}

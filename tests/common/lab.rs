@@ -25,6 +25,11 @@ use super::Env;
 
 /// The ForceCommand shim, shared with bench/cluster.py.
 const SHIM: &str = include_str!("../support/shim.sh");
+/// Where a unit that runs a real Pioreactor release runs its commands, and its sudo stand-in.
+const RELEASE_UNIT: &str = include_str!("../support/releases/unit.sh");
+const RELEASE_SUDO: &str = include_str!("../support/releases/sudo");
+/// Where tests/support/releases/install.sh puts the releases.
+pub const RELEASES: &str = "/opt/pio-ci-pioreactor";
 
 /// What a unit's web server does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +150,9 @@ impl Lab {
         fs::create_dir_all(state.join("home")).unwrap();
         fs::write(state.join("ssh.log"), "").unwrap();
         fs::write(state.join("shim"), SHIM).unwrap();
+        fs::create_dir_all(state.join("releases")).unwrap();
+        fs::write(state.join("releases/unit.sh"), RELEASE_UNIT).unwrap();
+        fs::write(state.join("releases/sudo"), RELEASE_SUDO).unwrap();
         run(Command::new("chmod").args(["-R", "a+rwX"]).arg(&state));
         fs::set_permissions(state.join("shim"), fs::Permissions::from_mode(0o755)).unwrap();
 
@@ -379,6 +387,58 @@ impl Lab {
     }
 
     /// The unit accepts this leader's key.
+    /// Makes unit `i` run the real Pioreactor `release` (installed by
+    /// tests/support/releases/install.sh): its own `pio` answers every `pio` command, the status
+    /// probe and the chrony edit, with `config` as its config.ini to start with. `false` (said,
+    /// and a failure under CI=true) when the release is not installed here.
+    pub fn run_release(&self, i: usize, release: &str, config: &str, test: &str) -> bool {
+        let venv = Path::new(RELEASES).join(release);
+        if !venv.join("bin/pio").exists() {
+            super::cannot_run(
+                test,
+                &format!(
+                    "Pioreactor {release} is not installed at {} (run tests/support/releases/install.sh as root)",
+                    venv.display()
+                ),
+            );
+            return false;
+        }
+        let dir = self.unit_dir(i);
+        fs::write(dir.join(".pioreactor/config.ini"), config).unwrap();
+        fs::write(dir.join("release"), venv.display().to_string()).unwrap();
+        run(Command::new("chmod").args(["-R", "a+rwX"]).arg(&dir));
+        true
+    }
+
+    /// Runs `command` on unit `i` as its release would (see [`Lab::run_release`]): stdout, or
+    /// a panic with what it printed.
+    pub fn on_unit(&self, i: usize, command: &str) -> String {
+        let dir = self.unit_dir(i);
+        let venv = fs::read_to_string(dir.join("release")).unwrap();
+        let out = Command::new("unshare")
+            .args([
+                "--user",
+                "--map-user=4242",
+                "--map-group=4242",
+                "--keep-caps",
+            ])
+            .args(["--mount", "bash"])
+            .arg(self.state.join("releases/unit.sh"))
+            .arg(&dir)
+            .arg(venv.trim())
+            .arg(command)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{command}` on unit {i}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn authorize_leader(&self, i: usize) {
         let key = fs::read(self.env.home().join(".ssh/id_ed25519.pub")).unwrap();
         fs::write(self.unit_dir(i).join(".ssh/authorized_keys"), key).unwrap();

@@ -508,6 +508,7 @@ impl State {
             ("DELETE", ["api", "workers", unit]) => self.delete_worker(unit),
             ("PUT", ["api", "workers", unit, "is_active"]) => self.set_active(unit, raw),
             ("PUT", ["api", "workers", unit, "model"]) => self.set_model(unit, raw),
+            ("PUT", ["api", "workers", unit, "reported_model"]) => self.reported_model(unit, raw),
             ("GET", ["api", "workers", unit, "experiment"]) => self.experiment_of(unit),
             ("POST", ["api", "workers", _, "blink"]) => Ok((202, json!({"status": "accepted"}))),
             ("GET", ["api", "experiments"]) => Ok((200, self.list_experiments())),
@@ -578,6 +579,19 @@ impl State {
             return Err(fail(fail::INVALID_STATUS, &value.to_string()));
         }
         self.workers.get_mut(unit).unwrap().is_active = value.as_i64().unwrap();
+        success(200)
+    }
+
+    /// `PUT /api/workers/<unit>/reported_model` (26.11): a unit reports the model it keeps. The
+    /// leader mirrors it, unchecked (the unit's registry decides what is valid).
+    fn reported_model(&mut self, unit: &str, raw: &str) -> Answer {
+        self.registered(unit)?;
+        let body = decode(
+            raw,
+            &[("model_name", Kind::Str), ("model_version", Kind::Str)],
+        )?;
+        let w = self.workers.get_mut(unit).unwrap();
+        (w.model_name, w.model_version) = (text(&body, "model_name"), text(&body, "model_version"));
         success(200)
     }
 

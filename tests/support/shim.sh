@@ -8,6 +8,13 @@ unit=$state/units/$addr
 printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
 # A unit that is rebooting: the connection drops before any answer.
 test -e "$unit/down" && exit 255
+# A unit that runs a real Pioreactor release: its own pio answers (tests/support/releases).
+if [ -e "$unit/release" ]; then
+  case "$SSH_ORIGINAL_COMMAND" in
+    'pio '*|'hostname && {'*|"grep -qxF 'server "*)
+      exec bash "$state/releases/unit.sh" "$unit" "$(cat "$unit/release")" "$SSH_ORIGINAL_COMMAND" ;;
+  esac
+fi
 case "$SSH_ORIGINAL_COMMAND" in
   hostname) cat "$unit/hostname" ;;
   'hostname && { pio version 2>/dev/null || true; }')
