@@ -997,12 +997,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__list)
-            opts="-q -v -h -V --active --inactive --names --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --active --inactive --names --releases --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

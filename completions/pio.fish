@@ -65,6 +65,10 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_sub
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for each unit' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -74,10 +78,11 @@ api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l active -d 'Only active workers'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l inactive -d 'Only inactive workers'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l names -d 'One name per line (for scripts and completion)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l releases -d 'Ask each listed unit its Pioreactor release (its web API, else `pio version` over SSH)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s a -l address -d 'Static IPv4 address, written to [cluster.addresses] (bypasses mDNS)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -s m -l model-name -d 'The worker\'s model, e.g. pioreactor_40ml (the leader\'s database keeps it; from 26.11 the worker too, told at its join)' -r

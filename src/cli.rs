@@ -173,8 +173,9 @@ Steps: 1 find the address; 2 wait for SSH (--timeout); 3 log in with this leader
 with a password (--password-stdin, -p, else the image default) and install the key; 4 check it is
 a Pioreactor named exactly <hostname>; 5 add it to the inventory (config.ini's line and
 config_<hostname>.ini, or PUT /api/workers on Pioreactor 24.4 and later); 6 copy config.ini to it
-(and config_<hostname>.ini as unit_config.ini in the config.ini era); 7 set its clock from this
-leader's; 8 reboot it (--no-reboot skips that). A failure in steps 1-4 changes nothing; after step
+(and config_<hostname>.ini as unit_config.ini where its release, asked with `pio version`, is
+older than 26.4); 7 give it this leader's time as its release does (`pio cluster join` from 26.11,
+with the model; else `sudo date`, and from 24.5.1 the leader as chrony source); 8 reboot it (--no-reboot skips that). A failure in steps 1-4 changes nothing; after step
 5, running the same add again finishes it. --offline does step 5 only. Adding a worker that is
 already listed exactly so changes nothing. The address goes to [cluster.addresses] only when
 given with -a.")]
@@ -536,6 +537,13 @@ pub struct ListArgs {
     /// One name per line (for scripts and completion)
     #[arg(long, conflicts_with = "json")]
     pub names: bool,
+
+    /// Ask each listed unit its Pioreactor release (its web API, else `pio version` over SSH)
+    #[arg(long, conflicts_with = "names")]
+    pub releases: bool,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]

@@ -55,7 +55,24 @@ fn falls_back_to_pio_blink_where_only_the_python_stack_is() {
         run.stderr
     );
     let cmds: Vec<String> = commands(&lab).into_iter().map(|(_, c)| c).collect();
-    assert_eq!(cmds, ["pio identify", "pio blink"]);
+    // (Its release first: it says whether the Python stack has `pio blink`.)
+    assert_eq!(cmds, ["pio identify", "pio version", "pio blink"]);
+}
+
+#[test]
+fn a_21_5_unit_without_pio_blink_is_said_so_and_not_asked() {
+    let lab = lab(25);
+    fs::write(lab.unit_dir(2).join("no-pio"), "").unwrap();
+    fs::write(lab.unit_dir(2).join("version"), "21.5.0\n").unwrap();
+    let run = lab.env.run(&["identify", "pio03"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("21.5.0 has no LED command"),
+        "{}",
+        run.stderr
+    );
+    let cmds: Vec<String> = commands(&lab).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(cmds, ["pio identify", "pio version"]);
 }
 
 #[test]

@@ -567,9 +567,8 @@ fn real_releases_of_the_database_era_are_added_synced_renamed_and_removed_as_eac
 }
 
 #[test]
-fn a_real_24_3_unit_of_the_config_ini_era_takes_its_settings_and_clock_from_the_leader() {
-    const TEST: &str =
-        "a_real_24_3_unit_of_the_config_ini_era_takes_its_settings_and_clock_from_the_leader";
+fn a_real_24_3_unit_of_the_config_ini_era_is_added_synced_renamed_and_removed_from_the_leader() {
+    const TEST: &str = "a_real_24_3_unit_of_the_config_ini_era_is_added_synced_renamed_and_removed_from_the_leader";
     let lab = Lab::start(&["leader1", "w243"], 230, &[Web::Down; 2]);
     let config = real_config(1);
     lab.env.write_config(&config);
@@ -627,5 +626,77 @@ fn a_real_24_3_unit_of_the_config_ini_era_takes_its_settings_and_clock_from_the_
         "python -c \"from pioreactor.config import config; print(config.get('cluster.inventory', 'w243'))\"",
     );
     assert_eq!(inventory.trim(), "0");
+    // sync-configs: the leader's copy is its settings.
+    fs::write(
+        lab.env.config().with_file_name("config_w243.ini"),
+        "[stirring.config]\ninitial_target_rpm=401\n",
+    )
+    .unwrap();
+    let config_era = [("PIO_INVENTORY", "config")];
+    lab.env
+        .run_with(
+            &["workers", "sync-configs", "w243", "--timeout", "30"],
+            &config_era,
+        )
+        .ok();
+    assert_eq!(reads(&lab, 1), "401");
+    // rename: it reads itself under its new name, its settings with it.
+    let rebooting = lab.reboot_when_asked(1, Some(std::time::Duration::from_millis(600)));
+    lab.env
+        .run_with(&["rename", "w243", "w244", "--timeout", "60"], &config_era)
+        .ok();
+    rebooting.join().unwrap();
+    let in_inventory = |name: &str| {
+        lab.on_unit(
+            1,
+            &format!(
+                "python -c \"from pioreactor.config import config; print(config.has_option('cluster.inventory', '{name}'))\""
+            ),
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(in_inventory("w244"), "True");
+    assert_eq!(in_inventory("w243"), "False");
+    assert_eq!(reads(&lab, 1), "401");
+    // remove: its jobs halted by its own `pio kill --all-jobs`, and it reads itself gone.
+    let _ = fs::remove_file(lab.unit_dir(1).join("down"));
+    lab.env
+        .run_with(
+            &["workers", "remove", "w244", "--timeout", "40"],
+            &config_era,
+        )
+        .ok();
+    assert_eq!(in_inventory("w244"), "False");
+    assert!(
+        commands(&lab, &addr).contains(&"pio kill --all-jobs".to_string()),
+        "{:?}",
+        commands(&lab, &addr)
+    );
     assert_eq!(lab.on_unit(1, "pio version").trim(), "24.3.10");
+}
+
+#[test]
+fn list_releases_asks_each_unit_and_json_always_has_the_key() {
+    let lab = cluster(&["leader1", "pio02", "pio03"], 240);
+    set_release(&lab, 1, "26.7.2");
+    let plain = lab.env.run(&["workers", "list", "--json"]);
+    let rows: Vec<Value> = serde_json::from_str(&plain.ok().stdout).unwrap();
+    assert!(rows.iter().all(|r| r["release"].is_null()), "{rows:?}");
+    assert!(lab.ssh_log().is_empty(), "a plain list asks no unit");
+    let run = lab
+        .env
+        .run(&["workers", "list", "--json", "--releases", "--timeout", "5"]);
+    let rows: Vec<Value> = serde_json::from_str(&run.ok().stdout).unwrap();
+    let release = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap()["release"].clone();
+    assert_eq!(release("pio02"), json!("26.7.2"));
+    // pio03 has no Python stack answering: listed, release unknown, said why.
+    assert_eq!(release("pio03"), Value::Null);
+    assert!(
+        run.stderr.contains("pio03: release unknown"),
+        "{}",
+        run.stderr
+    );
+    let table = lab.env.run(&["workers", "list", "--releases"]);
+    assert!(table.ok().stdout.contains("26.7.2"), "{}", table.stdout);
 }

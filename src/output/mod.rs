@@ -233,6 +233,8 @@ pub struct WorkerRow<'a> {
     pub model_name: Option<&'a str>,
     pub model_version: Option<&'a str>,
     pub experiment: Option<&'a str>,
+    /// The unit's release, where `list --releases` learnt it.
+    pub release: Option<&'a str>,
 }
 
 impl<'a> WorkerRow<'a> {
@@ -246,6 +248,7 @@ impl<'a> WorkerRow<'a> {
             model_name: None,
             model_version: None,
             experiment: None,
+            release: None,
         }
     }
 
@@ -267,7 +270,8 @@ impl<'a> WorkerRow<'a> {
     }
 
     /// The row's JSON object (stable schema: name, active, address, address_source, leader,
-    /// model_name, model_version, experiment; the last three null in the config.ini era).
+    /// model_name, model_version, experiment, release; model and experiment null in the config.ini
+    /// era, release null unless `--releases` learnt it).
     pub fn to_json(&self) -> WorkerJson<'a> {
         WorkerJson {
             name: self.name,
@@ -278,6 +282,7 @@ impl<'a> WorkerRow<'a> {
             model_name: self.model_name,
             model_version: self.model_version,
             experiment: self.experiment,
+            release: self.release,
         }
     }
 }
@@ -292,6 +297,7 @@ pub struct WorkerJson<'a> {
     model_name: Option<&'a str>,
     model_version: Option<&'a str>,
     experiment: Option<&'a str>,
+    release: Option<&'a str>,
 }
 
 /// What an inventory command did (or, with `--dry-run`, would do).

@@ -169,6 +169,7 @@ mod tests {
                 model_name: None,
                 model_version: None,
                 experiment: None,
+                release: None,
             },
             WorkerRow {
                 name: "pio02",
@@ -178,6 +179,7 @@ mod tests {
                 model_name: None,
                 model_version: None,
                 experiment: None,
+                release: None,
             },
         ]
     }

@@ -599,6 +599,16 @@ impl<'c> Remote<'c> {
         if !missing_command(&out) {
             return Err(format!("`{command}` failed: {}", out.stderr.trim()));
         }
+        // Only the Python stack is there: its release says whether it has `pio blink`.
+        let learnt = release::release_over(&conn, deadline());
+        self.remember_release(name, &learnt);
+        if let Some(r) = learnt.release().filter(|r| !r.needs().blink) {
+            return Err(format!(
+                "neither this pio nor the Python stack's `{}` is there: {r} has no LED command \
+                 (`pio blink` came with 21.11)",
+                commands::BLINK
+            ));
+        }
         let out = conn
             .exec(commands::BLINK, deadline())
             .map_err(|e| e.to_string())?;

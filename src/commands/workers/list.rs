@@ -5,14 +5,60 @@ use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::Result;
 use crate::inventory::{Inventory, Source};
-use crate::output::{self, WorkerRow, table};
+use std::collections::HashMap;
+
+use crate::output::progress::Progress;
+use crate::output::{self, Narrator, WorkerRow, table};
+use crate::release::Learnt;
+use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
+    let releases = if args.releases {
+        releases(ctx, args, &inventory)?
+    } else {
+        HashMap::new()
+    };
     match &inventory.source {
-        Source::ConfigIni => list_config(ctx, args, &inventory),
-        Source::Api { .. } => list_api(ctx, args, &inventory),
+        Source::ConfigIni => list_config(ctx, args, &inventory, &releases),
+        Source::Api { .. } => list_api(ctx, args, &inventory, &releases),
     }
+}
+
+/// `--releases`: each listed unit's release, asked of the unit, side by side; a unit that does
+/// not say is named in a warning and listed without one.
+fn releases(
+    ctx: &Context,
+    args: &ListArgs,
+    inventory: &Inventory,
+) -> Result<HashMap<String, String>> {
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    let units: Vec<String> = cluster
+        .workers
+        .iter()
+        .filter(|w| wanted(args, w.active))
+        .map(|w| w.name.to_string())
+        .collect();
+    let remote = crate::commands::remote_from_args(ctx, &inventory.config, &args.remote)?;
+    let progress = Progress::bar(ctx, units.len(), "asking");
+    let learnt = fanout::run(
+        &units,
+        16,
+        |u| remote.release(&cluster, u),
+        |_, _| progress.inc(),
+    );
+    progress.finish();
+    let narrator = Narrator::new(ctx);
+    let mut known = HashMap::new();
+    for (unit, learnt) in units.into_iter().zip(learnt) {
+        match learnt {
+            Learnt::Known(r) => {
+                known.insert(unit, r.to_string());
+            }
+            Learnt::Unknown(why) => narrator.warn(&format!("{unit}: release unknown: {why}")),
+        }
+    }
+    Ok(known)
 }
 
 fn wanted(args: &ListArgs, active: bool) -> bool {
@@ -21,22 +67,51 @@ fn wanted(args: &ListArgs, active: bool) -> bool {
 
 /// The config.ini era: rows are decoded as they are printed, so an inventory of thousands costs
 /// no list in memory.
-fn list_config(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
+fn list_config(
+    ctx: &Context,
+    args: &ListArgs,
+    inventory: &Inventory,
+    releases: &HashMap<String, String>,
+) -> Result<()> {
     let config = &inventory.config;
     let workers = config.inventory()?;
     let (leader, leader_address) = config.leader(&ctx.hostname)?;
     let rows = workers
         .iter()
         .filter(|w| wanted(args, w.active))
-        .map(|w| WorkerRow::new(leader, leader_address, &w));
+        .map(|w| WorkerRow {
+            release: releases.get(w.name).map(String::as_str),
+            ..WorkerRow::new(leader, leader_address, &w)
+        });
     print(ctx, args, rows, |rows, style, out| {
-        table::workers(rows, style, out)
+        if args.releases {
+            let cells: Vec<[String; 5]> = rows
+                .map(|r| {
+                    [
+                        r.name.to_string(),
+                        (if r.active { "yes" } else { "no" }).to_string(),
+                        r.address().into_owned(),
+                        (if r.leader { "leader" } else { "" }).to_string(),
+                        r.release.unwrap_or("").to_string(),
+                    ]
+                })
+                .collect();
+            let header = ["name", "active", "address", "leader", "release"];
+            table::generic(&header, &cells, style, out)
+        } else {
+            table::workers(rows, style, out)
+        }
     })
 }
 
 /// The database era: the leader's workers with their models and experiments; addresses still
 /// come from config.ini.
-fn list_api(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()> {
+fn list_api(
+    ctx: &Context,
+    args: &ListArgs,
+    inventory: &Inventory,
+    releases: &HashMap<String, String>,
+) -> Result<()> {
     let api = inventory.api().expect("the API era");
     let assignments = api.assignments().map_err(super::api_failed)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
@@ -55,23 +130,40 @@ fn list_api(ctx: &Context, args: &ListArgs, inventory: &Inventory) -> Result<()>
                 .iter()
                 .find(|a| a.pioreactor_unit == db.pioreactor_unit)
                 .and_then(|a| a.experiment.as_deref()),
+            release: releases.get(w.name).map(String::as_str),
             ..WorkerRow::new(cluster.leader, cluster.leader_address, w)
         });
     print(ctx, args, rows, |rows, style, out| {
-        let cells: Vec<[String; 6]> = rows
-            .map(|r| {
-                [
-                    r.name.to_string(),
-                    (if r.active { "yes" } else { "no" }).to_string(),
-                    r.model(),
-                    r.experiment.unwrap_or("").to_string(),
-                    r.address().into_owned(),
-                    (if r.leader { "leader" } else { "" }).to_string(),
-                ]
-            })
-            .collect();
-        let header = ["name", "active", "model", "experiment", "address", "leader"];
-        table::generic(&header, &cells, style, out)
+        let cells = rows.map(|r| {
+            [
+                r.name.to_string(),
+                (if r.active { "yes" } else { "no" }).to_string(),
+                r.model(),
+                r.experiment.unwrap_or("").to_string(),
+                r.address().into_owned(),
+                (if r.leader { "leader" } else { "" }).to_string(),
+                r.release.unwrap_or("").to_string(),
+            ]
+        });
+        let header = [
+            "name",
+            "active",
+            "model",
+            "experiment",
+            "address",
+            "leader",
+            "release",
+        ];
+        if args.releases {
+            table::generic(&header, &cells.collect::<Vec<_>>(), style, out)
+        } else {
+            // Without --releases, no release column.
+            let cells: Vec<[String; 6]> = cells
+                .map(|[a, b, c, d, e, f, _]| [a, b, c, d, e, f])
+                .collect();
+            let header: [&str; 6] = std::array::from_fn(|i| header[i]);
+            table::generic(&header, &cells, style, out)
+        }
     })
 }
 
