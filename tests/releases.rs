@@ -700,3 +700,45 @@ fn list_releases_asks_each_unit_and_json_always_has_the_key() {
     let table = lab.env.run(&["workers", "list", "--releases"]);
     assert!(table.ok().stdout.contains("26.7.2"), "{}", table.stdout);
 }
+
+#[test]
+fn a_real_26_11_unit_names_its_release_through_its_own_web_app() {
+    const TEST: &str = "a_real_26_11_unit_names_its_release_through_its_own_web_app";
+    let lab = Lab::start(&["leader1", "w2611"], 250, &[Web::Down; 2]);
+    lab.trust_all();
+    // (The unit's web app and pio meet on the lab's web port: [ui] port.)
+    let mut config = real_config(lab.web_port);
+    config = config.replace(
+        "[cluster.addresses]\n",
+        &format!("[cluster.addresses]\nw2611={}\n", lab.units[1].addr),
+    );
+    config = config.replace("leader1=1\n", "leader1=1\nw2611=1\n");
+    lab.env.write_config(&config);
+    if !lab.run_release(1, "26.11.1", &config, TEST) {
+        return;
+    }
+    let _web = lab.serve_release_web(1);
+    fs::write(
+        lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
+        "[stirring.config]\ninitial_target_rpm=777\n",
+    )
+    .unwrap();
+    let run = lab.env.run_with(
+        &["workers", "status", "w2611", "--json"],
+        &[("PIO_INVENTORY", "config")],
+    );
+    let rows: Vec<Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
+    assert_eq!(rows.len(), 1, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(rows[0]["via"], "http", "{rows:?}");
+    assert_eq!(rows[0]["release"], "26.11.1", "{rows:?}");
+    // sync-configs learns it there too, and asks nothing more of the unit over SSH.
+    lab.env
+        .run_with(
+            &["workers", "sync-configs", "w2611"],
+            &[("PIO_INVENTORY", "config")],
+        )
+        .ok();
+    let sent = commands(&lab, &lab.units[1].addr);
+    assert!(!sent.contains(&"pio version".to_string()), "{sent:?}");
+    assert_eq!(reads(&lab, 1), "777");
+}

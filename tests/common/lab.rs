@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::fs;
 
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -40,6 +40,17 @@ pub enum Web {
     Down,
     /// Answers 500 to every request.
     Broken,
+}
+
+/// A release's own web app serving a unit; stopped when dropped (every step to it execs, so the
+/// child is the server itself).
+pub struct ReleaseWeb(Child);
+
+impl Drop for ReleaseWeb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 pub struct Unit {
@@ -437,6 +448,39 @@ impl Lab {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Serves unit `i`'s web API with its release's own web app (`pioreactor.web`, 25.11 and
+    /// later) at its address and the lab's web port, until the returned guard is dropped.
+    pub fn serve_release_web(&self, i: usize) -> ReleaseWeb {
+        let dir = self.unit_dir(i);
+        let venv = fs::read_to_string(dir.join("release")).unwrap();
+        let (addr, port) = (&self.units[i].addr, self.web_port);
+        let child = Command::new("unshare")
+            .args(["--user", "--map-user=4242", "--map-group=4242", "--keep-caps"])
+            .args(["--mount", "bash"])
+            .arg(self.state.join("releases/unit.sh"))
+            .arg(&dir)
+            .arg(venv.trim())
+            .arg(format!(
+                "exec flask --app 'pioreactor.web.app:create_app()' run --host {addr} --port {port} --no-reload"
+            ))
+            .stdin(Stdio::null())
+            .stdout(fs::File::create(dir.join("web.log")).unwrap())
+            .stderr(Stdio::from(fs::File::create(dir.join("web.err")).unwrap()))
+            .spawn()
+            .unwrap();
+        let web = ReleaseWeb(child);
+        let start = Instant::now();
+        while TcpStream::connect((addr.as_str(), port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the release's web app did not start: {}",
+                fs::read_to_string(dir.join("web.err")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        web
     }
 
     pub fn authorize_leader(&self, i: usize) {
