@@ -29,10 +29,9 @@ impl Halt {
 
 impl Release {
     /// Reads a version as `pio version` or `/unit_api/versions/app` print it (surrounding blanks
-    /// and a leading `v` allowed). `None` for anything that is not `YY.M` or `YY.M.D...`.
+    /// allowed). `None` for anything that is not `YY.M` or `YY.M.D...`.
     pub fn parse(text: &str) -> Option<Release> {
-        let text = text.trim();
-        let bare = text.strip_prefix('v').unwrap_or(text);
+        let bare = text.trim();
         let mut parts = [0u32; 3];
         let mut fields = bare.split('.');
         for (i, slot) in parts.iter_mut().enumerate() {
@@ -94,6 +93,11 @@ impl Release {
                 TimeSource::DateAndChronyLine
             } else {
                 TimeSource::Date
+            },
+            inventory: if self.reached(SINCE.database_inventory) {
+                InventoryPlace::LeaderDatabase
+            } else {
+                InventoryPlace::ConfigIni
             },
             model: if self.reached(SINCE.model_on_unit) {
                 ModelOwner::Unit
@@ -199,6 +203,8 @@ pub struct Needs {
     /// The SSH login when `~/.ssh/config` names none.
     pub ssh_user: &'static str,
     pub unit_config: UnitConfig,
+    /// Where a leader of this release keeps its inventory.
+    pub inventory: InventoryPlace,
     pub time_source: TimeSource,
     pub model: ModelOwner,
     pub halt: Halt,
@@ -208,6 +214,15 @@ pub struct Needs {
     pub web_api: bool,
     pub health: bool,
     pub model_command: ModelCommand,
+}
+
+/// Where a leader keeps its inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InventoryPlace {
+    /// `[cluster.inventory]` in config.ini.
+    ConfigIni,
+    /// The leader's database, behind its web API.
+    LeaderDatabase,
 }
 
 /// Who owns a unit's `unit_config.ini`.
@@ -330,7 +345,7 @@ mod tests {
         assert_eq!(r(" 24.2.25.post0\n").parts, [24, 2, 25]);
         assert_eq!(r("26.4.0rc1").parts, [26, 4, 0]);
         assert_eq!(r("23.11.23.dev0").parts, [23, 11, 23]);
-        assert_eq!(r("v25.1.21").as_str(), "25.1.21");
+        assert_eq!(r(" 25.1.21 ").as_str(), "25.1.21");
         assert_eq!(r("22.7").parts, [22, 7, 0]);
         for bad in [
             "",
@@ -370,6 +385,8 @@ mod tests {
         assert_eq!(needs("26.4.0").unit_config, UnitConfig::OwnedByUnit);
         assert_eq!(needs("26.4.0rc1").unit_config, UnitConfig::OwnedByUnit);
 
+        assert_eq!(needs("24.3.10").inventory, InventoryPlace::ConfigIni);
+        assert_eq!(needs("24.4.3").inventory, InventoryPlace::LeaderDatabase);
         assert_eq!(needs("24.3.10").model, ModelOwner::None);
         assert_eq!(needs("24.4.3").model, ModelOwner::Leader);
         assert_eq!(needs("26.10.0").model, ModelOwner::Leader);

@@ -319,7 +319,7 @@ fn add_warns_of_a_worker_older_than_the_leader() {
     assert!(
         older
             .stderr
-            .contains("newbie runs 24.3.10, older than this leader's 24.5.1"),
+            .contains("newbie runs 24.3.10, older than the leader's 24.5.1: update this worker"),
         "{}",
         older.stderr
     );

@@ -20,9 +20,6 @@ use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use api::{ApiError, ApiWorker, LeaderApi};
 
-/// The first release whose inventory is the leader's database.
-pub const FIRST_API_RELEASE: (u32, u32) = (24, 4);
-
 /// How long the leader's API may take: it runs on this machine or next to it.
 const API_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the first contact may take before pio concludes nothing is listening.
@@ -333,19 +330,11 @@ pub fn python_stack_version(dirs: &[PathBuf]) -> Option<(String, PathBuf)> {
     })
 }
 
-/// Whether a release (`YY.M.N`, maybe with `rc0`/`.dev0`) keeps its inventory in the database.
+/// Whether a release (`YY.M.N`, maybe with `rc0`/`.dev0`) keeps its inventory in the database
+/// (the release table decides: [`crate::release`]).
 pub fn is_api_release(version: &str) -> bool {
-    let mut parts = version.split('.').map(|p| {
-        p.chars()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .parse::<u32>()
-            .ok()
-    });
-    match (parts.next().flatten(), parts.next().flatten()) {
-        (Some(year), Some(month)) => (year, month) >= FIRST_API_RELEASE,
-        _ => false,
-    }
+    crate::release::Release::parse(version)
+        .is_some_and(|r| r.needs().inventory == crate::release::InventoryPlace::LeaderDatabase)
 }
 
 #[cfg(test)]

@@ -161,12 +161,9 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
             progress.line(&format!("warning: {w}"));
         }
         if let (Some(worker), Some(leader)) = (learnt.release(), &leader)
-            && worker < leader
+            && let Some(advice) = crate::release::mismatch_advice(worker, leader)
         {
-            progress.line(&format!(
-                "warning: {name} runs {worker}, older than this leader's {leader}: update it \
-                 (`pio update app` on {name}) so that it understands its leader"
-            ));
+            progress.line(&format!("warning: {name} {advice}"));
         }
         progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
         // config.ini as it is now, with the new worker in it; its own settings only where its
