@@ -175,9 +175,15 @@ pub fn release_of(
     let learnt = remote.release(cluster, unit);
     let release = match learnt.release() {
         Some(r) => r.clone(),
-        None => crate::release::assumed(leader_release(ctx).as_ref(), era == Era::Api),
+        None => assumed_release(ctx, era),
     };
     (release, learnt)
+}
+
+/// What a unit whose release could not be learnt is treated as: this leader's release, else
+/// the era's (see [`crate::release::assumed`]).
+pub fn assumed_release(ctx: &Context, era: Era) -> Release {
+    crate::release::assumed(leader_release(ctx).as_ref(), era == Era::Api)
 }
 
 /// What pio does about a unit whose release it could not learn, in words.

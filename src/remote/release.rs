@@ -22,6 +22,41 @@ impl Remote<'_> {
         learnt
     }
 
+    /// The same on a connection the command has open already: no second login to ask.
+    pub fn release_on(&self, cluster: &Cluster, name: &str, conn: &Connection) -> Learnt {
+        if let Some(known) = self.known_release(name) {
+            return known;
+        }
+        let deadline = Instant::now() + self.timeout;
+        let mut why = Vec::new();
+        if self.via != Via::Ssh
+            && let Ok(address) = self.address(cluster, name)
+        {
+            match self.until(deadline).web(&address).app_version() {
+                Ok(v) => match Release::parse(&v) {
+                    Some(r) => {
+                        let learnt = Learnt::Known(r);
+                        self.remember_release(name, &learnt);
+                        return learnt;
+                    }
+                    None => why.push(format!(
+                        "its web API named '{}', which is not a release",
+                        crate::output::escape_line(&v)
+                    )),
+                },
+                Err(e) => why.push(format!("its web API: {e}")),
+            }
+        }
+        let learnt = match release_over(conn, deadline) {
+            Learnt::Unknown(e) if !why.is_empty() => {
+                Learnt::Unknown(format!("{}; {e}", why.join("; ")))
+            }
+            other => other,
+        };
+        self.remember_release(name, &learnt);
+        learnt
+    }
+
     /// The unit's release if this run learnt it already.
     pub fn known_release(&self, name: &str) -> Option<Learnt> {
         self.lock_releases()

@@ -10,10 +10,11 @@ use serde_json::json;
 
 use crate::cli::SyncConfigsArgs;
 use crate::cluster::Cluster;
-use crate::commands::{release_of, stdout_error, unit_config_path, unknown_release};
+use crate::commands::{assumed_release, stdout_error, unit_config_path, unknown_release};
 use crate::config::store;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::inventory::Era;
 use crate::output::{self, Narrator, progress::Progress};
 use crate::release::{Release, UnitConfig};
 use crate::remote::{Outcome, Remote, Used, paths, push_over, select_units};
@@ -82,22 +83,19 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         usize::from(args.fanout),
         |&i| {
             let unit = &units[i];
-            let (release, learnt) = release_of(ctx, &remote, &cluster, unit, era);
-            if let Some(w) = unknown_release(unit, &learnt, &release) {
-                progress.line(&format!("warning: {w}"));
-            }
-            let leader_copy = leader_copies[i].as_deref();
-            let outcome = sync_unit(
+            let job = Job {
                 ctx,
-                &remote,
-                &cluster,
+                remote: &remote,
+                cluster: &cluster,
                 unit,
-                shared,
-                leader_copy,
-                &release,
-                parts,
-            );
-            (outcome, learnt.release().cloned())
+                era,
+                progress: &progress,
+            };
+            let outcome = job.sync(shared, leader_copies[i].as_deref(), parts);
+            let release = remote
+                .known_release(unit)
+                .and_then(|l| l.release().cloned());
+            (outcome, release)
         },
         |_, (o, _): &(Outcome, Option<Release>)| {
             progress.inc();
@@ -141,55 +139,67 @@ struct Parts {
     specific: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
-/// One unit: its files sent (and, from 26.4, its own settings fetched) on one connection within
-/// the unit's --timeout.
-fn sync_unit(
-    ctx: &Context,
-    remote: &Remote,
-    cluster: &Cluster,
-    unit: &str,
-    shared: &str,
-    leader_copy: Option<&[u8]>,
-    release: &Release,
-    parts: Parts,
-) -> Outcome {
-    let deadline = Instant::now() + remote.timeout();
-    let address = remote.until(deadline).address(cluster, unit);
-    let result = address.clone().and_then(|address| {
-        let mut files = Vec::new();
-        if parts.shared {
-            files.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
-        }
-        if let (UnitConfig::FromLeader, Some(own)) = (release.needs().unit_config, leader_copy) {
-            files.push((paths::UNIT_CONFIG, own.to_vec()));
-        }
-        let conn = remote
-            .until(deadline)
-            .ssh_until(unit, &address, deadline)
-            .map_err(|e| e.to_string())?;
-        let mut said = Vec::new();
-        if !files.is_empty() {
-            push_over(&conn, &files, deadline)?;
-            let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-            said.push(format!("copied {}", names.join(" and ")));
-        }
-        if release.needs().unit_config == UnitConfig::OwnedByUnit {
-            if parts.specific {
-                said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
-            } else {
-                said.push(format!(
-                    "{unit} ({release}) owns its unit_config.ini: not sent"
-                ));
+/// One unit's sync: what it needs to know.
+struct Job<'a> {
+    ctx: &'a Context,
+    remote: &'a Remote<'a>,
+    cluster: &'a Cluster<'a>,
+    unit: &'a str,
+    era: Era,
+    progress: &'a Progress,
+}
+
+impl Job<'_> {
+    /// Its files sent (and, from 26.4, its own settings fetched) on one connection within the
+    /// unit's --timeout; its release learnt on that connection (or from its web API).
+    fn sync(&self, shared: &str, leader_copy: Option<&[u8]>, parts: Parts) -> Outcome {
+        let (ctx, remote, unit) = (self.ctx, self.remote, self.unit);
+        let deadline = Instant::now() + remote.timeout();
+        let address = remote.until(deadline).address(self.cluster, unit);
+        let result = address.clone().and_then(|address| {
+            let conn = remote
+                .until(deadline)
+                .ssh_until(unit, &address, deadline)
+                .map_err(|e| e.to_string())?;
+            let learnt = remote.until(deadline).release_on(self.cluster, unit, &conn);
+            let release = match learnt.release() {
+                Some(r) => r.clone(),
+                None => assumed_release(ctx, self.era),
+            };
+            if let Some(w) = unknown_release(unit, &learnt, &release) {
+                self.progress.line(&format!("warning: {w}"));
             }
+            let mut files = Vec::new();
+            if parts.shared {
+                files.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
+            }
+            if let (UnitConfig::FromLeader, Some(own)) = (release.needs().unit_config, leader_copy)
+            {
+                files.push((paths::UNIT_CONFIG, own.to_vec()));
+            }
+            let mut said = Vec::new();
+            if !files.is_empty() {
+                push_over(&conn, &files, deadline)?;
+                let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+                said.push(format!("copied {}", names.join(" and ")));
+            }
+            if release.needs().unit_config == UnitConfig::OwnedByUnit {
+                if parts.specific {
+                    said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
+                } else {
+                    said.push(format!(
+                        "{unit} ({release}) owns its unit_config.ini: not sent"
+                    ));
+                }
+            }
+            Ok(said.join("; "))
+        });
+        Outcome {
+            unit: unit.to_string(),
+            address: address.ok(),
+            via: Some(Used::Ssh),
+            result,
         }
-        Ok(said.join("; "))
-    });
-    Outcome {
-        unit: unit.to_string(),
-        address: address.ok(),
-        via: Some(Used::Ssh),
-        result,
     }
 }
 
