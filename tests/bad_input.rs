@@ -1,6 +1,6 @@
 //! Every rule of input validation: a clear message on stderr, exit code 2, the file untouched.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

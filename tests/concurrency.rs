@@ -1,7 +1,7 @@
 //! Several writers at once, and writers killed mid-write: config.ini never loses an edit and is
 //! never seen half-written.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use std::process::Stdio;

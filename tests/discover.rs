@@ -2,7 +2,7 @@
 //! creates (mdns-sd joins multicast on every interface it sees, so in the root namespace it would
 //! talk to the real network).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! `pio doctor` on a pretend cluster with one unit per fault operators get stuck on.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,7 +2,7 @@
 //! command against a pretend leader API that answers as the real one does and records what pio
 //! sent.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::net::TcpListener;

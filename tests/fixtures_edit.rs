@@ -1,7 +1,7 @@
 //! Real config.ini files from Pioreactor releases (and variants of them), edited by pio: Python's
 //! configparser must see exactly the intended change, and no other line may change.
 
-mod common;
+use crate::common;
 
 use common::{Env, Ini, python_reads};
 use std::fs;

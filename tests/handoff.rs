@@ -1,7 +1,7 @@
 //! Beside the Python `pio`: every command this pio does not have is handed, by exec, to a stand-in
 //! for the Pioreactor Python CLI that records how it was called.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsString;
 use std::fs;

@@ -1,7 +1,7 @@
 //! Hostile input from config.ini, units and the leader's API: refused before any unit is
 //! contacted, and never shown raw on a terminal.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

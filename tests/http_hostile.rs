@@ -1,6 +1,6 @@
 //! Web API answers pio must not trust: redirects (never followed) and endless bodies (capped).
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,7 +74,7 @@ fn an_endless_body_is_an_error_not_a_memory_blowup() {
          [cluster.addresses]\npio02=127.0.3.4\n\n[ui]\nport={port}\n"
     ));
     let start = Instant::now();
-    let (run, peak_kib) = run_measured(env.command(&[
+    let (run, peak_kib) = common::run_measured(&env.command(&[
         "--json",
         "workers",
         "status",
@@ -94,42 +94,4 @@ fn an_endless_body_is_an_error_not_a_memory_blowup() {
         run.stdout
     );
     assert!(start.elapsed() < Duration::from_secs(20));
-}
-
-/// Runs `cmd` to its end; what it printed, and its peak resident memory in KiB.
-fn run_measured(mut cmd: std::process::Command) -> (common::Run, libc::c_long) {
-    use std::io::Read;
-    use std::process::Stdio;
-    #[allow(clippy::zombie_processes)] // reaped by wait4 below, for its rusage
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let read_all = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            r.read_to_string(&mut s).unwrap();
-            s
-        })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().unwrap()));
-    let stderr = read_all(Box::new(child.stderr.take().unwrap()));
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, with valid out-pointers.
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid);
-    let run = common::Run {
-        code: if libc::WIFEXITED(status) {
-            libc::WEXITSTATUS(status)
-        } else {
-            -1
-        },
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    (run, usage.ru_maxrss)
 }

@@ -2,7 +2,7 @@
 //! error on a machine without a Raspberry Pi GPIO. (The LED pattern's timing is tested on a fake
 //! LED in src/transport/gpio.rs.)
 
-mod common;
+use crate::common;
 
 use std::fs;
 

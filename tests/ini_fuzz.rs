@@ -16,7 +16,7 @@
 //! - A failure prints the case's seed and a shrunk reproduction; `PIO_FUZZ_SEED=S` replays one case.
 //! - The soak: `PIO_FUZZ_CASES=100000 cargo test --test ini_fuzz -- --nocapture`.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! binary (as reported) and checked against Python (the 23.x stack's strict, lower-casing reader
 //! and the 26.x stack's case-keeping one).
 
-mod common;
+use crate::common;
 
 use common::{Env, Ini, python_reads};
 use std::collections::BTreeMap;

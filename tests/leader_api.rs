@@ -2,7 +2,7 @@
 //! does: these tests pin its statuses and bodies, written out by hand from the real source, so
 //! the pretend cannot drift from what pio's API client was written against.
 
-mod common;
+use crate::common;
 
 use common::leader_api::{LeaderApi, Mode, Recorded, TaskOutcome};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! `pio reboot --wait` and the waiting `rename` shares: a pretend unit goes down for a while and
 //! comes back with a new boot id; one never comes back; one answers without having restarted.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! web API) and gives it what that release keeps. The pretend units answer `pio version` with
 //! the release written in their `version` file.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -1,7 +1,7 @@
 //! pio against real peers: an OpenSSH sshd whose shim only records, and HTTP servers answering
 //! the worker web API, each pretend unit on its own loopback address.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! `pio rename` against the sshd shim (which records, and only pretends the hostname changed).
 
-mod common;
+use crate::common;
 
 use std::fs;
 

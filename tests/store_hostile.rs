@@ -2,7 +2,7 @@
 //! root too, in a folder another user owns), a lock file that is a link, a FIFO or a device, a lock
 //! root created, a dangling link, a folder that is not there.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};

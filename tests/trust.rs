@@ -2,10 +2,9 @@
 //! HTTP servers: host keys as OpenSSH files them, `~/.ssh/config` as ssh reads it, bounded waits
 //! and bounded answers, https named, and one rule for where a unit is.
 
-mod common;
+use crate::common;
 
 use std::fs;
-use std::io::Read;
 use std::net::TcpListener;
 use std::os::unix::net::UnixListener;
 use std::process::{Command, Stdio};
@@ -389,44 +388,20 @@ fn endless_output_is_cut_with_memory_bounded() {
     let name_file = lab.unit_dir(1).join("hostname");
     fs::remove_file(&name_file).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &name_file).unwrap();
-    #[allow(clippy::zombie_processes)] // reaped by wait4 below, for its rusage
-    let child = lab
-        .env
-        .command(&[
-            "workers",
-            "status",
-            "pio02",
-            "--via",
-            "ssh",
-            "--timeout",
-            "10",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stderr.unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).unwrap();
-        s
-    });
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, with valid out-pointers.
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid);
-    let out = reader.join().unwrap();
-    assert_eq!(libc::WEXITSTATUS(status), 1, "{out}");
+    let (run, peak_kib) = common::run_measured(&lab.env.command(&[
+        "workers",
+        "status",
+        "pio02",
+        "--via",
+        "ssh",
+        "--timeout",
+        "10",
+    ]));
+    let out = run.stderr;
+    assert_eq!(run.code, 1, "{out}");
     assert!(out.contains("more than 1024 KiB"), "{out}");
     // ru_maxrss is in KiB: far below what 10 s of /dev/zero would fill.
-    assert!(
-        usage.ru_maxrss < 64 * 1024,
-        "peak RSS {} KiB",
-        usage.ru_maxrss
-    );
+    assert!(peak_kib < 64 * 1024, "peak RSS {peak_kib} KiB");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The inventory commands as an operator and a script see them.
 
-mod common;
+use crate::common;
 
 use common::{Env, HOSTNAME};
 use std::fs;

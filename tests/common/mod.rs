@@ -177,9 +177,76 @@ pub fn in_netns(test: &str, f: impl FnOnce()) {
     run_test_again(test, &["--user", "--map-root-user", "--net"], INSIDE);
 }
 
+/// The whole name of the test `test` in this binary (`<module>::<test>`), as `--exact` wants it.
+fn full_test_name(test: &str) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--list", "--format", "terse"])
+        .output()
+        .unwrap();
+    let suffix = format!("::{test}: test");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.ends_with(&suffix) || *l == format!("{test}: test"))
+        .map(|l| l.trim_end_matches(": test").to_string())
+        .unwrap_or_else(|| panic!("no test named {test} in this binary"))
+}
+
+/// Runs `cmd` to its end: what it printed, and its peak resident memory in KiB. The command is
+/// started by a small Python parent that reports its child's rusage: a process forked from this
+/// test binary (large, with every test's threads) would count this binary's memory as its own,
+/// the kernel keeping the peak of the memory it had before exec.
+pub fn run_measured(cmd: &Command) -> (Run, i64) {
+    let mut wrapped = Command::new("python3");
+    wrapped.args([
+        "-c",
+        "import resource, subprocess, sys\n\
+         code = subprocess.call(sys.argv[1:])\n\
+         print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=open(3, 'w', closefd=False))\n\
+         sys.exit(code)",
+    ]);
+    wrapped.arg(cmd.get_program()).args(cmd.get_args());
+    wrapped.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            wrapped.env(k, v);
+        }
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    // The peak comes back on file descriptor 3 (a pipe), apart from what pio printed.
+    let (reader, writer) = std::io::pipe().unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
+    // SAFETY: dup2 onto 3 in the child before exec: async-signal-safe.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut wrapped, move || {
+            if libc::dup2(fd, 3) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = wrapped
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    let mut peak = String::new();
+    std::io::Read::read_to_string(&mut { reader }, &mut peak).unwrap();
+    let peak = peak
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("no peak: {peak:?}"));
+    (Run::from(out), peak)
+}
+
 /// Runs the test `test` of this test binary again under `unshare <namespaces>`, with `marker`
 /// set in its environment, and fails if it fails.
 fn run_test_again(test: &str, namespaces: &[&str], marker: &str) {
+    let test = &full_test_name(test);
     let out = Command::new("unshare")
         .args(namespaces)
         .arg("--")

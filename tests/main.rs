@@ -1,0 +1,27 @@
+//! pio's integration tests, one binary (one build of the shared harness in `common`): a module
+//! per area. `cargo test --test main <area>::` runs one area.
+
+mod common;
+
+mod bad_input;
+mod binary;
+mod concurrency;
+mod discover;
+mod docs;
+mod doctor;
+mod eras;
+mod fixtures_edit;
+mod handoff;
+mod hostile_peers;
+mod http_hostile;
+mod identify;
+mod ini_fuzz;
+mod ini_regressions;
+mod leader_api;
+mod reboot_wait;
+mod releases;
+mod remote;
+mod rename;
+mod store_hostile;
+mod trust;
+mod workers_cli;
