@@ -673,7 +673,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-a -m -p -q -v -h -V --address --inactive --model-name --model-version --no-reboot --offline --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-a -m -p -q -v -h -V --address --inactive --active --model-name --model-version --no-reboot --offline --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

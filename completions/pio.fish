@@ -95,7 +95,8 @@ always\t''
 never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inactive -d 'Add the worker as inactive'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l inactive -d 'Add the worker as inactive (or make one already there inactive)'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l active -d 'Make a worker already there active (re-adding otherwise keeps its state)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l no-reboot -d 'Do not reboot the worker at the end'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l offline -d 'Only edit config.ini; do not contact the worker'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the worker\'s SSH password from stdin (first contact only)'

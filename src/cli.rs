@@ -562,9 +562,13 @@ pub struct AddArgs {
     #[arg(short, long, value_name = "IPV4")]
     pub address: Option<String>,
 
-    /// Add the worker as inactive
+    /// Add the worker as inactive (or make one already there inactive)
     #[arg(long)]
     pub inactive: bool,
+
+    /// Make a worker already there active (re-adding otherwise keeps its state)
+    #[arg(long, conflicts_with = "inactive")]
+    pub active: bool,
 
     /// The worker's model, e.g. pioreactor_40ml (the leader's database keeps it; from 26.11 the
     /// worker too, told at its join)

@@ -324,7 +324,8 @@ fn re_adding_a_registered_worker_changes_only_what_differs() {
     assert_eq!(mutations(&api), Vec::<String>::new());
     assert_eq!(api.assignment_of("pio02").as_deref(), Some("Trial 3"));
     assert_eq!(env.read_config(), before);
-    // Another state or model: only that changes.
+    // Another model: only that changes. (pio03 is inactive and stays so: re-adding it used to
+    // make it active, which nobody asked; `--active` does that now.)
     env.run(&[
         "workers",
         "add",
@@ -336,6 +337,9 @@ fn re_adding_a_registered_worker_changes_only_what_differs() {
         "1.0",
     ])
     .ok();
+    assert_eq!(mutations(&api), ["PUT /api/workers/pio03/model"]);
+    env.run(&["workers", "add", "pio03", "--offline", "--active"])
+        .ok();
     assert_eq!(
         mutations(&api),
         [

@@ -430,7 +430,7 @@ fn pio_edit(text: &str, op: &Op) -> Result<String, String> {
             Op::Add { name, active, ip } => {
                 let name = UnitName::parse(name).map_err(|e| e.to_string())?;
                 let ip = ip.as_deref().map(|a| parse_address(a).unwrap());
-                plan::add(&cluster, &name, ip, *active)
+                plan::add(&cluster, &name, ip, Some(*active))
             }
             Op::Remove { name } => {
                 plan::remove(&cluster, std::slice::from_ref(name)).map_err(|e| format!("{e:?}"))?

@@ -165,7 +165,8 @@ fn set_active_sends_a_26_4_unit_no_unit_config_and_halts_a_21_5_unit_its_way() {
         commands(&lab, &lab.units[1].addr),
         ["pio version", "internal-sftp", "pio kill --all-jobs"]
     );
-    // 21.5 has no --all-jobs.
+    // 21.5 has no --all-jobs (its cli/pio.py: `pio kill --all`; 21.5 is not on PyPI, so this is
+    // pinned from its source).
     lab.env.run(&["workers", "set-active", "pio03", "0"]).ok();
     assert_eq!(
         commands(&lab, &lab.units[2].addr),
@@ -388,6 +389,10 @@ fn a_workers_model_is_read_and_set_in_the_26_11_and_the_older_spelling() {
         old.stderr
     );
 }
+
+// Releases before 23.5 are not on PyPI: the two tests below pin what their sources say (the login
+// `pi` until 22.4, in pios.py's `username="pi"`; 21.5's `pio kill --all` and no `pio blink`, from
+// its cli/pio.py), with pretend units that answer `pio version` as those releases do.
 
 #[test]
 fn a_unit_from_before_22_4_is_reached_as_pi_unless_ssh_config_names_a_user() {

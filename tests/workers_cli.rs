@@ -454,3 +454,36 @@ fn offline_set_active_and_remove_touch_only_config_ini() {
     let ini = common::python_reads(&env.config(), "current").unwrap();
     assert!(!ini["cluster.inventory"].contains_key("pio02"), "{ini:?}");
 }
+
+#[test]
+fn re_adding_an_inactive_worker_keeps_it_inactive_unless_asked() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    // pio03=0: a new address is all that was asked.
+    let run = env.run(&["workers", "add", "pio03", "-a", "10.0.0.23", "--offline"]);
+    run.ok();
+    assert_eq!(
+        env.read_config(),
+        CONFIG.replace("pio02=127.0.9.2\n", "pio02=127.0.9.2\npio03=10.0.0.23\n")
+    );
+    assert!(!run.stderr.contains("active"), "{}", run.stderr);
+    let again = env.run(&["workers", "add", "pio03", "--offline"]);
+    assert!(
+        again
+            .ok()
+            .stderr
+            .contains("already in the inventory as inactive"),
+        "{}",
+        again.stderr
+    );
+    // --active says so.
+    let run = env.run(&["workers", "add", "pio03", "--active", "--offline"]);
+    assert!(
+        run.ok().stderr.contains("Made pio03 active (was inactive)"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.read_config().contains("\npio03=1\n"));
+    let both = env.run(&["workers", "add", "pio03", "--active", "--inactive"]);
+    both.code(2);
+}

@@ -9,19 +9,24 @@ pub fn add(
     cluster: &Cluster,
     name: &UnitName,
     address: Option<Ipv4Addr>,
-    active: bool,
+    active: Option<bool>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     match cluster.worker(name.as_str()) {
+        // A new worker is active unless told otherwise.
         None => changes.push(Change::AddWorker {
             name: name.to_string(),
-            active,
+            active: active.unwrap_or(true),
         }),
-        Some(w) if w.active != active => changes.push(Change::SetActive {
-            name: w.name.to_string(),
-            active,
-        }),
-        Some(_) => {}
+        // One already there keeps its state unless one is asked.
+        Some(w) => {
+            if let Some(active) = active.filter(|a| *a != w.active) {
+                changes.push(Change::SetActive {
+                    name: w.name.to_string(),
+                    active,
+                });
+            }
+        }
     }
     if let Some(ip) = address {
         let new = ip.to_string();
@@ -156,15 +161,37 @@ mod tests {
     fn add_new_identical_and_changed() {
         let c = cluster();
         assert_eq!(
-            add(&c, &name("pio03"), None, true),
+            add(&c, &name("pio03"), None, None),
             vec![Change::AddWorker {
                 name: "pio03".into(),
                 active: true
             }]
         );
-        assert!(add(&c, &name("pio02"), Some("10.0.0.2".parse().unwrap()), false).is_empty());
+        assert!(
+            add(
+                &c,
+                &name("pio02"),
+                Some("10.0.0.2".parse().unwrap()),
+                Some(false)
+            )
+            .is_empty()
+        );
+        // Re-added without a state: only the address changes.
         assert_eq!(
-            add(&c, &name("pio02"), Some("10.0.0.9".parse().unwrap()), true),
+            add(&c, &name("pio02"), Some("10.0.0.9".parse().unwrap()), None),
+            vec![Change::SetAddress {
+                name: "pio02".into(),
+                old: Some("10.0.0.2".into()),
+                new: "10.0.0.9".into()
+            }]
+        );
+        assert_eq!(
+            add(
+                &c,
+                &name("pio02"),
+                Some("10.0.0.9".parse().unwrap()),
+                Some(true)
+            ),
             vec![
                 Change::SetActive {
                     name: "Pio02".into(),

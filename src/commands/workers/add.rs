@@ -101,7 +101,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         Source::ConfigIni => {
             let edit = edit_config(ctx, dry_run, |config| {
                 let cluster = config.cluster(&ctx.hostname)?;
-                Ok(plan::add(&cluster, &name, given, !args.inactive))
+                Ok(plan::add(&cluster, &name, given, asked_state(args)))
             })?;
             if !dry_run && !is_leader {
                 create_unit_config(ctx, &name, &progress)?;
@@ -221,9 +221,10 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     }
     progress.finish();
     if edit.changes.is_empty() && !ctx.json {
+        let state = cluster.worker(name.as_str()).is_none_or(|w| w.active);
         narrator.say(&format!(
             "{name} is already in the inventory as {}; nothing changed.",
-            yes_no(!args.inactive)
+            yes_no(state)
         ));
     }
     Ok(())
@@ -238,12 +239,13 @@ fn register(
     existing: Option<&ApiWorker>,
     dry_run: bool,
 ) -> Result<Vec<Change>> {
-    let active = !args.inactive;
+    let asked = asked_state(args);
     let model = args.model_name.as_deref();
     let version = args.model_version.as_deref();
     let mut changes = Vec::new();
     match existing {
         None => {
+            let active = asked.unwrap_or(true);
             if !dry_run {
                 api.register(name.as_str(), model, version)
                     .map_err(api_failed)?;
@@ -272,7 +274,7 @@ fn register(
                     model_version: v.to_string(),
                 });
             }
-            if w.is_active != active {
+            if let Some(active) = asked.filter(|a| *a != w.is_active) {
                 if !dry_run {
                     api.set_active(unit, active).map_err(api_failed)?;
                 }
@@ -297,6 +299,16 @@ fn create_unit_config(ctx: &Context, name: &UnitName, progress: &Progress) -> Re
         progress.line(&format!("created {}", path.display()));
     }
     Ok(())
+}
+
+/// The state asked for: `--active`, `--inactive`, or none (a new worker is active, one already
+/// there keeps its state).
+fn asked_state(args: &AddArgs) -> Option<bool> {
+    match (args.active, args.inactive) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// The model a worker is told at its join: name and version, or neither.
