@@ -183,6 +183,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
             [CompletionResult]::new('--new', '--new', [CompletionResultType]::ParameterName, 'Only workers not in the inventory')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The Python CLI''s "end after the list": pio always does, after --timeout')
+            [CompletionResult]::new('--terminate', '--terminate', [CompletionResultType]::ParameterName, 'The Python CLI''s "end after the list": pio always does, after --timeout')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
@@ -225,6 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;workers;sync-configs' {
+            [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
@@ -422,6 +425,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;identify' {
+            [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Keep blinking about this long (whole rounds of about 3.5 s)')
             [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Seconds between units in a roll call')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once (without --roll-call)')
@@ -461,6 +465,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;reboot' {
+            [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit to answer (default 10), or with --wait for each to come back (default 180)')

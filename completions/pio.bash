@@ -537,12 +537,16 @@ _pio() {
             return 0
             ;;
         pio__subcmd__identify)
-            opts="-q -v -h -V --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --units --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -579,12 +583,16 @@ _pio() {
             return 0
             ;;
         pio__subcmd__reboot)
-            opts="-y -q -v -h -V --all --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-y -q -v -h -V --units --all --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fanout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -757,7 +765,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__discover)
-            opts="-q -v -h -V --timeout --new --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-t -q -v -h -V --timeout --new --terminate --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1271,12 +1279,16 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__sync__subcmd__configs)
-            opts="-q -v -h -V --all --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --units --all --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fanout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -173,6 +173,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --color 'When to use colour'
             cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
             cand --new 'Only workers not in the inventory'
+            cand -t 'The Python CLI''s "end after the list": pio always does, after --timeout'
+            cand --terminate 'The Python CLI''s "end after the list": pio always does, after --timeout'
             cand --json 'Print machine-readable JSON on stdout (a stable schema)'
             cand -q 'Say nothing on stderr except errors'
             cand --quiet 'Say nothing on stderr except errors'
@@ -212,6 +214,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;workers;sync-configs'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
             cand --timeout 'Seconds to wait for each unit'
@@ -383,6 +386,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;identify'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
             cand --duration 'Keep blinking about this long (whole rounds of about 3.5 s)'
             cand --pause 'Seconds between units in a roll call'
             cand --fanout 'How many units at once (without --roll-call)'
@@ -420,6 +424,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;reboot'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
             cand --timeout 'Seconds to wait for each unit to answer (default 10), or with --wait for each to come back (default 180)'

@@ -166,6 +166,7 @@ never\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
 api\t''"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l new -d 'Only workers not in the inventory'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s t -l terminate -d 'The Python CLI\'s "end after the list": pio always does, after --timeout'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s q -l quiet -d 'Say nothing on stderr except errors'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
@@ -193,6 +194,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -281,6 +283,7 @@ complete -c pio -n "__fish_pio_using_subcommand doctor" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand identify" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l pause -d 'Seconds between units in a roll call' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l fanout -d 'How many units at once (without --roll-call)' -r
@@ -312,6 +315,7 @@ complete -c pio -n "__fish_pio_using_subcommand rename" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand rename" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''

@@ -311,9 +311,24 @@ pub struct UnitSelection {
     #[arg(value_name = "UNITS")]
     pub units: Vec<String>,
 
+    /// A unit, as the Python `pios` names one (repeatable; the same as naming it)
+    #[arg(long = "units", value_name = "UNIT")]
+    pub units_option: Vec<String>,
+
     /// Every worker in the inventory (the leader only if named)
-    #[arg(long, conflicts_with = "units")]
+    #[arg(long, conflicts_with_all = ["units", "units_option"])]
     pub all: bool,
+}
+
+impl UnitSelection {
+    /// The units named, as arguments or with `--units`.
+    pub fn named(&self) -> Vec<String> {
+        self.units
+            .iter()
+            .chain(&self.units_option)
+            .cloned()
+            .collect()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -508,6 +523,10 @@ pub struct DiscoverArgs {
     /// Only workers not in the inventory
     #[arg(long)]
     pub new: bool,
+
+    /// The Python CLI's "end after the list": pio always does, after --timeout
+    #[arg(short = 't', long)]
+    pub terminate: bool,
 }
 
 #[derive(Debug, Args)]

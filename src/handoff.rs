@@ -114,6 +114,63 @@ pub fn exec(lookup: &Lookup, command: &str, args: &[OsString]) -> Error {
     .with_hint(HOW_TO_FIX)
 }
 
+/// Words the Pioreactor Python CLI answers to (top level and under `workers`, 21.x to 26.11):
+/// never taken for a typo of one of pio's own commands.
+const PYTHON_WORDS: &[&str] = &[
+    "add-pioreactor",
+    "blink",
+    "cache",
+    "calibrations",
+    "clear-cache",
+    "cluster",
+    "cluster-status",
+    "config",
+    "db",
+    "discover-workers",
+    "estimators",
+    "install-plugin",
+    "jobs",
+    "kill",
+    "list-plugins",
+    "log",
+    "logs",
+    "model",
+    "plugins",
+    "remove-pioreactor",
+    "repair",
+    "run",
+    "status",
+    "sync-configs",
+    "uninstall-plugin",
+    "update",
+    "update-settings",
+    "usb",
+    "version",
+    "view-cache",
+    "update-active",
+    "update-model",
+    "add",
+    "remove",
+    "discover",
+    "assign",
+    "unassign",
+];
+
+/// A word that is not one of pio's `own` commands but so close to one that it is a typo (`docter`,
+/// `wrokers`): that command. Words the Python CLI answers to are never typos.
+pub fn near_miss<'a>(word: &str, own: &[&'a str]) -> Option<&'a str> {
+    if word.len() < 3 || word.starts_with('-') || PYTHON_WORDS.contains(&word) {
+        return None;
+    }
+    own.iter()
+        .copied()
+        .filter(|o| *o != word)
+        .map(|o| (strsim::damerau_levenshtein(word, o), o))
+        .filter(|(d, o)| *d <= if o.len() > 5 { 2 } else { 1 })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
 /// `pio --version`: which pio answered, and which one gets the other commands.
 pub fn version(lookup: &Lookup) -> String {
     let this = lookup

@@ -99,6 +99,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
             WorkersCommand::Model(ModelCommand::Set(args)) => workers::model::set(ctx, args),
             WorkersCommand::UpdateModel(args) => workers::model::update(ctx, args),
             WorkersCommand::External(sub) => {
+                typo(&["workers"], &name(sub))?;
                 Err(hand_off(ctx, &format!("workers {}", name(sub)), argv))
             }
         },
@@ -106,7 +107,38 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
-        Command::External(sub) => Err(hand_off(ctx, &name(sub), argv)),
+        Command::External(sub) => {
+            typo(&[], &name(sub))?;
+            Err(hand_off(ctx, &name(sub), argv))
+        }
+    }
+}
+
+/// A word close to one of pio's own commands (under `path`) is a typo to point out, not a
+/// command for the Python CLI: `pio docter` is exit code 2 with "did you mean `pio doctor`?".
+fn typo(path: &[&str], word: &str) -> Result<()> {
+    let mut command = cli::command();
+    for p in path {
+        command = command.find_subcommand(p).cloned().unwrap_or(command);
+    }
+    let own: Vec<String> = command
+        .get_subcommands()
+        .flat_map(|c| {
+            std::iter::once(c.get_name().to_string()).chain(c.get_all_aliases().map(str::to_string))
+        })
+        .collect();
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    match handoff::near_miss(word, &own) {
+        None => Ok(()),
+        Some(meant) => {
+            let prefix: String = path.iter().map(|p| format!("{p} ")).collect();
+            Err(error::Error::usage(format!(
+                "`pio {prefix}{word}` is not a command; did you mean `pio {prefix}{meant}`?"
+            ))
+            .with_hint(format!(
+                "`pio {prefix}--help` lists pio's own commands; a word not close to one of them goes to the Pioreactor Python CLI."
+            )))
+        }
     }
 }
 

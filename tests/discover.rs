@@ -81,6 +81,11 @@ fn discover_ends_after_its_timeout() {
             start.elapsed()
         );
         assert!(run.stderr.contains("No workers found."), "{}", run.stderr);
+        // The Python CLI's -t/--terminate is accepted: pio ends after --timeout anyway.
+        let start = std::time::Instant::now();
+        let run = env.run_with(&["workers", "discover", "-t", "--timeout", "1"], &MDNS_ON);
+        run.ok();
+        assert!(start.elapsed() < Duration::from_secs(4));
     });
 }
 

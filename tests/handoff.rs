@@ -408,3 +408,33 @@ fn password_flag_is_used_for_first_contact() {
         run.stderr
     );
 }
+
+#[test]
+fn a_typo_of_one_of_pios_commands_is_pointed_out_not_handed_off() {
+    let env = Env::new();
+    let python = StandIn::new(&env, "python");
+    for (typed, meant) in [
+        (&["docter"][..], "pio doctor"),
+        (&["wrokers", "list"][..], "pio workers"),
+        (&["workers", "lsit"][..], "pio workers list"),
+        (
+            &["workers", "sync-config", "--all"][..],
+            "pio workers sync-configs",
+        ),
+        (&["reboto", "pio02"][..], "pio reboot"),
+    ] {
+        let ran = run_within(pio(&env, typed, &[&python.dir]), b"");
+        assert_eq!(ran.code, Some(2), "{typed:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(&format!("did you mean `{meant}`?")),
+            "{typed:?}: {}",
+            ran.stderr
+        );
+        assert!(!python.called(), "{typed:?} reached the Python CLI");
+    }
+    // The Python CLI's own words, however close, are its: handed over as typed.
+    for word in ["logs", "log", "kill", "run", "status", "update"] {
+        let ran = run_within(pio(&env, &[word], &[&python.dir]), b"");
+        assert_eq!(ran.code, Some(7), "{word}: {}", ran.stderr);
+    }
+}

@@ -487,3 +487,26 @@ fn re_adding_an_inactive_worker_keeps_it_inactive_unless_asked() {
     let both = env.run(&["workers", "add", "pio03", "--active", "--inactive"]);
     both.code(2);
 }
+
+#[test]
+fn pios_units_option_names_units_as_arguments_do() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let by_option = env.run(&[
+        "reboot",
+        "--units",
+        "pio02",
+        "--units",
+        "pio03",
+        "--dry-run",
+    ]);
+    let by_argument = env.run(&["reboot", "pio02", "pio03", "--dry-run"]);
+    assert_eq!(by_option.ok().stdout, by_argument.ok().stdout);
+    assert!(
+        by_option.stdout.contains("would reboot pio03"),
+        "{}",
+        by_option.stdout
+    );
+    env.run(&["reboot", "--units", "pio02", "--all", "--dry-run"])
+        .code(2);
+}

@@ -22,7 +22,7 @@ extern "C" fn on_sigint(_: libc::c_int) {
 
 pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
     let duration = Duration::from_secs_f64(args.duration.unwrap_or(0.0));
-    if args.select.units.is_empty() && !args.select.all {
+    if args.select.named().is_empty() && !args.select.all {
         if args.roll_call {
             return Err(Error::usage(
                 "a roll call needs units: name them, or use --all",
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
     let units: Vec<String> = if args.select.all {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
-        select_units(&cluster, &args.select.units)?
+        select_units(&cluster, &args.select.named())?
     };
     let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs_f64(args.timeout))?;
     let narrator = Narrator::new(ctx);

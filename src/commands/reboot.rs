@@ -27,11 +27,11 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
             .filter(|w| !cluster.is_leader(w.name))
             .map(|w| w.name.to_string())
             .collect()
-    } else if args.select.units.is_empty() {
+    } else if args.select.named().is_empty() {
         return Err(Error::usage("name the units to reboot, or use --all")
             .with_hint("e.g. `pio reboot pio02`, `pio reboot 'pio[01-08]'`, `pio reboot --all`"));
     } else {
-        select_units(&cluster, &args.select.units)?
+        select_units(&cluster, &args.select.named())?
     };
     // The leader, only when named, goes last: rebooting it first would cut the others off.
     let (leader, workers): (Vec<String>, Vec<String>) =

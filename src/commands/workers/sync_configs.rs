@@ -34,14 +34,14 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
             .filter(|w| w.active)
             .map(|w| w.name.to_string())
             .collect()
-    } else if args.select.units.is_empty() {
+    } else if args.select.named().is_empty() {
         return Err(
             Error::usage("name the units to copy config.ini to, or use --all").with_hint(
                 "e.g. `pio workers sync-configs pio02`, `pio workers sync-configs --all`",
             ),
         );
     } else {
-        select_units(&cluster, &args.select.units)?
+        select_units(&cluster, &args.select.named())?
     };
     // The leader's config.ini is the source: copying it onto itself could only lose it.
     let units: Vec<String> = selected
