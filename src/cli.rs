@@ -301,7 +301,7 @@ pub struct RemoteArgs {
     pub via: Via,
 
     /// Seconds to wait for each unit
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 }
 
@@ -337,7 +337,7 @@ pub struct IdentifyArgs {
     pub select: UnitSelection,
 
     /// Keep blinking about this long (whole rounds of about 3.5 s)
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub duration: Option<f64>,
 
     /// Blink the units one after another, printing each name while its LED blinks
@@ -353,7 +353,7 @@ pub struct IdentifyArgs {
     pub fanout: u16,
 
     /// Seconds to wait for each unit to answer
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 }
 
@@ -366,7 +366,7 @@ pub struct RenameArgs {
     pub new: String,
 
     /// Seconds to wait for it to come back under the new name
-    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Do not wait for the worker to come back
@@ -401,7 +401,7 @@ pub struct RebootArgs {
 
     /// Seconds to wait for each unit to answer (default 10), or with --wait for each to come
     /// back (default 180)
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
 
     /// Show the plan and do nothing
@@ -420,7 +420,7 @@ pub struct DoctorArgs {
     pub fanout: u16,
 
     /// Seconds each unit may take per check
-    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Exit 1 on warnings too
@@ -517,7 +517,7 @@ pub struct SyncConfigsArgs {
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// Seconds to listen
-    #[arg(long, value_name = "SECS", default_value_t = 3.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 3.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Only workers not in the inventory
@@ -607,7 +607,7 @@ pub struct AddArgs {
     pub offline: bool,
 
     /// Seconds to wait for the worker to appear on the network
-    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Read the worker's SSH password from stdin (first contact only)
@@ -682,7 +682,7 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
         _ => Err(format!(
-            "'{s}' is not a number of seconds between 0 and 86400"
+            "'{s}' is not a number of seconds: give more than 0 and at most 86400 (a day)"
         )),
     }
 }

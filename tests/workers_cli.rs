@@ -510,3 +510,41 @@ fn pios_units_option_names_units_as_arguments_do() {
     env.run(&["reboot", "--units", "pio02", "--all", "--dry-run"])
         .code(2);
 }
+
+#[test]
+fn small_things_an_operator_trips_on() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    // A timeout that is not one says what one is, negative or zero alike.
+    for bad in ["0", "-1", "1e9"] {
+        let run = env.run(&["workers", "status", "--timeout", bad]);
+        run.code(2);
+        assert!(
+            run.stderr.contains(&format!(
+                "'{bad}' is not a number of seconds: give more than 0 and at most 86400"
+            )),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    // sync-configs --all names the inactive workers it leaves out (pio03 here), and says why.
+    let run = env.run(&["workers", "sync-configs", "--all", "--timeout", "1"]);
+    assert!(
+        run.stderr.contains(
+            "Skipped 1 inactive worker (--all means the active workers; name one to sync it): pio03"
+        ),
+        "{}",
+        run.stderr
+    );
+    // remove keeps config_<name>.ini, and says so.
+    std::fs::write(env.config().with_file_name("config_pio03.ini"), "[od]\n").unwrap();
+    let run = env.run(&["workers", "remove", "pio03", "--offline"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("config_pio03.ini (pio03's own settings, should it come back)"),
+        "{}",
+        run.stderr
+    );
+    assert!(env.config().with_file_name("config_pio03.ini").exists());
+}

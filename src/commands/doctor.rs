@@ -206,9 +206,9 @@ fn finish(ctx: &Context, args: &DoctorArgs, checks: &[Check]) -> Result<()> {
         let count = |v| checks.iter().filter(|c| c.verdict == v).count();
         if !ctx.quiet && !ctx.json {
             eprintln!(
-                "doctor: {} failed, {} warnings, {} ok",
+                "doctor: {} failed, {}, {} ok",
                 count(Verdict::Fail),
-                count(Verdict::Warn),
+                crate::output::count(count(Verdict::Warn), "warning"),
                 count(Verdict::Ok)
             );
         }

@@ -13,6 +13,15 @@ use crate::cluster::{Change, Reach, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
+/// `n` and `word`, plural when `n` is not 1: "1 unit", "2 units".
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Writes data to stdout through a buffer. A closed pipe (`pio workers list | head -1`) is not an
 /// error: the reader has what it wanted.
 pub fn data_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {

@@ -89,6 +89,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
                 &Edit { changes, ..edit },
             )?;
             forget_host_keys(ctx, &remote, &units, dry_run)?;
+            say_unit_configs_kept(ctx, &units);
             if let Some((name, e)) = refused.first() {
                 let removed: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
                 let names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
@@ -128,6 +129,7 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
         }
     }
     forget_host_keys(ctx, &remote, &units, dry_run)?;
+    say_unit_configs_kept(ctx, &units);
     if unreachable.is_empty() {
         return Ok(());
     }
@@ -235,6 +237,21 @@ fn push_config(
 }
 
 /// Forgets the units' host keys, under every name pio or ssh may have stored them.
+/// A removed worker's `config_<name>.ini` stays (its settings, should it come back): said, so
+/// that nobody wonders why it is still there.
+fn say_unit_configs_kept(ctx: &Context, units: &[(String, Option<String>)]) {
+    let narrator = Narrator::new(ctx);
+    for (name, _) in units {
+        let own = crate::commands::unit_config_path(ctx, name);
+        if own.symlink_metadata().is_ok() {
+            narrator.say(&format!(
+                "Kept {} ({name}'s own settings, should it come back); delete it if it will not.",
+                own.display()
+            ));
+        }
+    }
+}
+
 fn forget_host_keys(
     ctx: &Context,
     remote: &Remote,

@@ -28,6 +28,19 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
     let narrator = Narrator::new(ctx);
     let selected = if args.select.all {
         // As the Python stack's sync-configs: the active workers.
+        let inactive: Vec<&str> = cluster
+            .workers
+            .iter()
+            .filter(|w| !w.active)
+            .map(|w| w.name)
+            .collect();
+        if !inactive.is_empty() {
+            narrator.say(&format!(
+                "Skipped {} (--all means the active workers; name one to sync it): {}",
+                output::count(inactive.len(), "inactive worker"),
+                inactive.join(", ")
+            ));
+        }
         cluster
             .workers
             .iter()
@@ -124,9 +137,9 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         return Ok(());
     }
     eprintln!(
-        "error: config.ini could not be copied to {} of {} units: {}",
+        "error: config.ini could not be copied to {} of {}: {}",
         failed.len(),
-        units.len(),
+        output::count(units.len(), "unit"),
         failed.join(", ")
     );
     Err(Error::reported(Kind::Failed))
