@@ -202,3 +202,34 @@ fn this_units_pin_is_read_as_its_release_reads_it() {
         "{said}"
     );
 }
+
+#[test]
+fn identify_json_is_one_document_on_stdout() {
+    let lab = lab(30);
+    for args in [
+        &["--json", "identify", "pio02", "pio03"][..],
+        &[
+            "--json",
+            "identify",
+            "pio02",
+            "pio03",
+            "--roll-call",
+            "--pause",
+            "0.1",
+        ],
+    ] {
+        let run = lab.env.run(args);
+        run.ok();
+        let v: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", run.stdout));
+        assert_eq!(v["command"], "identify");
+        assert_eq!(v["failed"], serde_json::json!([]));
+        let units: Vec<&str> = v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit"].as_str().unwrap())
+            .collect();
+        assert_eq!(units, ["pio02", "pio03"], "{args:?}");
+    }
+}

@@ -223,6 +223,26 @@ fn dry_run_changes_nothing() {
     );
     assert!(lab.ssh_log().is_empty());
     assert_eq!(lab.env.read_config(), before);
+    // With --json, the plan is the one document on stdout.
+    let run = lab
+        .env
+        .run(&["--json", "rename", "pio02", "pio09", "--dry-run"]);
+    let v: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        (v["old"].as_str(), v["new"].as_str()),
+        (Some("pio02"), Some("pio09"))
+    );
+    assert_eq!(v["dry_run"], true);
+    let plan = v["plan"].as_array().unwrap();
+    assert!(
+        plan[1]
+            .as_str()
+            .unwrap()
+            .contains("sudo hostnamectl set-hostname pio09"),
+        "{v}"
+    );
+    assert!(lab.ssh_log().is_empty());
+    assert_eq!(lab.env.read_config(), before);
 }
 
 #[test]

@@ -47,8 +47,13 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
             if i > 0 {
                 std::thread::sleep(Duration::from_secs_f64(args.pause));
             }
-            // The name first, so the person at the bench reads it while the LED blinks.
-            output::data(&format!("{unit}\n")).map_err(stdout_error)?;
+            // The name first, so the person at the bench reads it while the LED blinks (with
+            // --json, the one document at the end is all stdout gets).
+            if !ctx.json {
+                output::data(&format!("{unit}\n")).map_err(stdout_error)?;
+            } else {
+                narrator.say(unit);
+            }
             let o = blink(unit);
             if !o.ok() {
                 narrator.warn(&o.describe());
@@ -66,6 +71,14 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
         .filter(|o| !o.ok())
         .map(|o| o.unit.as_str())
         .collect();
+    if ctx.json {
+        output::json_data(&serde_json::json!({
+            "command": "identify",
+            "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
+            "failed": failed,
+        }))
+        .map_err(stdout_error)?;
+    }
     if failed.is_empty() {
         Ok(())
     } else {

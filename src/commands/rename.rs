@@ -101,16 +101,10 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
 
     if args.dry_run {
         let address = cluster.reach(&old).describe(&old);
-        narrator.say(&format!(
-            "Dry run: nothing was changed. pio rename would\n  \
-             1. check the unit at {address} answers `hostname` with '{old}'\n  \
-             2. run `{set_hostname}`\n  \
-             3. run `{hosts_edit}`\n  \
-             4. {}\n  \
-             5. rename {} to {} (if it exists)\n  \
-             6. remove {old}'s entries from {}\n  \
-             7. run `{}`\n  \
-             8. wait up to {:.0} s until it answers `hostname` with '{new}'{}",
+        let mut plan = vec![
+            format!("check the unit at {address} answers `hostname` with '{old}'"),
+            format!("run `{set_hostname}`"),
+            format!("run `{hosts_edit}`"),
             match &record {
                 None => format!(
                     "rename {old} to {new} in [cluster.inventory] and [cluster.addresses] of {}",
@@ -121,16 +115,44 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
                     ctx.config_path.display()
                 ),
             },
-            old_side.display(),
-            new_side.display(),
-            remote.known_hosts_file(&old).display(),
-            commands::REBOOT,
-            args.timeout,
-            if record.is_some() {
-                format!("\n  9. register {new} with the leader's database (PUT /api/workers), keeping its model and active state")
-            } else {
-                String::new()
-            }
+            format!(
+                "rename {} to {} (if it exists)",
+                old_side.display(),
+                new_side.display()
+            ),
+            format!(
+                "remove {old}'s entries from {}",
+                remote.known_hosts_file(&old).display()
+            ),
+            format!("run `{}`", commands::REBOOT),
+            format!(
+                "wait up to {:.0} s until it answers `hostname` with '{new}'",
+                args.timeout
+            ),
+        ];
+        if record.is_some() {
+            plan.push(format!(
+                "register {new} with the leader's database (PUT /api/workers), keeping its model and active state, and have it join again as its release does"
+            ));
+        }
+        if ctx.json {
+            crate::output::json_data(&serde_json::json!({
+                "command": "rename",
+                "dry_run": true,
+                "old": old,
+                "new": new.as_str(),
+                "plan": plan,
+            }))
+            .map_err(crate::commands::stdout_error)?;
+        }
+        let numbered: Vec<String> = plan
+            .iter()
+            .enumerate()
+            .map(|(i, step)| format!("  {}. {step}", i + 1))
+            .collect();
+        narrator.say(&format!(
+            "Dry run: nothing was changed. pio rename would\n{}",
+            numbered.join("\n")
         ));
         return Ok(());
     }
