@@ -42,7 +42,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Global options are listed under their own heading, after a command's own.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args)]
+#[command(next_help_heading = GLOBAL)]
 pub struct GlobalArgs {
     /// Use this config.ini instead of looking it up
     #[arg(long, global = true, value_name = "PATH")]

@@ -15,6 +15,53 @@ const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
 /// OpenSSH's default `GlobalKnownHostsFile`: host keys the administrator vouches for.
 const GLOBAL_KNOWN_HOSTS: [&str; 2] = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
 
+/// Every environment variable pio reads (here, and only here), for `man pio` and the README.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "GLOBAL_CONFIG",
+        "config.ini to use, as the Python stack reads it (--config wins)",
+    ),
+    (
+        "DOT_PIOREACTOR",
+        "the folder of config.ini (default ~/.pioreactor)",
+    ),
+    ("HOME", "where ~/.pioreactor and ~/.ssh are"),
+    ("NO_COLOR", "no colour, whatever the terminal"),
+    (
+        "PIO_INVENTORY",
+        "where the inventory lives: config or api (--inventory wins)",
+    ),
+    (
+        "PIO_PYTHON_CLI",
+        "the Pioreactor Python CLI that gets the commands pio does not have",
+    ),
+    (
+        "PIO_PYTHON_SITE",
+        "folders to look in for the installed Pioreactor software (its release)",
+    ),
+    (
+        "PIO_MDNS",
+        "0: no mDNS lookups (units need written addresses)",
+    ),
+    (
+        "PIO_LOCK_WAIT",
+        "seconds to wait for another pio's lock on config.ini",
+    ),
+    (
+        "PIO_HOSTNAME",
+        "this unit's hostname, instead of the kernel's (tests)",
+    ),
+    (
+        "PIO_GLOBAL_KNOWN_HOSTS",
+        "the global known_hosts files, instead of /etc/ssh's (tests)",
+    ),
+    (
+        "HARDWARE",
+        "the HAT's version (1.2), as the Python stack reads it, before the HAT's EEPROM",
+    ),
+    ("USER, LOGNAME", "the local user, for ~/.ssh/config's %u"),
+];
+
 #[derive(Clone, Debug)]
 pub struct Context {
     pub config_path: PathBuf,

@@ -62,3 +62,41 @@ fn the_shipped_binary_has_no_doc_generator() {
         "generate-docs wrote files"
     );
 }
+
+#[test]
+fn man_pages_have_exit_status_environment_and_see_also_naming_pages_that_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages: Vec<String> = fs::read_dir(root.join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for page in &pages {
+        let text = fs::read_to_string(root.join("man").join(page)).unwrap();
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH NAME"] {
+            assert!(text.contains(section), "{page}: no {section}");
+        }
+        assert!(!text.contains(".SH EXTRA"), "{page}");
+        assert!(
+            text.contains("GLOBAL_CONFIG") && text.contains("NO_COLOR"),
+            "{page}"
+        );
+        // Every page named (`name(1)`, in SUBCOMMANDS and SEE ALSO) is one of these.
+        let parts: Vec<&str> = text.split("(1)").collect();
+        let named = parts[..parts.len() - 1].iter().map(|before| {
+            let plain = before
+                .replace("\\fR", "")
+                .replace("\\fB", " ")
+                .replace("\\-", "-");
+            let start = plain
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .map_or(0, |i| i + 1);
+            plain[start..].to_string()
+        });
+        for name in named.filter(|n| n.starts_with("pio")) {
+            assert!(
+                pages.contains(&format!("{name}.1")),
+                "{page} names {name}(1)"
+            );
+        }
+    }
+}

@@ -548,3 +548,14 @@ fn small_things_an_operator_trips_on() {
     );
     assert!(env.config().with_file_name("config_pio03.ini").exists());
 }
+
+#[test]
+fn global_options_have_their_own_heading_after_the_commands() {
+    let env = Env::new();
+    let help = env.run(&["workers", "add", "--help"]);
+    let text = &help.ok().stdout;
+    let own = text.find("--inactive").unwrap();
+    let heading = text.find("Global options:").expect(text);
+    let config = text.find("--config").unwrap();
+    assert!(own < heading && heading < config, "{text}");
+}

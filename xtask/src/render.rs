@@ -25,23 +25,106 @@ pub fn render() -> Vec<(String, Vec<u8>)> {
         };
         files.push((format!("completions/{name}"), buf));
     }
-    let mut cmd = pio::cli::command();
+    // No `help` subcommands in the pages: `pio help X` is `man pio-X`, and pio-help(1) would be a
+    // page that does not exist.
+    let mut cmd = without_help(pio::cli::command());
     cmd.build();
-    man_pages(&cmd, "pio", &mut files);
+    man_pages(&cmd, "pio", None, &mut files);
     files
 }
 
+fn without_help(cmd: clap::Command) -> clap::Command {
+    cmd.disable_help_subcommand(true)
+        .mut_subcommands(without_help)
+}
+
 /// A page for the command and one for each visible subcommand, named like git's (`pio-workers-add.1`).
-fn man_pages(cmd: &clap::Command, name: &str, files: &mut Vec<(String, Vec<u8>)>) {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone().name(name.to_string()))
-        .render(&mut buf)
-        .expect("rendering to memory does not fail");
-    files.push((format!("man/{name}.1"), buf));
-    for sub in cmd
+fn man_pages(
+    cmd: &clap::Command,
+    name: &str,
+    parent: Option<&str>,
+    files: &mut Vec<(String, Vec<u8>)>,
+) {
+    let subs: Vec<&clap::Command> = cmd
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-    {
-        man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
+        .collect();
+    files.push((format!("man/{name}.1"), man_page(cmd, name, parent, &subs)));
+    for sub in subs {
+        man_pages(
+            sub,
+            &format!("{name}-{}", sub.get_name()),
+            Some(name),
+            files,
+        );
+    }
+}
+
+/// One page: clap_mangen's sections (its "EXTRA", the command's examples and notes, as
+/// EXAMPLES), then EXIT STATUS, ENVIRONMENT and SEE ALSO (pages that exist: the parent's and the
+/// subcommands').
+fn man_page(
+    cmd: &clap::Command,
+    name: &str,
+    parent: Option<&str>,
+    subs: &[&clap::Command],
+) -> Vec<u8> {
+    let cmd = cmd.clone().name(name.to_string());
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut buf = Vec::new();
+    let ok = "rendering to memory does not fail";
+    man.render_title(&mut buf).expect(ok);
+    man.render_name_section(&mut buf).expect(ok);
+    man.render_synopsis_section(&mut buf).expect(ok);
+    man.render_description_section(&mut buf).expect(ok);
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut buf).expect(ok);
+    }
+    if !subs.is_empty() {
+        man.render_subcommands_section(&mut buf).expect(ok);
+    }
+    if cmd.get_after_help().is_some() || cmd.get_after_long_help().is_some() {
+        let mut extra = Vec::new();
+        man.render_extra_section(&mut extra).expect(ok);
+        let extra = String::from_utf8(extra).expect("roff is text");
+        buf.extend(extra.replacen(".SH EXTRA", ".SH EXAMPLES", 1).bytes());
+    }
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for (code, meaning) in pio::error::EXIT_CODES {
+        roff.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", escape(meaning)));
+    }
+    roff.push_str(".SH ENVIRONMENT\n");
+    for (var, meaning) in pio::context::ENVIRONMENT {
+        roff.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            escape(var),
+            escape(meaning)
+        ));
+    }
+    let mut see_also: Vec<String> = Vec::new();
+    if let Some(parent) = parent {
+        see_also.push(format!("\\fB{}\\fR(1)", escape(parent)));
+    }
+    for sub in subs {
+        see_also.push(format!(
+            "\\fB{}\\fR(1)",
+            escape(&format!("{name}-{}", sub.get_name()))
+        ));
+    }
+    if !see_also.is_empty() {
+        roff.push_str(&format!(".SH \"SEE ALSO\"\n{}\n", see_also.join(", ")));
+    }
+    buf.extend(roff.bytes());
+    man.render_version_section(&mut buf).expect(ok);
+    buf
+}
+
+/// Text as roff reads it literally: backslashes doubled, a leading `.` or `'` guarded.
+fn escape(text: &str) -> String {
+    let text = text.replace('\\', "\\\\").replace('-', "\\-");
+    if text.starts_with('.') || text.starts_with('\'') {
+        format!("\\&{text}")
+    } else {
+        text
     }
 }
