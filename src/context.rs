@@ -79,6 +79,8 @@ pub struct Context {
     pub lock_wait: Duration,
     /// The user's home: `~/.ssh` (keys, known_hosts, config) lives there.
     pub home: PathBuf,
+    /// Whether `home` was found ($HOME or the passwd entry); when not, it is empty.
+    pub home_known: bool,
     /// The known_hosts files read (never written) after the user's when `~/.ssh/config` names no
     /// `GlobalKnownHostsFile`: OpenSSH's `/etc/ssh/ssh_known_hosts` and `ssh_known_hosts2`, or
     /// `$PIO_GLOBAL_KNOWN_HOSTS` (`:`-separated; the tests keep the machine's own out of reach).
@@ -139,7 +141,15 @@ impl Env {
 
 impl Context {
     pub fn resolve(global: &GlobalArgs, env: &Env) -> Context {
-        let home = env.get("HOME").map(PathBuf::from).unwrap_or_default();
+        // $HOME, else the passwd entry (as OpenSSH does); with neither, no home at all: never
+        // the current folder, where a relative `.pioreactor` would start a new cluster.
+        let home = env
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(passwd_home);
+        let home_known = home.is_some();
+        let home = home.unwrap_or_default();
         let (config_path, config_source) = if let Some(p) = &global.config {
             (p.clone(), "--config")
         } else if let Some(p) = env.get("GLOBAL_CONFIG") {
@@ -180,6 +190,7 @@ impl Context {
             stdin_is_terminal: std::io::stdin().is_terminal(),
             lock_wait,
             home,
+            home_known,
             global_known_hosts: env
                 .get("PIO_GLOBAL_KNOWN_HOSTS")
                 .map(|v| std::env::split_paths(v).collect())
@@ -205,6 +216,32 @@ impl Context {
                 .map(|v| v.to_string_lossy().into_owned()),
         }
     }
+}
+
+/// This user's home folder from the passwd database.
+fn passwd_home() -> Option<PathBuf> {
+    let mut buf = vec![0u8; 16 * 1024];
+    // SAFETY: zeroed passwd is valid for getpwuid_r to fill.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: valid pointers to a passwd, a buffer of the length given, and a result pointer.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            libc::geteuid(),
+            &mut pwd,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut result,
+        )
+    };
+    if rc != 0 || result.is_null() || pwd.pw_dir.is_null() {
+        return None;
+    }
+    // SAFETY: getpwuid_r set pw_dir to a NUL-terminated string inside `buf`.
+    let dir = unsafe { std::ffi::CStr::from_ptr(pwd.pw_dir) };
+    use std::os::unix::ffi::OsStrExt;
+    let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
+    (!dir.as_os_str().is_empty()).then_some(dir)
 }
 
 /// The kernel's hostname, lower-cased as hostnames compare (`localhost` if it cannot be read).

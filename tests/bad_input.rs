@@ -499,3 +499,65 @@ fn leader_hostname_must_be_a_unit_name() {
         );
     }
 }
+
+#[test]
+fn an_explicit_config_naming_no_file_is_exit_3_not_a_pretend_cluster() {
+    let env = Env::new();
+    let dir = env.dir.path().join("scratch");
+    std::fs::create_dir_all(&dir).unwrap();
+    let typo = dir.join("confg.ini");
+    let typo = typo.to_str().unwrap();
+    for args in [
+        &["--config", typo, "workers", "list"][..],
+        &["--config", typo, "workers", "add", "pio02", "--offline"],
+    ] {
+        let run = env.run(args);
+        no_panic(&run, 3);
+        assert!(
+            run.stderr
+                .contains(&format!("{typo} (from --config) does not exist")),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // doctor reports it as its failed config.ini check.
+    let run = env.run(&["--config", typo, "doctor"]);
+    no_panic(&run, 1);
+    assert!(
+        run.stdout.contains("(from --config) does not exist"),
+        "{}",
+        run.stdout
+    );
+    let run = env.run_with(&["workers", "list"], &[("GLOBAL_CONFIG", typo)]);
+    no_panic(&run, 3);
+    assert!(
+        run.stderr.contains("(from $GLOBAL_CONFIG) does not exist"),
+        "{}",
+        run.stderr
+    );
+    // Nothing was created: no file, no lock, nothing beside it.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    // The default place may have none yet: a single-unit cluster.
+    env.run(&["workers", "list"]).ok();
+}
+
+#[test]
+fn without_home_the_default_config_is_the_passwd_entrys_never_the_current_folder() {
+    // (A read: the passwd entry's home is this machine's, which a test must not write.)
+    let env = Env::new();
+    let here = env.dir.path().join("cwd");
+    std::fs::create_dir_all(&here).unwrap();
+    let mut cmd = env.command(&["-v", "workers", "list"]);
+    cmd.env_remove("HOME").current_dir(&here);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let path = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("config.ini: "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        path.starts_with('/') && path.ends_with("/.pioreactor/config.ini (from the default)"),
+        "{stderr}"
+    );
+    assert!(!here.join(".pioreactor").exists());
+}

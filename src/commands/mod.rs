@@ -17,7 +17,8 @@ use crate::output::{self, ChangeReport, Narrator};
 use crate::release::{Learnt, Release, UnitConfig};
 use crate::remote::{self, Remote};
 
-/// Reads config.ini (the single-unit default when there is none), printing its warnings.
+/// Reads config.ini (the single-unit default when there is none at the default place), printing
+/// its warnings.
 pub fn read_config(ctx: &Context) -> Result<Config> {
     let narrator = Narrator::new(ctx);
     narrator.detail(&format!(
@@ -25,6 +26,7 @@ pub fn read_config(ctx: &Context) -> Result<Config> {
         ctx.config_path.display(),
         ctx.config_source
     ));
+    check_config_place(ctx)?;
     let config = Config::load(&ctx.config_path, &ctx.hostname)?;
     if !config.exists {
         narrator.detail("No config.ini yet: this unit is a single-unit cluster.");
@@ -33,6 +35,38 @@ pub fn read_config(ctx: &Context) -> Result<Config> {
         narrator.warn(w);
     }
     Ok(config)
+}
+
+/// Only the default place (`~/.pioreactor`, or the folder `$DOT_PIOREACTOR` names) may have no
+/// config.ini yet: a file named explicitly (`--config`, `$GLOBAL_CONFIG`) that does not exist is
+/// a typo, not a new single-unit cluster; and without a home folder there is no default place
+/// (never the current folder). Checked before anything is locked or written.
+fn check_config_place(ctx: &Context) -> Result<()> {
+    if ctx.config_source == "the default" && !ctx.home_known {
+        return Err(Error::new(
+            crate::error::Kind::ConfigIo,
+            "this user has no home folder ($HOME is not set and there is no passwd entry), so \
+             there is no default config.ini",
+        )
+        .with_hint("Set $HOME, or name the cluster's config.ini with --config."));
+    }
+    let explicit = matches!(ctx.config_source, "--config" | "$GLOBAL_CONFIG");
+    if explicit && ctx.config_path.symlink_metadata().is_err() {
+        return Err(Error::new(
+            crate::error::Kind::ConfigIo,
+            format!(
+                "{} (from {}) does not exist",
+                ctx.config_path.display(),
+                ctx.config_source
+            ),
+        )
+        .with_hint(format!(
+            "Check the path. For a new cluster in a folder of its own, name the folder with \
+             $DOT_PIOREACTOR (its config.ini is created there), or create the file first: `touch {}`.",
+            ctx.config_path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// config.ini, and where its cluster's inventory lives (`-v` says which and why).
@@ -62,6 +96,7 @@ pub fn edit_config(
     dry_run: bool,
     plan: impl FnOnce(&Config) -> Result<Vec<Change>>,
 ) -> Result<Edit> {
+    check_config_place(ctx)?;
     let path = store::write_target(&ctx.config_path);
     let lock = if dry_run {
         None
