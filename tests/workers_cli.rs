@@ -559,3 +559,27 @@ fn global_options_have_their_own_heading_after_the_commands() {
     let config = text.find("--config").unwrap();
     assert!(own < heading && heading < config, "{text}");
 }
+
+#[test]
+fn an_offline_or_dry_run_add_says_only_what_happened() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let dry = env.run(&["workers", "add", "pio04", "--offline", "--dry-run"]);
+    assert!(
+        !dry.ok().stderr.contains("pio04: in the inventory"),
+        "{}",
+        dry.stderr
+    );
+    assert!(dry.stderr.contains("nothing was written"), "{}", dry.stderr);
+    let run = env.run(&["workers", "add", "pio04", "--offline"]);
+    assert!(
+        !run.ok().stderr.contains("pio04: in the inventory"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Added pio04 to the inventory"),
+        "{}",
+        run.stderr
+    );
+}

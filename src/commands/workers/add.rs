@@ -135,7 +135,10 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
             Edit { changes, ..edit }
         }
     };
-    progress.line(&format!("{name}: in the inventory"));
+    // A step of the verified add; alone (--offline, --dry-run) the report says what happened.
+    if set_up.is_some() {
+        progress.line(&format!("{name}: in the inventory"));
+    }
     report(ctx, "workers add", era, dry_run, &edit)?;
     if dry_run && !args.offline && !is_leader {
         narrator.say(&add_plan(ctx, args, &inventory, &cluster, &name, given)?);
