@@ -72,7 +72,10 @@ pub struct Context {
     pub json: bool,
     pub quiet: bool,
     pub verbose: bool,
+    /// Colour on stdout (tables): `--color always`, or `auto` on a terminal without `NO_COLOR`.
     pub color: bool,
+    /// Colour on stderr (narration, warnings, errors), decided the same way for stderr.
+    pub color_stderr: bool,
     pub stdout_is_terminal: bool,
     pub stderr_is_terminal: bool,
     pub stdin_is_terminal: bool,
@@ -165,11 +168,12 @@ impl Context {
             .unwrap_or_else(system_hostname);
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let stderr_is_terminal = std::io::stderr().is_terminal();
-        let color = match global.color {
+        let colour_on = |terminal: bool| match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_is_terminal && env.get("NO_COLOR").is_none(),
+            ColorChoice::Auto => terminal && env.get("NO_COLOR").is_none(),
         };
+        let (color, color_stderr) = (colour_on(stdout_is_terminal), colour_on(stderr_is_terminal));
         let lock_wait = env
             .get("PIO_LOCK_WAIT")
             .and_then(|v| v.to_str()?.parse::<f64>().ok())
@@ -185,6 +189,7 @@ impl Context {
             quiet: global.quiet,
             verbose: global.verbose,
             color,
+            color_stderr,
             stdout_is_terminal,
             stderr_is_terminal,
             stdin_is_terminal: std::io::stdin().is_terminal(),

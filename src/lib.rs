@@ -76,7 +76,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
     match dispatch(&ctx, &cli.command, &args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            output::error(&e, ctx.color && ctx.stderr_is_terminal);
+            output::error(&e, ctx.color_stderr);
             e.exit_code()
         }
     }

@@ -583,3 +583,56 @@ fn an_offline_or_dry_run_add_says_only_what_happened() {
         run.stderr
     );
 }
+
+#[test]
+fn color_always_means_always_and_never_means_never_on_both_streams() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    // Piped: `always` colours the tables' palette columns and the error line all the same.
+    let list = env.run(&["--color", "always", "workers", "list"]);
+    assert!(
+        list.ok().stdout.contains("\x1b[32myes\x1b[0m"),
+        "{:?}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("\x1b[90mno\x1b[0m"),
+        "{:?}",
+        list.stdout
+    );
+    let status = env.run(&["--color", "always", "workers", "status", "--timeout", "1"]);
+    status.code(1);
+    assert!(
+        status.stdout.contains("\x1b[31mno\x1b[0m"),
+        "{:?}",
+        status.stdout
+    );
+    assert!(
+        status
+            .stderr
+            .contains("\x1b[1;31merror\x1b[0m: active units"),
+        "{:?}",
+        status.stderr
+    );
+    let doctor = env.run(&["--color", "always", "doctor", "--timeout", "1"]);
+    assert!(
+        doctor.stdout.contains("\x1b[32mok\x1b[0m"),
+        "{:?}",
+        doctor.stdout
+    );
+    // `never`, and NO_COLOR with `auto`: no escape anywhere, even on a terminal.
+    for run in [
+        env.run(&["--color", "never", "workers", "status", "--timeout", "1"]),
+        env.run_with(
+            &["workers", "status", "--timeout", "1"],
+            &[("NO_COLOR", "1")],
+        ),
+    ] {
+        assert!(
+            !run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'),
+            "{run:?}"
+        );
+    }
+    let on_terminal = env.on_terminal("--color never workers list", &[], "");
+    assert!(!on_terminal.contains('\x1b'), "{on_terminal:?}");
+}

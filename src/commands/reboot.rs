@@ -196,13 +196,19 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     }
     if !not_back.is_empty() {
         let names: Vec<&str> = not_back.iter().map(|(u, _)| u.as_str()).collect();
-        eprintln!(
-            "error: not back within {:.0} s: {}",
-            args.timeout.unwrap_or(DEFAULT_WAIT),
-            names.join(", ")
+        crate::output::error_line(
+            ctx,
+            &format!(
+                "not back within {:.0} s: {}",
+                args.timeout.unwrap_or(DEFAULT_WAIT),
+                names.join(", ")
+            ),
         );
         if !failed.is_empty() {
-            eprintln!("error: did not accept the reboot: {}", failed.join(", "));
+            crate::output::error_line(
+                ctx,
+                &format!("did not accept the reboot: {}", failed.join(", ")),
+            );
         }
         return Err(Error::reported(Kind::Failed));
     }
@@ -213,10 +219,13 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         ));
         Ok(())
     } else {
-        eprintln!(
-            "error: {} of {count} units did not accept the reboot: {}",
-            failed.len(),
-            failed.join(", ")
+        crate::output::error_line(
+            ctx,
+            &format!(
+                "{} of {count} units did not accept the reboot: {}",
+                failed.len(),
+                failed.join(", ")
+            ),
         );
         Err(Error::reported(Kind::Failed))
     }

@@ -185,12 +185,20 @@ impl Narrator {
         Narrator {
             quiet: ctx.quiet,
             verbose: ctx.verbose,
-            color: ctx.color && ctx.stderr_is_terminal,
+            color: ctx.color_stderr,
         }
     }
 
     pub fn say(&self, msg: &str) {
-        if !self.quiet {
+        if self.quiet {
+        } else if self.color && msg.contains(": FAILED") {
+            let msg = escape_controls(msg).replacen(
+                ": FAILED",
+                &format!(": {}", paint(true, RED, "FAILED")),
+                1,
+            );
+            stderr_raw(&format!("{msg}\n"));
+        } else {
             eprintln!("{msg}");
         }
     }
@@ -204,17 +212,49 @@ impl Narrator {
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
             let msg = escape_controls(msg);
-            stderr_raw(&format!("{}: {msg}\n", paint(self.color, "33", "warning")));
+            stderr_raw(&format!(
+                "{}: {msg}\n",
+                paint(self.color, YELLOW, "warning")
+            ));
         }
     }
 }
 
-fn paint(on: bool, code: &str, text: &str) -> String {
+/// The palette, one for every table and message: good green, attention yellow, bad red, quiet
+/// grey (SGR codes).
+pub const GREEN: &str = "32";
+pub const YELLOW: &str = "33";
+pub const RED: &str = "31";
+pub const GREY: &str = "90";
+
+/// The colour of a table cell by its column and value: doctor's verdicts, status's reachable,
+/// list's active.
+pub fn cell_colour(column: &str, value: &str) -> Option<&'static str> {
+    match (column.to_ascii_lowercase().as_str(), value) {
+        ("verdict", "ok") | ("reachable" | "active", "yes") => Some(GREEN),
+        ("verdict", "warn") => Some(YELLOW),
+        ("verdict", "fail") | ("reachable", "no") => Some(RED),
+        ("active", "no") => Some(GREY),
+        _ => None,
+    }
+}
+
+pub fn paint(on: bool, code: &str, text: &str) -> String {
     if on {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
         text.to_string()
     }
+}
+
+/// An `error: ...` line on stderr, for a command that reports a failure itself (a list of units)
+/// before returning `Error::reported`: the same look as [`error`].
+pub fn error_line(ctx: &Context, msg: &str) {
+    let msg = escape_controls(msg);
+    stderr_raw(&format!(
+        "{}: {msg}\n",
+        paint(ctx.color_stderr, "1;31", "error")
+    ));
 }
 
 /// Prints an error and its hint on stderr.

@@ -55,16 +55,12 @@ pub fn workers<'a>(
     }
     const HEADER: [&str; 4] = ["NAME", "ACTIVE", "ADDRESS", "LEADER"];
     if !style.boxed {
-        return plain(&HEADER, rows, cells, out);
+        return plain(&HEADER, rows, cells, style, out);
     }
     let mut t = table(style, &HEADER);
     for r in rows {
         let [name, active, address, leader] = cells(&r);
-        let active = match (style.color, r.active) {
-            (true, true) => Cell::new(active).fg(Color::Green),
-            (true, false) => Cell::new(active).fg(Color::DarkGrey),
-            _ => Cell::new(active),
-        };
+        let active = coloured(style, "active", &active);
         t.add_row(vec![
             Cell::new(escape_line(&name)),
             active,
@@ -89,6 +85,7 @@ pub fn generic<const N: usize>(
             &upper_refs,
             rows.iter(),
             |r| (*r).clone().map(Cow::Owned),
+            style,
             out,
         );
     }
@@ -96,11 +93,25 @@ pub fn generic<const N: usize>(
     for r in rows {
         t.add_row(
             r.iter()
-                .map(|c| Cell::new(escape_line(c)))
+                .zip(header)
+                .map(|(c, h)| coloured(style, h, c))
                 .collect::<Vec<_>>(),
         );
     }
     writeln!(out, "{t}")
+}
+
+/// A boxed table's cell, in the palette's colour for its column and value.
+fn coloured(style: Style, column: &str, value: &str) -> Cell {
+    let cell = Cell::new(escape_line(value));
+    let colour = match super::cell_colour(column, value).filter(|_| style.color) {
+        Some(super::GREEN) => Color::Green,
+        Some(super::YELLOW) => Color::Yellow,
+        Some(super::RED) => Color::Red,
+        Some(_) => Color::DarkGrey,
+        None => return cell,
+    };
+    cell.fg(colour)
 }
 
 /// Aligned columns separated by two spaces, no trailing blanks: for pipes and scripts. Streams
@@ -110,6 +121,7 @@ fn plain<'c, T, const N: usize>(
     header: &[&str; N],
     rows: impl Iterator<Item = T> + Clone,
     raw_cells: impl Fn(&T) -> [Cow<'c, str>; N],
+    style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let cells = |row: &T| {
@@ -128,7 +140,11 @@ fn plain<'c, T, const N: usize>(
         // The last non-empty cell ends the line: no trailing blanks.
         let last = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
         for (i, cell) in cells[..=last].iter().enumerate() {
-            out.write_all(cell.as_bytes())?;
+            // Coloured (--color always) by the palette; widths count the text only.
+            match super::cell_colour(header[i], cell).filter(|_| style.color) {
+                Some(code) => out.write_all(super::paint(true, code, cell).as_bytes())?,
+                None => out.write_all(cell.as_bytes())?,
+            }
             if i < last {
                 // Written in pieces: a width past 65,535 is out of range for `{:pad$}`.
                 let mut pad = widths[i] - cell.chars().count() + 2;

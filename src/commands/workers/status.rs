@@ -101,9 +101,9 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
         Ok(())
     } else {
         if !ctx.json {
-            eprintln!(
-                "error: active units that did not answer: {}",
-                silent.join(", ")
+            crate::output::error_line(
+                ctx,
+                &format!("active units that did not answer: {}", silent.join(", ")),
             );
         }
         Err(Error::reported(Kind::Failed))

@@ -136,11 +136,14 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
     if failed.is_empty() {
         return Ok(());
     }
-    eprintln!(
-        "error: config.ini could not be copied to {} of {}: {}",
-        failed.len(),
-        output::count(units.len(), "unit"),
-        failed.join(", ")
+    crate::output::error_line(
+        ctx,
+        &format!(
+            "config.ini could not be copied to {} of {}: {}",
+            failed.len(),
+            output::count(units.len(), "unit"),
+            failed.join(", ")
+        ),
     );
     Err(Error::reported(Kind::Failed))
 }
