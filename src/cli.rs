@@ -288,15 +288,6 @@ pub enum Via {
     Http,
 }
 
-impl From<Via> for crate::remote::Via {
-    fn from(via: Via) -> Self {
-        match via {
-            Via::Auto => crate::remote::Via::Auto,
-            Via::Ssh => crate::remote::Via::Ssh,
-            Via::Http => crate::remote::Via::Http,
-        }
-    }
-}
 
 #[derive(Debug, Args)]
 pub struct RemoteArgs {

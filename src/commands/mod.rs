@@ -269,6 +269,17 @@ pub fn stdout_error(e: std::io::Error) -> Error {
     Error::failed(format!("cannot write to standard output: {e}"))
 }
 
+/// `--via` as the remote layer knows it (here, so that `cli` imports nothing of `remote`).
+impl From<crate::cli::Via> for crate::remote::Via {
+    fn from(via: crate::cli::Via) -> Self {
+        match via {
+            crate::cli::Via::Auto => crate::remote::Via::Auto,
+            crate::cli::Via::Ssh => crate::remote::Via::Ssh,
+            crate::cli::Via::Http => crate::remote::Via::Http,
+        }
+    }
+}
+
 /// How to reach units, from the `--via` and `--timeout` a remote command was given.
 pub fn remote_from_args<'c>(
     ctx: &'c Context,
