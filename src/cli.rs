@@ -288,7 +288,6 @@ pub enum Via {
     Http,
 }
 
-
 #[derive(Debug, Args)]
 pub struct RemoteArgs {
     /// How to reach units

@@ -32,6 +32,16 @@ impl Release {
     /// allowed). `None` for anything that is not `YY.M` or `YY.M.D...`.
     pub fn parse(text: &str) -> Option<Release> {
         let bare = text.trim();
+        // What a unit says is kept only when it is a plain version: digits and dots, then at
+        // most a short suffix of letters, digits, `.`, `+` and `-` (rc0, .dev0, .post0).
+        if bare.is_empty()
+            || bare.len() > 32
+            || !bare
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        {
+            return None;
+        }
         let mut parts = [0u32; 3];
         let mut fields = bare.split('.');
         for (i, slot) in parts.iter_mut().enumerate() {

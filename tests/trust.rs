@@ -267,7 +267,7 @@ fn a_new_key_is_trusted_only_after_the_login_succeeded() {
 
 /// A relay for ProxyCommand: connects to host:port, pumps both ways, and leaves a mark.
 /// What `workers status` asks a unit over SSH: its name, then its release.
-const STATUS_COMMAND: &str = "hostname && { pio version 2>/dev/null || true; }";
+const STATUS_COMMAND: &str = "hostname && { timeout 5 pio version 2>/dev/null || true; }";
 
 const RELAY: &str = r#"
 import os, socket, sys, threading

@@ -167,7 +167,7 @@ pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
 pub fn current_files_for_unit(
     ctx: &Context,
     unit: &str,
-    release: &Release,
+    release: Option<&Release>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     files_for_unit(ctx, read_config(ctx)?.render(), unit, release)
 }
@@ -175,15 +175,16 @@ pub fn current_files_for_unit(
 /// The files a unit receives from this leader: config.ini (`shared`, as it is on disk now) and,
 /// where the unit's release takes its settings from the leader and this leader keeps them,
 /// `config_<unit>.ini` as the unit's `unit_config.ini`. A unit that owns its `unit_config.ini`
-/// (26.4 and later) is never sent one: the leader's copy is only a snapshot, maybe stale.
+/// (26.4 and later) is never sent one: the leader's copy is only a snapshot, maybe stale. Nor is
+/// a unit whose release is unknown (`None`): it may own its file, which nothing could restore.
 pub fn files_for_unit(
     ctx: &Context,
     shared: &str,
     unit: &str,
-    release: &Release,
+    release: Option<&Release>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![(remote::paths::SHARED_CONFIG, shared.as_bytes().to_vec())];
-    if release.needs().unit_config == UnitConfig::FromLeader {
+    if release.is_some_and(|r| r.needs().unit_config == UnitConfig::FromLeader) {
         let own = unit_config_path(ctx, unit);
         if let Some(bytes) = crate::config::store::read_unit_config(&own)? {
             files.push((remote::paths::UNIT_CONFIG, bytes));
@@ -227,7 +228,9 @@ pub fn unknown_release(unit: &str, learnt: &Learnt, assumed: &Release) -> Option
         Learnt::Known(_) => None,
         Learnt::Unknown(why) => Some(format!(
             "{unit}'s release could not be learnt ({why}); treating it as {assumed}, as this \
-             leader's release implies"
+             leader's release implies, except that its unit_config.ini is neither sent nor \
+             fetched (a 26.4 unit owns it): `pio workers sync-configs {unit} --specific` once \
+             `pio version` answers there"
         )),
     }
 }

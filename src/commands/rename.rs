@@ -326,7 +326,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     // The config.ini era's unit reads its own copy: give it the one naming it, before the reboot.
     // (In the database era the leader is busy deleting the worker's copy: pio copies it after.)
     if record.is_none() {
-        let files = current_files_for_unit(ctx, new.as_str(), &release)?;
+        let files = current_files_for_unit(ctx, new.as_str(), learnt.release())?;
         push_over(&conn, &files, deadline())
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
         steps
@@ -424,7 +424,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         // Its config.ini, which the leader had it delete with the old name.
         match &waited {
             Ok(Some(at)) => {
-                let files = current_files_for_unit(ctx, new.as_str(), &release)?;
+                let files = current_files_for_unit(ctx, new.as_str(), learnt.release())?;
                 let conn = remote
                     .ssh(new.as_str(), at)
                     .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;

@@ -3,8 +3,9 @@
 //! name or other input can change what a command does.
 
 pub const HOSTNAME: &str = "hostname";
-/// `hostname`, then the release where the Python stack is installed (nothing where it is not).
-pub const HOSTNAME_AND_VERSION: &str = "hostname && { pio version 2>/dev/null || true; }";
+/// `hostname`, then the release where the Python stack is installed (nothing where it is not, or
+/// where it takes longer than 5 s: a slow Python start-up never makes a unit look down).
+pub const HOSTNAME_AND_VERSION: &str = "hostname && { timeout 5 pio version 2>/dev/null || true; }";
 pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
 pub const REBOOT: &str = "sudo reboot";
 pub const HALT_JOBS: &str = "pio kill --all-jobs";

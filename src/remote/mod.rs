@@ -139,7 +139,8 @@ pub struct Remote<'c> {
     proto: String,
     web_port: u16,
     http: reqwest::blocking::Client,
-    /// Units found to log in as `pi` (images before 22.4), by lower-cased name.
+    /// The login each unit was found to take (`pi` on images before 22.4; `pioreactor` when it
+    /// refused both), by lower-cased name.
     users: Arc<Mutex<HashMap<String, &'static str>>>,
     /// Each unit's release, by lower-cased name, learnt once per run ([`Remote::release`]).
     releases: Arc<Mutex<HashMap<String, crate::release::Learnt>>>,
@@ -413,23 +414,27 @@ impl<'c> Remote<'c> {
             Err(refused @ SshError::AuthFailed { .. }) if self.default_user(name, &target) => {
                 let mut old = target.clone();
                 old.user = OLD_IMAGE_USER.to_string();
-                match Connection::open(&old, UnknownHostKey::Refuse, None, deadline) {
-                    Ok(conn) => {
-                        self.lock_users()
-                            .insert(name.to_ascii_lowercase(), OLD_IMAGE_USER);
-                        Ok(conn)
-                    }
-                    // The first refusal is the one to report: `pioreactor` is the usual login.
-                    Err(_) => Err(refused),
-                }
+                let conn = Connection::open(&old, UnknownHostKey::Refuse, None, deadline);
+                // Known for the rest of the run either way: a unit that refuses both is not
+                // asked twice more per connection (fail2ban counts every refusal).
+                let user = if conn.is_ok() {
+                    OLD_IMAGE_USER
+                } else {
+                    DEFAULT_USER
+                };
+                self.lock_users().insert(name.to_ascii_lowercase(), user);
+                // The first refusal is the one to report: `pioreactor` is the usual login.
+                conn.map_err(|_| refused)
             }
             other => other,
         }
     }
 
-    /// Whether `target`'s login is pio's default (`pioreactor`), not one ~/.ssh/config chose.
+    /// Whether `target`'s login is pio's default (`pioreactor`), not one ~/.ssh/config chose,
+    /// and `pi` was not tried yet in this run.
     fn default_user(&self, name: &str, target: &Target) -> bool {
         target.user == DEFAULT_USER
+            && !self.lock_users().contains_key(&name.to_ascii_lowercase())
             && self
                 .ssh_config
                 .settings_for(&self.reached_by(name))
@@ -455,8 +460,10 @@ impl<'c> Remote<'c> {
         let command = match command {
             SshCommand::Fixed(c) => c.to_string(),
             SshCommand::ByRelease(pick) => {
-                let learnt = match self.lock_releases().get(&name.to_ascii_lowercase()) {
-                    Some(known) => known.clone(),
+                // (The cache's lock is not held while the unit is asked.)
+                let known = self.known_release(name);
+                let learnt = match known {
+                    Some(known) => known,
                     None => release::release_over(&conn, deadline),
                 };
                 self.remember_release(name, &learnt);
@@ -745,6 +752,7 @@ impl<'c> Remote<'c> {
                 let mut lines = answer.lines();
                 let name = lines.next().unwrap_or_default().trim();
                 if !name.eq_ignore_ascii_case(&expect) {
+                    // (Kept exact for --json; every terminal line is escaped where printed.)
                     return Err(format!("answered as '{name}', not '{expect}'"));
                 }
                 Ok(lines

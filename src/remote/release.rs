@@ -10,6 +10,10 @@ use crate::transport::ssh::Connection;
 
 use super::{Remote, Via, commands};
 
+/// The most the web API may take to name the release: a unit whose port drops packets (images
+/// before 24.9 have no web API) leaves the rest of its time to `pio version` and the command.
+const WEB_PROBE: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Remote<'_> {
     /// The unit's release, asked at most once per run whatever the number of callers.
     pub fn release(&self, cluster: &Cluster, name: &str) -> Learnt {
@@ -32,7 +36,12 @@ impl Remote<'_> {
         if self.via != Via::Ssh
             && let Ok(address) = self.address(cluster, name)
         {
-            match self.until(deadline).web(&address).app_version() {
+            match self
+                .until(deadline)
+                .bounded(WEB_PROBE)
+                .web(&address)
+                .app_version()
+            {
                 Ok(v) => match Release::parse(&v) {
                     Some(r) => {
                         let learnt = Learnt::Known(r);
@@ -84,7 +93,12 @@ impl Remote<'_> {
         };
         let mut why = Vec::new();
         if self.via != Via::Ssh {
-            match self.until(deadline).web(&address).app_version() {
+            match self
+                .until(deadline)
+                .bounded(WEB_PROBE)
+                .web(&address)
+                .app_version()
+            {
                 Ok(v) => match Release::parse(&v) {
                     Some(r) => return Learnt::Known(r),
                     None => why.push(format!(

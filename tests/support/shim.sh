@@ -17,15 +17,20 @@ if [ -e "$unit/release" ]; then
 fi
 case "$SSH_ORIGINAL_COMMAND" in
   hostname) cat "$unit/hostname" ;;
-  'hostname && { pio version 2>/dev/null || true; }')
-    cat "$unit/hostname"; cat "$unit/version" 2>/dev/null; true ;;
+  'hostname && { timeout 5 pio version 2>/dev/null || true; }')
+    cat "$unit/hostname"
+    test -e "$unit/no-version" || cat "$unit/version" 2>/dev/null || echo 24.3.10
+    true ;;
   'cat /proc/sys/kernel/random/boot_id') cat "$unit/boot_id" 2>/dev/null || echo "boot-1" ;;
   'date -u +%s.%N')
     # The unit's clock: this machine's, moved by the seconds in $unit/skew.
     skew=$(cat "$unit/skew" 2>/dev/null || echo 0)
     echo "$(( $(date -u +%s) + skew )).$(date -u +%N)" ;;
-  # The release, where the test gave the unit one; else no Python stack answers.
-  'pio version') test -e "$unit/version" || exit 127; cat "$unit/version" ;;
+  # The unit's release: its version file, else 24.3.10; none where the test says no Python
+  # stack answers (no-version).
+  'pio version')
+    test -e "$unit/no-version" && exit 127
+    cat "$unit/version" 2>/dev/null || echo 24.3.10 ;;
   'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
   internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
   'sudo reboot'|'pio kill --all-jobs'|'pio kill --all'|true)

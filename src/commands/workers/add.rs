@@ -171,7 +171,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         progress.set_message(&format!("6/{STEPS} copying config.ini to {name}"));
         // config.ini as it is now, with the new worker in it; its own settings only where its
         // release takes them from the leader.
-        let files = current_files_for_unit(ctx, name.as_str(), &release)?;
+        let files = current_files_for_unit(ctx, name.as_str(), learnt.release())?;
         let deadline = || session_end;
         push_over(&conn, &files, deadline()).map_err(|e| after(6, "copy config.ini", e))?;
         let copied: Vec<&str> = files.iter().map(|(p, _)| *p).collect();

@@ -132,7 +132,7 @@ fn in_config(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
         if let Some(w) = crate::commands::unknown_release(name, &learnt, &release) {
             narrator.warn(&w);
         }
-        match files_for_unit(ctx, config.render(), name, &release) {
+        match files_for_unit(ctx, config.render(), name, learnt.release()) {
             Ok(files) => {
                 let pushed = remote.until(deadline).push_files(&cluster, name, &files);
                 match &pushed.result {

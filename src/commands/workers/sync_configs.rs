@@ -189,7 +189,10 @@ impl Job<'_> {
             if parts.shared {
                 files.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
             }
-            if let (UnitConfig::FromLeader, Some(own)) = (release.needs().unit_config, leader_copy)
+            // An unknown release may own its unit_config.ini: neither sent nor fetched.
+            let known = learnt.release().is_some();
+            if let (true, UnitConfig::FromLeader, Some(own)) =
+                (known, release.needs().unit_config, leader_copy)
             {
                 files.push((paths::UNIT_CONFIG, own.to_vec()));
             }
@@ -199,7 +202,7 @@ impl Job<'_> {
                 let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
                 said.push(format!("copied {}", names.join(" and ")));
             }
-            if release.needs().unit_config == UnitConfig::OwnedByUnit {
+            if known && release.needs().unit_config == UnitConfig::OwnedByUnit {
                 if parts.specific {
                     said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
                 } else {

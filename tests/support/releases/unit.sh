@@ -39,13 +39,30 @@ mount -t overlay overlay -o "lowerdir=$unit/usrlocal:/usr/local/bin" /usr/local/
 mount -t overlay overlay -o "lowerdir=$unit/etc:/etc" /etc
 mount --bind "$unit/.passwd" /etc/passwd
 mount --bind "$unit/.group" /etc/group
-for m in $before; do mount -o remount,bind,ro "$m" 2>/dev/null || true; done
-# Never run a release where the machine itself could be written.
-if touch /.pio-unit-probe 2>/dev/null; then
-  rm -f /.pio-unit-probe
-  echo "unit.sh: / is writable here; refusing to run the release" >&2
-  exit 70
-fi
+# Private, empty scratch folders: those of the machine are not for the release.
+mount -t tmpfs -o mode=1777,size=16m tmpfs /tmp
+mount -t tmpfs -o mode=1777,size=1m tmpfs /var/tmp
+if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,size=1m tmpfs /dev/shm; fi
+# Every other mount read-only, keeping the flags a user namespace may not drop.
+for m in $before; do
+  m=$(printf "%b" "$m")  # findmnt -r writes blanks as \x20
+  case "$m" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
+  # Replaced above, with whatever was mounted below them.
+  case "$m" in /home|/home/*|/run|/run/*|/var/log|/var/log/*|/usr/local/bin|/etc|/etc/*|/tmp|/tmp/*|/var/tmp|/var/tmp/*) continue ;; esac
+  opts=$(findmnt -rno VFS-OPTIONS -M "$m" | sed "s/^rw/ro/")
+  mount -o "remount,bind,$opts" "$m" 2>/dev/null || mount -o remount,bind,ro "$m" 2>/dev/null || true
+done
+# Never run a release where the machine itself could be written: every mount checked.
+for m in $before; do
+  m=$(printf "%b" "$m")
+  case "$m" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
+  # Replaced above, with whatever was mounted below them.
+  case "$m" in /home|/home/*|/run|/run/*|/var/log|/var/log/*|/usr/local/bin|/etc|/etc/*|/tmp|/tmp/*|/var/tmp|/var/tmp/*) continue ;; esac
+  case ",$(findmnt -rno VFS-OPTIONS -M "$m")," in
+    *,ro,*) ;;
+    *) echo "unit.sh: $m stays writable here; refusing to run the release" >&2; exit 70 ;;
+  esac
+done
 hostname "$name"
 cd /home/pioreactor
 exec env -i PATH="/home/pioreactor/stubs:$venv/bin:/usr/local/bin:/usr/bin:/bin" \
