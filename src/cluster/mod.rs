@@ -178,6 +178,21 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The unit a change is about (a rename's old name).
+    pub fn unit(&self) -> &str {
+        match self {
+            Change::AddWorker { name, .. }
+            | Change::SetActive { name, .. }
+            | Change::SetAddress { name, .. }
+            | Change::RemoveWorker { name }
+            | Change::RemoveAddress { name, .. }
+            | Change::SetModel { name, .. } => name,
+            Change::RenameWorker { old, .. } => old,
+        }
+    }
+}
+
 pub fn yes_no(active: bool) -> &'static str {
     if active { "active" } else { "inactive" }
 }

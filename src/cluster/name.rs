@@ -198,6 +198,12 @@ pub fn check_static_address(input: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Whether two unit names name one unit: the one comparison rule, Python's lower-casing of
+/// configparser keys (`str.lower`), which the leader's database and `hostname` follow too.
+pub fn same(a: &str, b: &str) -> bool {
+    crate::config::ini::key_eq(a, b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

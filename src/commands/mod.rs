@@ -1,6 +1,7 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
 pub mod doctor;
+pub mod follow_up;
 pub mod identify;
 pub mod reboot;
 pub mod rename;
@@ -9,12 +10,12 @@ pub mod workers;
 use std::path::PathBuf;
 
 use crate::cluster::{Change, Cluster};
-use crate::config::{Config, diff, store};
+use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::inventory::{Era, Inventory};
+use crate::inventory::{Applied, Era, Inventory};
 use crate::output::{self, ChangeReport, Narrator};
-use crate::release::{Learnt, Release, UnitConfig};
+use crate::release::{Learnt, Release};
 use crate::remote::{self, Remote};
 
 /// Reads config.ini (the single-unit default when there is none at the default place), printing
@@ -71,7 +72,7 @@ fn check_config_place(ctx: &Context) -> Result<()> {
 
 /// config.ini, and where its cluster's inventory lives (`-v` says which and why).
 pub fn open_inventory(ctx: &Context) -> Result<Inventory> {
-    let inventory = crate::inventory::from_config(ctx, read_config(ctx)?)?;
+    let inventory = crate::inventory::open(ctx, || read_config(ctx))?;
     Narrator::new(ctx).detail(&format!(
         "inventory: {} ({})",
         inventory.place(),
@@ -80,117 +81,40 @@ pub fn open_inventory(ctx: &Context) -> Result<Inventory> {
     Ok(inventory)
 }
 
-/// What an edit of config.ini did: the changes, and for a dry run the diff.
-pub struct Edit {
-    pub changes: Vec<Change>,
-    pub config_path: String,
-    pub created: bool,
-    pub diff: String,
-}
-
-/// The read-modify-write of config.ini: under the lock, read it, let `plan` decide the changes,
-/// then write them atomically (with `dry_run`, only compute the diff). Nothing is written when
-/// `plan` fails or decides nothing. Prints nothing: see [`report`].
-pub fn edit_config(
+/// Changes the inventory ([`Inventory::change`]) and prints what changed, and its warnings.
+pub fn change_inventory(
     ctx: &Context,
+    inventory: &mut Inventory,
+    command: &str,
     dry_run: bool,
-    plan: impl FnOnce(&Config) -> Result<Vec<Change>>,
-) -> Result<Edit> {
-    check_config_place(ctx)?;
-    let path = store::write_target(&ctx.config_path);
-    let lock = if dry_run {
-        None
-    } else {
-        // Only the default place is created; a path given explicitly must exist.
-        let create_folder = matches!(ctx.config_source, "the default" | "$DOT_PIOREACTOR");
-        Some(store::lock(&path, ctx.lock_wait, create_folder)?)
-    };
-    let mut config = read_config(ctx)?;
-    if dry_run {
-        config.doc.keep_original();
+    plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
+) -> Result<Applied> {
+    let applied = inventory.change(ctx, dry_run, plan)?;
+    let narrator = Narrator::new(ctx);
+    for w in &applied.warnings {
+        narrator.warn(w);
     }
-    let changes = plan(&config)?;
-    config.apply(&changes);
-    let changed = !changes.is_empty() && config.is_changed();
-    let new_text = config.render();
-    if let (Some(lock), true) = (&lock, changed) {
-        store::save(&path, new_text, lock)?;
-    }
-    let diff = if changed && dry_run {
-        diff::unified(config.original(), new_text, &path.display().to_string())
-    } else {
-        String::new()
-    };
-    Ok(Edit {
-        changes,
-        config_path: path.display().to_string(),
-        created: changed && !config.exists,
-        diff,
-    })
+    report(ctx, command, dry_run, &applied)?;
+    Ok(applied)
 }
 
 /// Prints what an inventory command changed (in config.ini and/or the leader's database).
-pub fn report(ctx: &Context, command: &str, era: Era, dry_run: bool, edit: &Edit) -> Result<()> {
+pub fn report(ctx: &Context, command: &str, dry_run: bool, applied: &Applied) -> Result<()> {
     let report = ChangeReport {
         command,
-        inventory: era.as_str(),
-        config_path: edit.config_path.clone(),
-        changes: &edit.changes,
+        inventory: applied.era.as_str(),
+        config_path: applied.config_path.clone(),
+        changes: &applied.changes,
         dry_run,
-        created: edit.created,
-        diff: edit.diff.clone(),
+        created: applied.created,
+        diff: applied.diff.clone(),
     };
     output::changes(ctx, &report).map_err(stdout_error)
 }
 
-/// The config.ini-era inventory edit: `plan` decides from the cluster config.ini describes;
-/// the report is printed.
-pub fn edit_inventory(
-    ctx: &Context,
-    command: &str,
-    dry_run: bool,
-    plan: impl FnOnce(&Cluster) -> Result<Vec<Change>>,
-) -> Result<Vec<Change>> {
-    let edit = edit_config(ctx, dry_run, |config| plan(&config.cluster(&ctx.hostname)?))?;
-    report(ctx, command, Era::Config, dry_run, &edit)?;
-    Ok(edit.changes)
-}
-
-/// `config_<name>.ini` beside config.ini: a unit's own settings, which the config.ini era copies
-/// to the unit as its `unit_config.ini`.
+/// `config_<name>.ini` beside config.ini ([`remote::files::unit_config_path`]).
 pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
-    ctx.config_path
-        .with_file_name(format!("config_{}.ini", name.to_ascii_lowercase()))
-}
-
-/// [`files_for_unit`] with config.ini as it is on disk now (after this command's edits).
-pub fn current_files_for_unit(
-    ctx: &Context,
-    unit: &str,
-    release: Option<&Release>,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    files_for_unit(ctx, read_config(ctx)?.render(), unit, release)
-}
-
-/// The files a unit receives from this leader: config.ini (`shared`, as it is on disk now) and,
-/// where the unit's release takes its settings from the leader and this leader keeps them,
-/// `config_<unit>.ini` as the unit's `unit_config.ini`. A unit that owns its `unit_config.ini`
-/// (26.4 and later) is never sent one: the leader's copy is only a snapshot, maybe stale. Nor is
-/// a unit whose release is unknown (`None`): it may own its file, which nothing could restore.
-pub fn files_for_unit(
-    ctx: &Context,
-    shared: &str,
-    unit: &str,
-    release: Option<&Release>,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let mut files = vec![(remote::paths::SHARED_CONFIG, shared.as_bytes().to_vec())];
-    if release.is_some_and(|r| r.needs().unit_config == UnitConfig::FromLeader) {
-        let own = unit_config_path(ctx, unit);
-        if let Some(bytes) = crate::config::store::read_unit_config(&own)? {
-            files.push((remote::paths::UNIT_CONFIG, bytes));
-        }
-    }
-    Ok(files)
+    remote::files::unit_config_path(&ctx.config_path, name)
 }
 
 /// The release of the Pioreactor software installed on this leader, if pio can find it.
@@ -281,6 +205,16 @@ impl From<crate::cli::Via> for crate::remote::Via {
             crate::cli::Via::Http => crate::remote::Via::Http,
         }
     }
+}
+
+/// How to reach units: `via`, each unit within `timeout`.
+pub fn remote<'c>(
+    ctx: &'c Context,
+    config: &Config,
+    via: crate::remote::Via,
+    timeout: std::time::Duration,
+) -> Result<Remote<'c>> {
+    Remote::new(ctx, config, via, timeout)
 }
 
 /// How to reach units, from the `--via` and `--timeout` a remote command was given.

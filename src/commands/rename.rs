@@ -4,18 +4,16 @@ use std::fs;
 use std::time::{Duration, Instant};
 
 use crate::cli::RenameArgs;
+use crate::cluster::name::same;
 use crate::cluster::plan::{self, RenameRefused};
-use crate::cluster::yes_no;
-use crate::cluster::{Change, UnitName};
-use crate::commands::{current_files_for_unit, edit_config, edit_inventory, unit_config_path};
+use crate::cluster::{Change, UnitName, yes_no};
+use crate::commands::{change_inventory, open_inventory, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::Source;
-use crate::inventory::api::ApiError;
+use crate::inventory::{Applied, FollowUp, Inventory};
 use crate::output::{Narrator, progress::Progress};
-use crate::remote::Via;
-use crate::remote::{Remote, commands};
-use crate::remote::{Used, join, push_over};
+use crate::release::{Learnt, Release};
+use crate::remote::{Remote, Used, Via, commands, join, push_over, run_checked};
 use crate::transport::known_hosts;
 use crate::transport::ssh::Connection;
 
@@ -58,105 +56,18 @@ impl Steps {
 pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let new =
         UnitName::parse(&args.new).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
-    let inventory = crate::commands::open_inventory(ctx)?;
-    let config = &inventory.config;
+    let mut inventory = open_inventory(ctx)?;
+    let old = checked(ctx, &inventory, &args.old, &new)?;
+    let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, STEP_TIME)?;
+    if args.dry_run {
+        return dry_run(ctx, &inventory, &remote, &old, &new, args.timeout);
+    }
     let cluster = inventory.cluster(&ctx.hostname)?;
-    if cluster.worker(&args.old).is_none() {
-        UnitName::parse(&args.old).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
-    }
-    plan::rename(&cluster, &args.old, &new).map_err(refused)?;
-    let old = cluster
-        .worker(&args.old)
-        .expect("checked by the plan")
-        .name
-        .to_string();
-    let (old_side, new_side) = (
-        unit_config_path(ctx, &old),
-        unit_config_path(ctx, new.as_str()),
-    );
-    if new_side.exists() {
-        return Err(
-            Error::usage(format!("{} already exists", new_side.display()))
-                .with_hint("Move it away first: pio will not overwrite another unit's config."),
-        );
-    }
-    let remote = Remote::new(ctx, config, Via::Ssh, Duration::from_secs(15))?;
-    // The database era's record of the worker, re-registered under the new name at the end.
-    let record = match &inventory.source {
-        Source::Api { workers, .. } => workers
-            .iter()
-            .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(&old))
-            .cloned(),
-        Source::ConfigIni => None,
-    };
-    let api = inventory.api().cloned();
-    let narrator = Narrator::new(ctx);
     let static_address = cluster.address_of(&old).map(str::to_string);
     let leader_address = cluster.leader_address.map_or_else(
         || format!("{}.local", cluster.leader.to_ascii_lowercase()),
         str::to_string,
     );
-    let hosts_edit = commands::rename_in_etc_hosts(&old, new.as_str());
-    let set_hostname = commands::set_hostname(new.as_str());
-
-    if args.dry_run {
-        let address = cluster.reach(&old).describe(&old);
-        let mut plan = vec![
-            format!("check the unit at {address} answers `hostname` with '{old}'"),
-            format!("run `{set_hostname}`"),
-            format!("run `{hosts_edit}`"),
-            match &record {
-                None => format!(
-                    "rename {old} to {new} in [cluster.inventory] and [cluster.addresses] of {}",
-                    ctx.config_path.display()
-                ),
-                Some(_) => format!(
-                    "remove {old} from the leader's database (DELETE /api/workers/{old}) and rename it in [cluster.addresses] of {}",
-                    ctx.config_path.display()
-                ),
-            },
-            format!(
-                "rename {} to {} (if it exists)",
-                old_side.display(),
-                new_side.display()
-            ),
-            format!(
-                "remove {old}'s entries from {}",
-                remote.known_hosts_file(&old).display()
-            ),
-            format!("run `{}`", commands::REBOOT),
-            format!(
-                "wait up to {:.0} s until it answers `hostname` with '{new}'",
-                args.timeout
-            ),
-        ];
-        if record.is_some() {
-            plan.push(format!(
-                "register {new} with the leader's database (PUT /api/workers), keeping its model and active state, and have it join again as its release does"
-            ));
-        }
-        if ctx.json {
-            crate::output::json_data(&serde_json::json!({
-                "command": "rename",
-                "dry_run": true,
-                "old": old,
-                "new": new.as_str(),
-                "plan": plan,
-            }))
-            .map_err(crate::commands::stdout_error)?;
-        }
-        let numbered: Vec<String> = plan
-            .iter()
-            .enumerate()
-            .map(|(i, step)| format!("  {}. {step}", i + 1))
-            .collect();
-        narrator.say(&format!(
-            "Dry run: nothing was changed. pio rename would\n{}",
-            numbered.join("\n")
-        ));
-        return Ok(());
-    }
-
     let mut steps = Steps { done: Vec::new() };
     let progress = Progress::spinner(ctx, &format!("renaming {old} to {new}"));
     let address = remote.address(&cluster, &old).map_err(|e| {
@@ -167,303 +78,478 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         )
     })?;
     drop(cluster);
-    drop(inventory);
-
-    // 1. The unit at that address is the one meant, or one a previous rename got partway with.
-    progress.set_message(&format!("checking the unit at {address}"));
-    let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
-    let conn = remote
-        .ssh(&old, &address)
-        .map_err(|e| steps.failed("connect", e, retry.clone()))?;
-    let deadline = || Instant::now() + Duration::from_secs(30);
-    let answer = conn
-        .exec(commands::HOSTNAME, deadline())
-        .map_err(|e| steps.failed("check hostname", e, retry.clone()))?;
-    let answer = answer.stdout.trim();
-    let resuming = answer == new.as_str();
-    if answer != old.to_ascii_lowercase() && !resuming {
-        return Err(steps.failed(
-            "check hostname",
-            format!("the unit at {address} answers '{answer}', not '{old}'"),
-            format!("Another machine answers at {address}: check [cluster.addresses] {old} (or its mDNS name)."),
-        ));
-    }
-
-    // Its release decides which files it is given and how it re-joins.
-    let learnt = crate::remote::release::release_over(&conn, deadline());
-    let release = match learnt.release() {
-        Some(r) => r.clone(),
-        None => crate::release::assumed(
-            crate::commands::leader_release(ctx).as_ref(),
-            record.is_some(),
-        ),
-    };
-    if let Some(w) = crate::commands::unknown_release(&old, &learnt, &release) {
-        narrator.warn(&w);
-    }
-
-    // 2-3. Its hostname and /etc/hosts.
-    let undo = format!(
-        "To undo: ssh pioreactor@{address} 'sudo hostnamectl set-hostname {old}'. To finish: run `pio rename {old} {new}` again."
-    );
-    let run_remote = |steps: &mut Steps,
-                      conn: &Connection,
-                      command: &str,
-                      what: &str,
-                      next: &str|
-     -> Result<()> {
-        progress.set_message(what);
-        let out = conn
-            .exec(command, deadline())
-            .map_err(|e| steps.failed(what, e, next.to_string()))?;
-        if !out.success() {
-            let why = format!(
-                "`{command}` exited with {:?}: {}",
-                out.status,
-                out.stderr.trim()
-            );
-            return Err(steps.failed(what, why, next.to_string()));
-        }
-        steps.done.push(format!("ran `{command}`"));
-        Ok(())
-    };
-    if resuming {
-        steps.done.push(format!("the hostname was already {new}"));
-    } else {
-        run_remote(&mut steps, &conn, &set_hostname, "set the hostname", &retry)?;
-    }
-    run_remote(&mut steps, &conn, &hosts_edit, "update /etc/hosts", &undo)?;
-    progress.line(&format!("{old}: hostname set to {new}"));
-
-    // Its own settings, read before anything can delete them (the database era's DELETE removes
-    // config_<old>.ini on the leader).
-    let own_settings = fs::read(&old_side).ok();
-    let experiment = match (&api, &record) {
-        (Some(api), Some(_)) => api.experiment_of(&old).ok().flatten(),
-        _ => None,
-    };
-
-    // 4. The inventory, only now that the unit itself is renamed.
-    match (&api, &record) {
-        (Some(api), Some(_)) => {
-            // The database era's recipe: the old name leaves (its history stays under it), the
-            // new one is registered once the unit is back.
-            api.remove(&old).map_err(|e| {
-                steps.failed(
-                    "remove the old name from the leader's database",
-                    e,
-                    undo.clone(),
-                )
-            })?;
-            steps
-                .done
-                .push(format!("removed {old} from the leader's database"));
-            let edit = edit_config(ctx, false, |config| {
-                let has_address = config
-                    .addresses()?
-                    .iter()
-                    .any(|(n, _)| crate::config::ini::key_eq(n, &old));
-                Ok(if has_address {
-                    vec![Change::RenameWorker {
-                        old: old.clone(),
-                        new: new.to_string(),
-                    }]
-                } else {
-                    Vec::new()
-                })
-            })
-            .map_err(|e| steps.failed("update config.ini", e.message, undo.clone()))?;
-            if !edit.changes.is_empty() {
-                steps.done.push(format!(
-                    "renamed {old} to {new} in [cluster.addresses] of {}",
-                    ctx.config_path.display()
-                ));
-            }
-        }
-        _ => {
-            let changes = edit_inventory(ctx, "rename", false, |cluster| {
-                plan::rename(cluster, &old, &new).map_err(refused)
-            })
-            .map_err(|e| steps.failed("update config.ini", e.message, undo.clone()))?;
-            debug_assert!(matches!(changes.as_slice(), [Change::RenameWorker { .. }]));
-            steps.done.push(format!(
-                "renamed {old} to {new} in {}",
-                ctx.config_path.display()
-            ));
-        }
-    }
-
-    // 5. Its own config file, under its new name.
-    if let Some(bytes) = &own_settings {
-        let moved = if new_side.exists() {
-            Ok(())
-        } else {
-            fs::write(&new_side, bytes)
-        }
-        .and_then(|()| match fs::remove_file(&old_side) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        });
-        moved.map_err(|e| {
-            steps.failed(
-                "rename its config file",
-                e,
-                format!(
-                    "Rename {} to {} by hand.",
-                    old_side.display(),
-                    new_side.display()
-                ),
-            )
-        })?;
-        steps.done.push(format!(
-            "renamed {} to {}",
-            old_side.display(),
-            new_side.display()
-        ));
-    }
+    let mut unit = Unit::reach(&remote, &mut steps, &progress, &old, &new, &address)?;
+    let release = unit.release(ctx, &inventory);
+    unit.rename_host(&mut steps, &progress)?;
+    // Its own settings and assignment, read before anything can delete them (the database era's
+    // DELETE removes config_<old>.ini on the leader and the assignment).
+    let own_settings = fs::read(unit_config_path(ctx, &old)).ok();
+    let experiment = inventory
+        .api()
+        .and_then(|api| api.experiment_of(&old).ok().flatten());
+    let applied = in_inventory(ctx, &mut inventory, &mut steps, &unit)?;
+    move_unit_config(ctx, &mut steps, own_settings.as_deref(), &old, &new)?;
     let sync_hint =
         format!("When it is back, run `pio workers sync-configs {new}` to give it config.ini.");
-    // The config.ini era's unit reads its own copy: give it the one naming it, before the reboot.
-    // (In the database era the leader is busy deleting the worker's copy: pio copies it after.)
-    if record.is_none() {
-        let files = current_files_for_unit(ctx, new.as_str(), learnt.release())?;
-        push_over(&conn, &files, deadline())
-            .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
-        steps
-            .done
-            .push("copied the new config.ini to it".to_string());
-    }
-
-    // 6. known_hosts: the old name no longer names this machine. (Its address still does.)
-    let patterns = remote.known_host_patterns(&old, &[]);
-    match known_hosts::remove(&remote.known_hosts_file(&old), &patterns) {
-        Ok(removed) if !removed.is_empty() => steps.done.push(format!(
-            "removed known_hosts entries {}",
-            removed.join(", ")
-        )),
-        Ok(_) => {}
-        Err(e) => narrator.warn(&format!(
-            "could not clean {}: {e}",
-            remote.known_hosts_file(&old).display()
-        )),
-    }
-
-    // 7. Reboot, so that everything on it starts under the new name. (The hostname answers the
-    // new name at once: only a new boot id shows the reboot happened.)
-    let before = conn
-        .exec(commands::BOOT_ID, deadline())
-        .ok()
-        .filter(|o| o.success())
-        .map(|o| o.stdout.trim().to_string());
-    run_remote(
-        &mut steps,
-        &conn,
-        commands::REBOOT,
-        "reboot",
-        &format!("Everything else is done: reboot it with `pio reboot {new}`."),
-    )?;
-    drop(conn);
-    progress.line(&format!("{new}: rebooting"));
-    let waited = if args.no_wait {
-        Ok(None)
-    } else {
-        progress.set_message(&format!("waiting for {new} to come back"));
-        let address = |r: &Remote| match &static_address {
-            Some(a) => Ok(a.clone()),
-            None => r.resolve_mdns(new.as_str()).map(|ip| ip.to_string()),
-        };
-        let until = Instant::now() + Duration::from_secs_f64(args.timeout);
-        remote
-            .wait_back(new.as_str(), address, Used::Ssh, before.as_deref(), until)
-            .and_then(|_| address(&remote))
-            .map(Some)
-            .map_err(|last| (last, String::new()))
-    };
-    progress.finish();
-
-    // 9. The database era: register the new name as the old one was.
-    if let (Some(api), Some(record)) = (&api, &record) {
-        let register = || -> std::result::Result<(), ApiError> {
-            api.register(
+    // A unit that reads its own copy gets the one naming it, before the reboot.
+    for work in applied.follow_up.iter().filter(|w| !w.after_reboot()) {
+        if let FollowUp::PushConfig { .. } = work {
+            let files = crate::remote::files::files_for_unit(
+                &ctx.config_path,
+                inventory.config.render(),
                 new.as_str(),
-                record.model_name.as_deref(),
-                record.model_version.as_deref(),
+                unit.learnt.release(),
             )?;
-            if !record.is_active {
-                api.set_active(new.as_str(), false)?;
-            }
-            Ok(())
-        };
-        register().map_err(|e| {
-            steps.failed(
-                "register the new name with the leader's database",
-                e,
-                format!(
-                    "Register it by hand: `pio workers add {new} --offline{}{}`.",
-                    match (&record.model_name, &record.model_version) {
-                        (Some(m), Some(v)) => format!(" -m {m} --model-version {v}"),
-                        (Some(m), None) => format!(" -m {m}"),
-                        _ => String::new(),
-                    },
-                    if record.is_active { "" } else { " --inactive" }
-                ),
-            )
-        })?;
-        steps
-            .done
-            .push(format!("registered {new} with the leader's database"));
-        narrator.say(&format!(
-            "Registered {new} with the leader's database ({}); {old}'s history stays under {old}.",
-            yes_no(record.is_active)
-        ));
-        if let Some(exp) = &experiment {
-            narrator.say(&format!(
-                "{old} was assigned to {exp}; {new} is not: `pio workers assign {new} '{exp}'` assigns it."
-            ));
-        }
-        // Its config.ini, which the leader had it delete with the old name.
-        match &waited {
-            Ok(Some(at)) => {
-                let files = current_files_for_unit(ctx, new.as_str(), learnt.release())?;
-                let conn = remote
-                    .ssh(new.as_str(), at)
-                    .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
-                push_over(&conn, &files, deadline())
-                    .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
-                steps.done.push("copied config.ini to it".to_string());
-                // The leader's DELETE of the old name made a 26.11 unit leave the cluster (its
-                // chrony source went with it): it joins again under its new name.
-                let model = record
-                    .model_name
-                    .as_deref()
-                    .zip(record.model_version.as_deref());
-                let said = join::join(&conn, &release.needs(), &leader_address, model, deadline())
-                    .map_err(|e| {
-                        steps.failed(
-                            "join the cluster again",
-                            e,
-                            format!("Run `pio workers add {new}` to finish."),
-                        )
-                    })?;
-                steps.done.push(said.clone());
-                narrator.say(&format!("{new}: {said}"));
-            }
-            _ => narrator.warn(&sync_hint),
+            let conn = unit.conn.as_ref().expect("open until the reboot");
+            push_over(conn, &files, step_deadline())
+                .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
+            steps
+                .done
+                .push("copied the new config.ini to it".to_string());
         }
     }
-    let at = waited.map_err(|(last, at)| {
+    forget_old_host_keys(ctx, &remote, &mut steps, &old);
+    let waited = unit.reboot_and_wait(&remote, &mut steps, &progress, args, static_address)?;
+    progress.finish();
+    let back = Back {
+        ctx,
+        inventory: &inventory,
+        remote: &remote,
+        release: &release,
+        leader_address: &leader_address,
+        sync_hint: &sync_hint,
+    };
+    for work in applied.follow_up.iter().filter(|w| w.after_reboot()) {
+        back.carry_out(&mut steps, work, &unit, experiment.as_deref(), &waited)?;
+    }
+    let at = waited.map_err(|last| {
         steps.failed(
             "wait for it to come back",
             format!(
-                "{new} did not answer as {new} within {:.0} s ({last}{at})",
+                "{new} did not answer as {new} within {:.0} s ({last})",
                 args.timeout
             ),
             format!("The rename is done; check the unit with `pio workers status {new}`."),
         )
     })?;
-    narrator.say(&match at {
+    Narrator::new(ctx).say(&match at {
         Some(at) => format!("Renamed {old} to {new}; it is back, answering as {new} at {at}."),
         None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
     });
     Ok(())
+}
+
+/// How long each step on the unit may take.
+const STEP_TIME: Duration = Duration::from_secs(15);
+
+/// A deadline for one command on the unit.
+fn step_deadline() -> Instant {
+    Instant::now() + Duration::from_secs(30)
+}
+
+/// The worker's name as the inventory spells it, once the rename is known to be possible.
+fn checked(ctx: &Context, inventory: &Inventory, old: &str, new: &UnitName) -> Result<String> {
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    if cluster.worker(old).is_none() {
+        UnitName::parse(old).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
+    }
+    plan::rename(&cluster, old, new).map_err(refused)?;
+    let old = cluster
+        .worker(old)
+        .expect("checked by the plan")
+        .name
+        .to_string();
+    let new_side = unit_config_path(ctx, new.as_str());
+    if new_side.exists() {
+        return Err(
+            Error::usage(format!("{} already exists", new_side.display()))
+                .with_hint("Move it away first: pio will not overwrite another unit's config."),
+        );
+    }
+    Ok(old)
+}
+
+/// `--dry-run`: the steps, on stderr (and with `--json` as one document on stdout).
+fn dry_run(
+    ctx: &Context,
+    inventory: &Inventory,
+    remote: &Remote,
+    old: &str,
+    new: &UnitName,
+    timeout: f64,
+) -> Result<()> {
+    let address = inventory.cluster(&ctx.hostname)?.reach(old).describe(old);
+    let (old_side, new_side) = (
+        unit_config_path(ctx, old),
+        unit_config_path(ctx, new.as_str()),
+    );
+    let mut plan = vec![
+        format!("check the unit at {address} answers `hostname` with '{old}'"),
+        format!("run `{}`", commands::set_hostname(new.as_str())),
+        format!("run `{}`", commands::rename_in_etc_hosts(old, new.as_str())),
+        inventory.rename_step(ctx, old, new.as_str()),
+        format!(
+            "rename {} to {} (if it exists)",
+            old_side.display(),
+            new_side.display()
+        ),
+        format!(
+            "remove {old}'s entries from {}",
+            remote.known_hosts_file(old).display()
+        ),
+        format!("run `{}`", commands::REBOOT),
+        format!("wait up to {timeout:.0} s until it answers `hostname` with '{new}'"),
+    ];
+    let rename = Change::RenameWorker {
+        old: old.to_string(),
+        new: new.to_string(),
+    };
+    let after: Vec<String> = inventory
+        .follow_up(&ctx.hostname, &rename, true)?
+        .iter()
+        .filter(|w| w.after_reboot())
+        .map(FollowUp::describe)
+        .collect();
+    if !after.is_empty() {
+        plan.push(after.join(", then "));
+    }
+    if ctx.json {
+        crate::output::json_data(&serde_json::json!({
+            "command": "rename",
+            "dry_run": true,
+            "old": old,
+            "new": new.as_str(),
+            "plan": plan,
+        }))
+        .map_err(crate::commands::stdout_error)?;
+    }
+    let numbered: Vec<String> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, step)| format!("  {}. {step}", i + 1))
+        .collect();
+    Narrator::new(ctx).say(&format!(
+        "Dry run: nothing was changed. pio rename would\n{}",
+        numbered.join("\n")
+    ));
+    Ok(())
+}
+
+/// The unit being renamed, logged in to.
+struct Unit {
+    /// Closed once the unit reboots.
+    conn: Option<Connection>,
+    old: String,
+    new: UnitName,
+    address: String,
+    /// It already answers as the new name: a rename that got that far before.
+    resuming: bool,
+    learnt: Learnt,
+}
+
+impl Unit {
+    /// The unit at `address` is the one meant, or one a previous rename got partway with.
+    fn reach(
+        remote: &Remote,
+        steps: &mut Steps,
+        progress: &Progress,
+        old: &str,
+        new: &UnitName,
+        address: &str,
+    ) -> Result<Unit> {
+        progress.set_message(&format!("checking the unit at {address}"));
+        let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
+        let conn = remote
+            .ssh(old, address)
+            .map_err(|e| steps.failed("connect", e, retry.clone()))?;
+        let answer = run_checked(&conn, commands::HOSTNAME, step_deadline())
+            .map_err(|e| steps.failed("check hostname", e, retry.clone()))?;
+        let resuming = answer == new.as_str();
+        if !same(&answer, old) && !resuming {
+            return Err(steps.failed(
+                "check hostname",
+                format!("the unit at {address} answers '{answer}', not '{old}'"),
+                format!("Another machine answers at {address}: check [cluster.addresses] {old} (or its mDNS name)."),
+            ));
+        }
+        // Its release decides which files it is given and how it re-joins.
+        let learnt = crate::remote::release::release_over(&conn, step_deadline());
+        Ok(Unit {
+            conn: Some(conn),
+            old: old.to_string(),
+            new: new.clone(),
+            address: address.to_string(),
+            resuming,
+            learnt,
+        })
+    }
+
+    /// Its release as learnt, else assumed (said in a warning).
+    fn release(&self, ctx: &Context, inventory: &Inventory) -> Release {
+        let release = self
+            .learnt
+            .release()
+            .cloned()
+            .unwrap_or_else(|| crate::commands::assumed_release(ctx, inventory.era()));
+        if let Some(w) = crate::commands::unknown_release(&self.old, &self.learnt, &release) {
+            Narrator::new(ctx).warn(&w);
+        }
+        release
+    }
+
+    /// Runs `command` on it as a step of the rename.
+    fn run(&self, steps: &mut Steps, command: &str, what: &str, next: &str) -> Result<()> {
+        let conn = self.conn.as_ref().expect("open until the reboot");
+        run_checked(conn, command, step_deadline())
+            .map_err(|e| steps.failed(what, e, next.to_string()))?;
+        steps.done.push(format!("ran `{command}`"));
+        Ok(())
+    }
+
+    /// Its hostname and /etc/hosts.
+    fn rename_host(&self, steps: &mut Steps, progress: &Progress) -> Result<()> {
+        let (old, new, address) = (&self.old, &self.new, &self.address);
+        let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
+        let undo = self.undo();
+        if self.resuming {
+            steps.done.push(format!("the hostname was already {new}"));
+        } else {
+            progress.set_message("set the hostname");
+            self.run(
+                steps,
+                &commands::set_hostname(new.as_str()),
+                "set the hostname",
+                &retry,
+            )?;
+        }
+        progress.set_message("update /etc/hosts");
+        let hosts_edit = commands::rename_in_etc_hosts(old, new.as_str());
+        self.run(steps, &hosts_edit, "update /etc/hosts", &undo)?;
+        progress.line(&format!("{old}: hostname set to {new} (at {address})"));
+        Ok(())
+    }
+
+    fn undo(&self) -> String {
+        let (old, new, address) = (&self.old, &self.new, &self.address);
+        format!(
+            "To undo: ssh pioreactor@{address} 'sudo hostnamectl set-hostname {old}'. To finish: run `pio rename {old} {new}` again."
+        )
+    }
+
+    /// Reboots it, so that everything on it starts under the new name, and (unless `--no-wait`)
+    /// waits until it answers as the new name: `Ok(Some(address))` when back, `Ok(None)` when
+    /// not waited for, `Err(last seen)` when it did not come back in time. (The hostname answers
+    /// the new name at once: only a new boot id shows the reboot happened.)
+    fn reboot_and_wait(
+        &mut self,
+        remote: &Remote,
+        steps: &mut Steps,
+        progress: &Progress,
+        args: &RenameArgs,
+        static_address: Option<String>,
+    ) -> Result<std::result::Result<Option<String>, String>> {
+        let new = self.new.to_string();
+        let new = new.as_str();
+        let conn = self.conn.as_ref().expect("open until the reboot");
+        let before = run_checked(conn, commands::BOOT_ID, step_deadline()).ok();
+        let next = format!("Everything else is done: reboot it with `pio reboot {new}`.");
+        self.run(steps, commands::REBOOT, "reboot", &next)?;
+        self.conn = None;
+        progress.line(&format!("{new}: rebooting"));
+        if args.no_wait {
+            return Ok(Ok(None));
+        }
+        progress.set_message(&format!("waiting for {new} to come back"));
+        let address = |r: &Remote| match &static_address {
+            Some(a) => Ok(a.clone()),
+            None => r.resolve_mdns(new).map(|ip| ip.to_string()),
+        };
+        let until = Instant::now() + Duration::from_secs_f64(args.timeout);
+        Ok(remote
+            .wait_back(new, address, Used::Ssh, before.as_deref(), until)
+            .and_then(|_| address(remote))
+            .map(Some))
+    }
+}
+
+/// The inventory, only now that the unit itself is renamed.
+fn in_inventory(
+    ctx: &Context,
+    inventory: &mut Inventory,
+    steps: &mut Steps,
+    unit: &Unit,
+) -> Result<Applied> {
+    let (old, new) = (&unit.old, &unit.new);
+    let applied = change_inventory(ctx, inventory, "rename", false, &mut |c| {
+        plan::rename(c, old, new).map_err(refused)
+    })
+    .map_err(|e| steps.failed("update the inventory", e.message, unit.undo()))?;
+    let place = inventory.place();
+    steps
+        .done
+        .push(format!("renamed {old} to {new} in {place}"));
+    Ok(applied)
+}
+
+/// Its own config file, under its new name.
+fn move_unit_config(
+    ctx: &Context,
+    steps: &mut Steps,
+    own_settings: Option<&[u8]>,
+    old: &str,
+    new: &UnitName,
+) -> Result<()> {
+    let Some(bytes) = own_settings else {
+        return Ok(());
+    };
+    let (old_side, new_side) = (
+        unit_config_path(ctx, old),
+        unit_config_path(ctx, new.as_str()),
+    );
+    let moved = if new_side.exists() {
+        Ok(())
+    } else {
+        fs::write(&new_side, bytes)
+    }
+    .and_then(|()| match fs::remove_file(&old_side) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    });
+    moved.map_err(|e| {
+        steps.failed(
+            "rename its config file",
+            e,
+            format!(
+                "Rename {} to {} by hand.",
+                old_side.display(),
+                new_side.display()
+            ),
+        )
+    })?;
+    steps.done.push(format!(
+        "renamed {} to {}",
+        old_side.display(),
+        new_side.display()
+    ));
+    Ok(())
+}
+
+/// known_hosts: the old name no longer names this machine. (Its address still does.)
+fn forget_old_host_keys(ctx: &Context, remote: &Remote, steps: &mut Steps, old: &str) {
+    let patterns = remote.known_host_patterns(old, &[]);
+    let file = remote.known_hosts_file(old);
+    match known_hosts::remove(&file, &patterns) {
+        Ok(removed) if !removed.is_empty() => steps.done.push(format!(
+            "removed known_hosts entries {}",
+            removed.join(", ")
+        )),
+        Ok(_) => {}
+        Err(e) => Narrator::new(ctx).warn(&format!("could not clean {}: {e}", file.display())),
+    }
+}
+
+/// The work left for after the reboot (the database era's: register the new name, give it
+/// config.ini, have it join again).
+struct Back<'a> {
+    ctx: &'a Context,
+    inventory: &'a Inventory,
+    remote: &'a Remote<'a>,
+    release: &'a Release,
+    leader_address: &'a str,
+    sync_hint: &'a str,
+}
+
+impl Back<'_> {
+    fn carry_out(
+        &self,
+        steps: &mut Steps,
+        work: &FollowUp,
+        unit: &Unit,
+        experiment: Option<&str>,
+        waited: &std::result::Result<Option<String>, String>,
+    ) -> Result<()> {
+        let narrator = Narrator::new(self.ctx);
+        let (old, new) = (&unit.old, unit.new.as_str());
+        match (work, waited) {
+            (FollowUp::Register { model, active, .. }, _) => {
+                self.inventory.finish(work).map_err(|e| {
+                    steps.failed(
+                        "register the new name with the leader's database",
+                        e,
+                        register_by_hand(new, model.as_ref(), *active),
+                    )
+                })?;
+                steps
+                    .done
+                    .push(format!("registered {new} with the leader's database"));
+                narrator.say(&format!(
+                    "Registered {new} with the leader's database ({}); {old}'s history stays under {old}.",
+                    yes_no(*active)
+                ));
+                if let Some(exp) = experiment {
+                    narrator.say(&format!(
+                        "{old} was assigned to {exp}; {new} is not: `pio workers assign {new} '{exp}'` assigns it."
+                    ));
+                }
+            }
+            // Its config.ini, which the leader had it delete with the old name.
+            (FollowUp::PushConfig { .. }, Ok(Some(at))) => {
+                let files = crate::remote::files::files_for_unit(
+                    &self.ctx.config_path,
+                    self.inventory.config.render(),
+                    new,
+                    unit.learnt.release(),
+                )?;
+                let conn = self.connect(steps, new, at, "copy config.ini to it")?;
+                push_over(&conn, &files, step_deadline()).map_err(|e| {
+                    steps.failed("copy config.ini to it", e, self.sync_hint.to_string())
+                })?;
+                steps.done.push("copied config.ini to it".to_string());
+            }
+            // The leader's DELETE of the old name made a 26.11 unit leave the cluster (its chrony
+            // source went with it): it joins again under its new name.
+            (FollowUp::Join { model, .. }, Ok(Some(at))) => {
+                let conn = self.connect(steps, new, at, "join the cluster again")?;
+                let model = model.as_ref().map(|(m, v)| (m.as_str(), v.as_str()));
+                let said = join::join(
+                    &conn,
+                    &self.release.needs(),
+                    self.leader_address,
+                    model,
+                    step_deadline(),
+                )
+                .map_err(|e| {
+                    steps.failed(
+                        "join the cluster again",
+                        e,
+                        format!("Run `pio workers add {new}` to finish."),
+                    )
+                })?;
+                steps.done.push(said.clone());
+                narrator.say(&format!("{new}: {said}"));
+            }
+            (FollowUp::PushConfig { .. }, _) => narrator.warn(self.sync_hint),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn connect(&self, steps: &mut Steps, new: &str, at: &str, what: &str) -> Result<Connection> {
+        self.remote
+            .ssh(new, at)
+            .map_err(|e| steps.failed(what, e, self.sync_hint.to_string()))
+    }
+}
+
+/// How to register the new name by hand, as it was.
+fn register_by_hand(new: &str, model: Option<&(String, String)>, active: bool) -> String {
+    format!(
+        "Register it by hand: `pio workers add {new} --offline{}{}`.",
+        match model {
+            Some((m, v)) if !v.is_empty() => format!(" -m {m} --model-version {v}"),
+            Some((m, _)) => format!(" -m {m}"),
+            None => String::new(),
+        },
+        if active { "" } else { " --inactive" }
+    )
 }

@@ -6,6 +6,9 @@
 //! so when the evidence says "database" and the API does not answer, pio stops.
 
 pub mod api;
+mod backend;
+
+pub use backend::{Backend, ConfigIni, FollowUp, LeaderDb, api_failed};
 
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -13,9 +16,9 @@ use std::time::Duration;
 
 use crate::cluster::Reach;
 use crate::cluster::name::shown;
-use crate::cluster::{Cluster, UnitName, Worker};
-use crate::config::Config;
+use crate::cluster::{Change, Cluster, UnitName};
 use crate::config::ini::key_eq;
+use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use api::{ApiError, ApiWorker, LeaderApi};
@@ -55,92 +58,191 @@ impl Era {
 /// The inventory as read, with the config.ini it was found through.
 pub struct Inventory {
     pub config: Config,
-    pub source: Source,
+    backend: Box<dyn Backend>,
     /// Why pio chose this inventory, for `-v` and `doctor`.
     pub why: String,
+    /// config.ini's identity when it was read: an edit re-reads it only when it changed since.
+    stamp: Option<Stamp>,
 }
 
-pub enum Source {
-    ConfigIni,
-    Api {
-        api: LeaderApi,
-        workers: Vec<ApiWorker>,
-    },
+/// What an inventory change did: the changes (in the inventory and config.ini), config.ini's
+/// diff for a dry run, and what the units need now.
+pub struct Applied {
+    pub era: Era,
+    pub changes: Vec<Change>,
+    pub config_path: String,
+    pub created: bool,
+    pub diff: String,
+    pub follow_up: Vec<FollowUp>,
+    /// Units the leader refused to remove, with its answer.
+    pub refused: Vec<(String, ApiError)>,
+    pub warnings: Vec<String>,
+}
+
+/// A file's identity and version: device, inode, size, modification time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp(u64, u64, u64, i64, i64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp(m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec()))
 }
 
 impl Inventory {
     pub fn era(&self) -> Era {
-        match self.source {
-            Source::ConfigIni => Era::Config,
-            Source::Api { .. } => Era::Api,
-        }
+        self.backend.era()
     }
 
     /// Where the inventory lives, in words.
     pub fn place(&self) -> &'static str {
-        match self.source {
-            Source::ConfigIni => "config.ini",
-            Source::Api { .. } => "the leader's database",
-        }
+        self.backend.place()
+    }
+
+    /// Where names are looked up: config.ini's path, or the API's URL.
+    pub fn names_at(&self, ctx: &Context) -> String {
+        self.backend.names_at(&ctx.config_path)
     }
 
     pub fn api(&self) -> Option<&LeaderApi> {
-        match &self.source {
-            Source::Api { api, .. } => Some(api),
-            Source::ConfigIni => None,
-        }
+        self.backend.api()
+    }
+
+    /// The leader database's record of a unit (its model and state); none in the config.ini era.
+    pub fn record(&self, unit: &str) -> Option<&ApiWorker> {
+        self.backend.record(unit)
+    }
+
+    /// Refuses an option that only makes sense where pio itself contacts the units.
+    pub fn refuse_offline(&self, option: &str) -> Result<()> {
+        self.backend.refuse_offline(option)
     }
 
     /// The cluster: topology and addresses from config.ini, membership from wherever the
     /// inventory lives.
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
-        match &self.source {
-            Source::ConfigIni => self.config.cluster(hostname),
-            Source::Api { workers, .. } => {
-                let (leader, leader_address) = self.config.leader(hostname)?;
-                let addresses = self.config.addresses()?;
-                let find = |name: &str| {
-                    addresses
-                        .iter()
-                        .find(|(n, _)| key_eq(n, name))
-                        .map(|(_, a)| *a)
-                };
-                let members: Vec<Worker<'a>> = workers
-                    .iter()
-                    .map(|w| Worker {
-                        name: &w.pioreactor_unit,
-                        active: w.is_active,
-                        address: find(&w.pioreactor_unit),
-                    })
-                    .collect();
-                let other_addresses = addresses
-                    .iter()
-                    .filter(|(n, _)| !members.iter().any(|w| key_eq(w.name, n)))
-                    .copied()
-                    .collect();
-                Ok(Cluster {
-                    leader,
-                    leader_address,
-                    workers: members,
-                    other_addresses,
-                })
+        self.backend.cluster(&self.config, hostname)
+    }
+
+    /// What a unit needs after `change` (`changed`: whether it changed anything), as
+    /// [`Inventory::change`] says for the changes it makes.
+    pub fn follow_up(
+        &self,
+        hostname: &str,
+        change: &Change,
+        changed: bool,
+    ) -> Result<Vec<FollowUp>> {
+        let cluster = self.cluster(hostname)?;
+        Ok(self.backend.follow_up(&cluster, change, changed))
+    }
+
+    /// How a worker is renamed in this inventory, for plans.
+    pub fn rename_step(&self, ctx: &Context, old: &str, new: &str) -> String {
+        self.backend.rename_step(&ctx.config_path, old, new)
+    }
+
+    /// How a new worker is added to this inventory, for plans.
+    pub fn add_step(&self) -> &'static str {
+        self.backend.add_step()
+    }
+
+    /// Carries out a follow-up that is the inventory's own (registering a renamed unit).
+    pub fn finish(&self, work: &FollowUp) -> std::result::Result<(), ApiError> {
+        self.backend.finish(work)
+    }
+
+    /// Changes the inventory: `plan` decides from the cluster, the back-end makes its changes,
+    /// and config.ini takes the rest under its lock, written atomically (re-read first only if
+    /// it changed since it was read, and then planned again). With `dry_run` nothing is sent
+    /// nor written. Nothing is written when `plan` fails or decides nothing.
+    pub fn change(
+        &mut self,
+        ctx: &Context,
+        dry_run: bool,
+        plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
+    ) -> Result<Applied> {
+        let planned = plan(&self.cluster(&ctx.hostname)?)?;
+        let sent = self
+            .backend
+            .send(&self.cluster(&ctx.hostname)?, planned, dry_run)?;
+        let path = store::write_target(&ctx.config_path);
+        let lock = if dry_run {
+            None
+        } else {
+            // Only the default place is created; a path given explicitly must exist.
+            let create_folder = matches!(ctx.config_source, "the default" | "$DOT_PIOREACTOR");
+            Some(store::lock(&path, ctx.lock_wait, create_folder)?)
+        };
+        let mut for_config = sent.for_config;
+        let now = stamp(&ctx.config_path);
+        if now != self.stamp || now.is_none() && lock.is_some() {
+            self.config = Config::load(&ctx.config_path, &ctx.hostname)?;
+            self.stamp = now;
+            if self.era() == Era::Config {
+                let again = plan(&self.cluster(&ctx.hostname)?)?;
+                let cluster = self.cluster(&ctx.hostname)?;
+                for_config = self.backend.send(&cluster, again, dry_run)?.for_config;
             }
         }
+        if dry_run {
+            self.config.doc.keep_original();
+        }
+        self.config.apply(&for_config);
+        let changed = !for_config.is_empty() && self.config.is_changed();
+        if let (Some(lock), true) = (&lock, changed) {
+            store::save(&path, self.config.render(), lock)?;
+            self.stamp = stamp(&ctx.config_path);
+        }
+        let diff = if changed && dry_run {
+            diff::unified(
+                self.config.original(),
+                self.config.render(),
+                &path.display().to_string(),
+            )
+        } else {
+            String::new()
+        };
+        let mut changes = sent.done;
+        for c in for_config {
+            if !changes.contains(&c) {
+                changes.push(c);
+            }
+        }
+        let cluster = self.cluster(&ctx.hostname)?;
+        let follow_up = changes
+            .iter()
+            .flat_map(|c| self.backend.follow_up(&cluster, c, true))
+            .collect();
+        Ok(Applied {
+            era: self.era(),
+            changes,
+            config_path: path.display().to_string(),
+            created: changed && !self.config.exists,
+            diff,
+            follow_up,
+            refused: sent.refused,
+            warnings: sent.warnings,
+        })
     }
 }
 
 /// Finds the inventory of this config.ini: `--inventory`/`PIO_INVENTORY`, else the leader's API
 /// answering `GET /api/workers`, else the installed Python stack's version, else config.ini.
-pub fn from_config(ctx: &Context, config: Config) -> Result<Inventory> {
-    let (source, why) = choose(ctx, &config)?;
+/// `read` reads config.ini; its identity is taken before, so that an edit that finds it unchanged
+/// can use what was read.
+pub fn open(ctx: &Context, read: impl FnOnce() -> Result<Config>) -> Result<Inventory> {
+    let stamp_before = stamp(&ctx.config_path);
+    let config = read()?;
+    let (backend, why) = choose(ctx, &config)?;
     Ok(Inventory {
         config,
-        source,
+        backend,
         why,
+        stamp: stamp_before,
     })
 }
 
-fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
+fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend>, String)> {
     if let Some((value, from)) = &ctx.inventory {
         let era = Era::parse(value).ok_or_else(|| {
             Error::usage(format!("{from} is '{value}': it must be 'config' or 'api'"))
@@ -148,12 +250,12 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
         })?;
         let why = format!("chosen by {from}");
         return match era {
-            Era::Config => Ok((Source::ConfigIni, why)),
+            Era::Config => Ok((Box::new(ConfigIni), why)),
             Era::Api => {
                 let api = leader_api(ctx, config)?;
                 let workers = api.workers().map_err(|e| api_down(&e, &why))?;
                 let workers = trusted(&api, workers)?;
-                Ok((Source::Api { api, workers }, why))
+                Ok((Box::new(LeaderDb { api, workers }), why))
             }
         };
     }
@@ -162,7 +264,7 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
     if let Ok(workers) = probe {
         let workers = trusted(&api, workers)?;
         let why = format!("its web API answered GET {}", api.url(&["workers"]));
-        return Ok((Source::Api { api, workers }, why));
+        return Ok((Box::new(LeaderDb { api, workers }), why));
     }
     // A Pioreactor web server that answers with its own error body (a failing leader, or a
     // worker's server where the leader's was expected) is a database-era cluster all the same.
@@ -188,14 +290,14 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Source, String)> {
             Err(api_down(&probe.expect_err("tried above"), &why))
         }
         Some((version, file)) => Ok((
-            Source::ConfigIni,
+            Box::new(ConfigIni),
             format!(
                 "the Pioreactor software installed here is {version} ({}), which reads config.ini, and no web API answered",
                 file.display()
             ),
         )),
         None => Ok((
-            Source::ConfigIni,
+            Box::new(ConfigIni),
             format!(
                 "no web API answered at {} and no Pioreactor software was found installed here",
                 api.url(&["workers"])

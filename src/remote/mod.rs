@@ -20,7 +20,9 @@ use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
 use crate::transport::ssh_config::{HostSettings, SshConfig, StrictHostKeyChecking};
 
 pub mod commands;
+pub mod files;
 pub mod join;
+pub mod login;
 pub mod release;
 mod select;
 

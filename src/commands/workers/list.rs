@@ -1,10 +1,11 @@
 //! `pio workers list`
 
 use crate::cli::ListArgs;
+use crate::cluster::name::same;
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::Result;
-use crate::inventory::{Inventory, Source};
+use crate::inventory::{Inventory, api_failed};
 use std::collections::HashMap;
 
 use crate::output::progress::Progress;
@@ -19,9 +20,37 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     } else {
         HashMap::new()
     };
-    match &inventory.source {
-        Source::ConfigIni => list_config(ctx, args, &inventory, &releases),
-        Source::Api { .. } => list_api(ctx, args, &inventory, &releases),
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    // Where the inventory keeps models and experiments (the leader's database), they are listed.
+    let assignments = match inventory.api() {
+        Some(api) => Some(api.assignments().map_err(|e| api_failed(&e))?),
+        None => None,
+    };
+    let rows = cluster
+        .workers
+        .iter()
+        .filter(|w| wanted(args, w.active))
+        .map(|w| {
+            let record = inventory.record(w.name);
+            let experiment = assignments
+                .iter()
+                .flatten()
+                .find(|a| same(&a.pioreactor_unit, w.name));
+            WorkerRow {
+                model_name: record.and_then(|r| r.model_name.as_deref()),
+                model_version: record.and_then(|r| r.model_version.as_deref()),
+                experiment: experiment.and_then(|a| a.experiment.as_deref()),
+                release: releases.get(w.name).map(String::as_str),
+                ..WorkerRow::new(cluster.leader, cluster.leader_address, w)
+            }
+        });
+    match assignments {
+        None => print(ctx, args, rows, |rows, style, out| {
+            draw_plain(args, rows, style, out)
+        }),
+        Some(_) => print(ctx, args, rows, |rows, style, out| {
+            draw_with_models(args, rows, style, out)
+        }),
     }
 }
 
@@ -65,106 +94,67 @@ fn wanted(args: &ListArgs, active: bool) -> bool {
     !(args.active && !active || args.inactive && active)
 }
 
-/// The config.ini era: rows are decoded as they are printed, so an inventory of thousands costs
-/// no list in memory.
-fn list_config(
-    ctx: &Context,
+/// The table of a config.ini inventory: name, state, address, leader (and release).
+fn draw_plain<'a>(
     args: &ListArgs,
-    inventory: &Inventory,
-    releases: &HashMap<String, String>,
-) -> Result<()> {
-    let config = &inventory.config;
-    let workers = config.inventory()?;
-    let (leader, leader_address) = config.leader(&ctx.hostname)?;
-    let rows = workers
-        .iter()
-        .filter(|w| wanted(args, w.active))
-        .map(|w| WorkerRow {
-            release: releases.get(w.name).map(String::as_str),
-            ..WorkerRow::new(leader, leader_address, &w)
-        });
-    print(ctx, args, rows, |rows, style, out| {
-        if args.releases {
-            let cells: Vec<[String; 5]> = rows
-                .map(|r| {
-                    [
-                        r.name.to_string(),
-                        (if r.active { "yes" } else { "no" }).to_string(),
-                        r.address().into_owned(),
-                        (if r.leader { "leader" } else { "" }).to_string(),
-                        r.release.unwrap_or("").to_string(),
-                    ]
-                })
-                .collect();
-            let header = ["name", "active", "address", "leader", "release"];
-            table::generic(&header, &cells, style, out)
-        } else {
-            table::workers(rows, style, out)
-        }
-    })
-}
-
-/// The database era: the leader's workers with their models and experiments; addresses still
-/// come from config.ini.
-fn list_api(
-    ctx: &Context,
-    args: &ListArgs,
-    inventory: &Inventory,
-    releases: &HashMap<String, String>,
-) -> Result<()> {
-    let api = inventory.api().expect("the API era");
-    let assignments = api.assignments().map_err(super::api_failed)?;
-    let cluster = inventory.cluster(&ctx.hostname)?;
-    let Source::Api { workers, .. } = &inventory.source else {
-        unreachable!("the API era");
-    };
-    let rows = cluster
-        .workers
-        .iter()
-        .zip(workers)
-        .filter(|(w, _)| wanted(args, w.active))
-        .map(|(w, db)| WorkerRow {
-            model_name: db.model_name.as_deref(),
-            model_version: db.model_version.as_deref(),
-            experiment: assignments
-                .iter()
-                .find(|a| a.pioreactor_unit == db.pioreactor_unit)
-                .and_then(|a| a.experiment.as_deref()),
-            release: releases.get(w.name).map(String::as_str),
-            ..WorkerRow::new(cluster.leader, cluster.leader_address, w)
-        });
-    print(ctx, args, rows, |rows, style, out| {
-        let cells = rows.map(|r| {
+    rows: impl Iterator<Item = WorkerRow<'a>> + Clone,
+    style: table::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if !args.releases {
+        return table::workers(rows, style, out);
+    }
+    let cells: Vec<[String; 5]> = rows
+        .map(|r| {
             [
                 r.name.to_string(),
                 (if r.active { "yes" } else { "no" }).to_string(),
-                r.model(),
-                r.experiment.unwrap_or("").to_string(),
                 r.address().into_owned(),
                 (if r.leader { "leader" } else { "" }).to_string(),
                 r.release.unwrap_or("").to_string(),
             ]
-        });
-        let header = [
-            "name",
-            "active",
-            "model",
-            "experiment",
-            "address",
-            "leader",
-            "release",
-        ];
-        if args.releases {
-            table::generic(&header, &cells.collect::<Vec<_>>(), style, out)
-        } else {
-            // Without --releases, no release column.
-            let cells: Vec<[String; 6]> = cells
-                .map(|[a, b, c, d, e, f, _]| [a, b, c, d, e, f])
-                .collect();
-            let header: [&str; 6] = std::array::from_fn(|i| header[i]);
-            table::generic(&header, &cells, style, out)
-        }
-    })
+        })
+        .collect();
+    let header = ["name", "active", "address", "leader", "release"];
+    table::generic(&header, &cells, style, out)
+}
+
+/// The table of the leader's database: with each worker's model and experiment.
+fn draw_with_models<'a>(
+    args: &ListArgs,
+    rows: impl Iterator<Item = WorkerRow<'a>>,
+    style: table::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let cells = rows.map(|r| {
+        [
+            r.name.to_string(),
+            (if r.active { "yes" } else { "no" }).to_string(),
+            r.model(),
+            r.experiment.unwrap_or("").to_string(),
+            r.address().into_owned(),
+            (if r.leader { "leader" } else { "" }).to_string(),
+            r.release.unwrap_or("").to_string(),
+        ]
+    });
+    let header = [
+        "name",
+        "active",
+        "model",
+        "experiment",
+        "address",
+        "leader",
+        "release",
+    ];
+    if args.releases {
+        return table::generic(&header, &cells.collect::<Vec<_>>(), style, out);
+    }
+    // Without --releases, no release column.
+    let cells: Vec<[String; 6]> = cells
+        .map(|[a, b, c, d, e, f, _]| [a, b, c, d, e, f])
+        .collect();
+    let header: [&str; 6] = std::array::from_fn(|i| header[i]);
+    table::generic(&header, &cells, style, out)
 }
 
 /// Prints rows as JSON, names, or a table drawn by `draw`.

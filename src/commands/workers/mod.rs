@@ -26,11 +26,7 @@ fn not_in_inventory(names: Vec<String>, place: &str) -> Error {
     .with_hint("`pio workers list` shows the workers there are.")
 }
 
-/// The leader's API refused or did not answer: its own message, and its remediation as the hint.
+/// The leader's API refused or did not answer ([`crate::inventory::api_failed`]).
 pub fn api_failed(e: ApiError) -> Error {
-    let hint = e.remediation().map(str::to_string).unwrap_or_else(|| {
-        "Check the leader's web server (the web UI shows whether it answers) and run pio again."
-            .to_string()
-    });
-    Error::failed(e.to_string()).with_hint(hint)
+    crate::inventory::api_failed(&e)
 }

@@ -8,7 +8,6 @@ use crate::cli::{ModelGetArgs, ModelSetArgs, UpdateModelArgs};
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::inventory::Source;
 use crate::inventory::api::{ApiWorker, LeaderApi};
 use crate::output::{self, Narrator};
 
@@ -62,7 +61,7 @@ fn set_model(ctx: &Context, unit: &str, name: &str, version: &str) -> Result<()>
 /// config.ini era has none).
 fn registered(ctx: &Context, unit: &str) -> Result<(LeaderApi, ApiWorker)> {
     let inventory = crate::commands::open_inventory(ctx)?;
-    let Source::Api { api, workers } = inventory.source else {
+    let Some(api) = inventory.api() else {
         return Err(Error::usage(
             "this cluster's inventory is config.ini (Pioreactor 24.3 or older), which keeps no worker models",
         )
@@ -70,9 +69,9 @@ fn registered(ctx: &Context, unit: &str) -> Result<(LeaderApi, ApiWorker)> {
     };
     let key = crate::cluster::UnitName::parse(unit)
         .map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
-    let worker = workers
-        .into_iter()
-        .find(|w| w.pioreactor_unit.eq_ignore_ascii_case(key.as_str()))
+    let worker = inventory
+        .record(key.as_str())
+        .cloned()
         .ok_or_else(|| not_in_inventory(vec![unit.to_string()], api.url(&["workers"]).as_ref()))?;
-    Ok((api, worker))
+    Ok((api.clone(), worker))
 }

@@ -1,36 +1,83 @@
 //! `pio workers remove`
 
 use crate::cli::RemoveArgs;
+use crate::cluster::name::same;
 use crate::cluster::{Change, Cluster, UnitName, plan};
-use crate::commands::{Edit, edit_config, edit_inventory, read_config, report};
-use crate::config::ini::key_eq;
+use crate::commands::follow_up::{self, Failure};
+use crate::commands::{change_inventory, open_inventory, remote_from_args};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::{Era, Source};
+use crate::inventory::FollowUp;
+use crate::inventory::api::ApiError;
 use crate::output::Narrator;
-use crate::remote::{self, Outcome, Remote, commands, plan_action};
+use crate::remote::{self, Remote};
 use crate::transport::known_hosts;
 
 use super::{invalid_name, not_in_inventory};
 
+/// Every name is checked before anything changes; then the inventory, what the removed units
+/// need (halted jobs, a config.ini that no longer lists them, where the leader does not see to
+/// it), and this leader's known_hosts entries for them.
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
-    let inventory = crate::commands::open_inventory(ctx)?;
     let dry_run = args.dry_run.dry_run;
+    let mut inventory = open_inventory(ctx)?;
+    if args.keep_running || args.offline {
+        inventory.refuse_offline("--keep-running and --offline")?;
+    }
+    let place = inventory.names_at(ctx);
     // Names and addresses are needed after the workers are gone.
-    let cluster = inventory.cluster(&ctx.hostname)?;
-    for name in &args.hostnames {
+    let units = leaving(&inventory.cluster(&ctx.hostname)?, &args.hostnames, &place)?;
+    let remote = remote_from_args(ctx, &inventory.config, &args.remote)?;
+    let applied = change_inventory(ctx, &mut inventory, "workers remove", dry_run, &mut |c| {
+        plan::remove(c, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))
+    })?;
+    let removed: Vec<(String, Option<String>)> = units
+        .into_iter()
+        .filter(|(n, _)| !applied.refused.iter().any(|(r, _)| same(r, n)))
+        .collect();
+    let work: Vec<FollowUp> = applied
+        .follow_up
+        .iter()
+        .filter(|w| !(args.offline || args.keep_running && matches!(w, FollowUp::HaltJobs { .. })))
+        .cloned()
+        .collect();
+    let failures = follow_up::carry_out(ctx, &inventory, &remote, &work, &removed, dry_run)?;
+    let narrator = Narrator::new(ctx);
+    let (halting, copying): (Vec<&Failure>, Vec<&Failure>) = failures
+        .iter()
+        .partition(|f| matches!(f.work, FollowUp::HaltJobs { .. }));
+    for f in halting {
+        // It is being removed anyway.
+        narrator.warn(&format!(
+            "{}: {}, removed all the same",
+            f.work.unit(),
+            f.why
+        ));
+    }
+    forget_host_keys(ctx, &remote, &removed, dry_run)?;
+    say_unit_configs_kept(ctx, &removed);
+    if let Some((name, e)) = applied.refused.first() {
+        return Err(refused(&applied.refused, &removed, name, e));
+    }
+    if copying.is_empty() {
+        return Ok(());
+    }
+    Err(not_copied(ctx, &copying, &removed))
+}
+
+/// The units `names` remove, with their address lines; all known, or nothing happens.
+fn leaving(
+    cluster: &Cluster,
+    names: &[String],
+    place: &str,
+) -> Result<Vec<(String, Option<String>)>> {
+    for name in names {
         if cluster.worker(name).is_none() {
             UnitName::parse(name).map_err(invalid_name)?;
         }
     }
-    let place = match inventory.api() {
-        Some(api) => api.url(&["workers"]).to_string(),
-        None => ctx.config_path.display().to_string(),
-    };
-    let planned =
-        plan::remove(&cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))?;
-    let remote = crate::commands::remote_from_args(ctx, &inventory.config, &args.remote)?;
-    let units: Vec<(String, Option<String>)> = planned
+    let planned = plan::remove(cluster, names).map_err(|e| not_in_inventory(e.0, place))?;
+    Ok(planned
         .iter()
         .filter_map(|c| match c {
             Change::RemoveWorker { name } => {
@@ -38,104 +85,61 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
             }
             _ => None,
         })
-        .collect();
+        .collect())
+}
 
-    let mut unreachable = Vec::new();
-    match &inventory.source {
-        Source::Api { api, .. } => {
-            if args.keep_running || args.offline {
-                return Err(Error::usage(
-                    "--keep-running and --offline are not possible here: in the database era the leader itself halts a removed worker's jobs",
-                ));
-            }
-            // The leader halts each worker's jobs and has it delete its copy of config.ini. One
-            // refusal does not stop the others: what was removed is cleaned up and reported.
-            let mut refused = Vec::new();
-            if !dry_run {
-                for (name, _) in &units {
-                    if let Err(e) = api.remove(name) {
-                        refused.push((name.clone(), e));
-                    }
-                }
-            }
-            let units: Vec<(String, Option<String>)> = units
-                .into_iter()
-                .filter(|(n, _)| !refused.iter().any(|(r, _)| r == n))
-                .collect();
-            let mut changes: Vec<Change> = units
+/// The leader refused to remove some: what was removed, and what to do.
+fn refused(
+    refused: &[(String, ApiError)],
+    removed: &[(String, Option<String>)],
+    name: &str,
+    e: &ApiError,
+) -> Error {
+    let removed: Vec<&str> = removed.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
+    let done = if removed.is_empty() {
+        "nothing was removed".to_string()
+    } else {
+        format!("removed: {}", removed.join(", "))
+    };
+    Error::new(
+        Kind::Failed,
+        format!(
+            "the leader refused to remove {} ({name}: {e}); {done}",
+            names.join(", ")
+        ),
+    )
+    .with_hint(
+        e.remediation()
+            .unwrap_or("Check `pio workers list`, then remove the ones left again.")
+            .to_string(),
+    )
+}
+
+/// Removed, but some did not get the config.ini that no longer lists them.
+fn not_copied(ctx: &Context, failures: &[&Failure], removed: &[(String, Option<String>)]) -> Error {
+    let names: Vec<&str> = failures.iter().map(|f| f.work.unit()).collect();
+    let why: Vec<String> = failures
+        .iter()
+        .map(|f| format!("{}: {}", f.work.unit(), f.why))
+        .collect();
+    let scp: Vec<String> = failures
+        .iter()
+        .map(|f| {
+            let unit = f.work.unit();
+            let at = removed
                 .iter()
-                .map(|(name, _)| Change::RemoveWorker { name: name.clone() })
-                .collect();
-            // The address lines stay in config.ini unless pio removes them (the leader keeps its own).
-            let leader = cluster.leader.to_string();
-            drop(cluster);
-            let edit = edit_config(ctx, dry_run, |config| {
-                Ok(config
-                    .addresses()?
-                    .into_iter()
-                    .filter(|(n, _)| !key_eq(n, &leader) && units.iter().any(|(u, _)| key_eq(u, n)))
-                    .map(|(n, a)| Change::RemoveAddress {
-                        name: n.to_string(),
-                        address: a.to_string(),
-                    })
-                    .collect())
-            })?;
-            changes.extend(edit.changes);
-            report(
-                ctx,
-                "workers remove",
-                Era::Api,
-                dry_run,
-                &Edit { changes, ..edit },
-            )?;
-            forget_host_keys(ctx, &remote, &units, dry_run)?;
-            say_unit_configs_kept(ctx, &units);
-            if let Some((name, e)) = refused.first() {
-                let removed: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
-                let names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
-                let done = if removed.is_empty() {
-                    "nothing was removed".to_string()
-                } else {
-                    format!("removed: {}", removed.join(", "))
-                };
-                return Err(Error::new(
-                    Kind::Failed,
-                    format!(
-                        "the leader refused to remove {} ({name}: {e}); {done}",
-                        names.join(", ")
-                    ),
-                )
-                .with_hint(
-                    e.remediation()
-                        .unwrap_or("Check `pio workers list`, then remove the ones left again.")
-                        .to_string(),
-                ));
-            }
-            return Ok(());
-        }
-        Source::ConfigIni => {
-            if !args.keep_running && !args.offline {
-                halt_jobs(ctx, args, &remote, &cluster, &units);
-            }
-            drop(cluster);
-            drop(inventory);
-            edit_inventory(ctx, "workers remove", dry_run, |cluster| {
-                plan::remove(cluster, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))
-            })?;
-            // A removed worker's copy of config.ini must stop listing it, or it keeps running jobs.
-            if !args.offline {
-                unreachable = push_config(ctx, &remote, &units, dry_run)?;
-            }
-        }
-    }
-    forget_host_keys(ctx, &remote, &units, dry_run)?;
-    say_unit_configs_kept(ctx, &units);
-    if unreachable.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = unreachable.iter().map(|o| o.unit.as_str()).collect();
-    let why: Vec<String> = unreachable.iter().map(Outcome::describe).collect();
-    Err(Error::new(
+                .find(|(n, _)| same(n, unit))
+                .and_then(|(_, a)| a.clone())
+                .unwrap_or_else(|| format!("{unit}.local"));
+            format!(
+                "`scp {} pioreactor@{at}:{}`",
+                ctx.config_path.display(),
+                remote::paths::SHARED_CONFIG
+            )
+        })
+        .collect();
+    Error::new(
         Kind::Failed,
         format!(
             "removed from config.ini, but the new config.ini could not be copied to {}: {}",
@@ -146,94 +150,8 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     .with_hint(format!(
         "Until it gets the new config.ini, a removed worker still thinks it belongs to the cluster. \
          When it is reachable, copy it there: {}",
-        unreachable
-            .iter()
-            .map(|o| format!(
-                "`scp {} pioreactor@{}:{}`",
-                ctx.config_path.display(),
-                o.address.clone().unwrap_or_else(|| format!("{}.local", o.unit)),
-                remote::paths::SHARED_CONFIG
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )))
-}
-
-/// Halts jobs where the worker answers; an unreachable one is being removed anyway.
-fn halt_jobs(
-    ctx: &Context,
-    args: &RemoveArgs,
-    remote: &Remote,
-    cluster: &Cluster,
-    units: &[(String, Option<String>)],
-) {
-    let narrator = Narrator::new(ctx);
-    for (name, _) in units {
-        if args.dry_run.dry_run {
-            let how = plan_action(
-                args.remote.via.into(),
-                "POST /unit_api/jobs/stop/all",
-                commands::HALT_JOBS,
-            );
-            narrator.say(&format!(
-                "Would halt every job on {name} if it answers: {how}."
-            ));
-            continue;
-        }
-        let outcome = remote.halt_jobs(cluster, name);
-        if outcome.ok() {
-            narrator.say(&outcome.describe());
-        } else {
-            narrator.warn(&format!(
-                "could not halt jobs on {name}, removing it anyway: {}",
-                outcome.describe()
-            ));
-        }
-    }
-}
-
-/// Copies the edited config.ini to the removed workers (not the leader: its copy is the source).
-/// Returns the ones that could not be reached.
-fn push_config(
-    ctx: &Context,
-    remote: &Remote,
-    units: &[(String, Option<String>)],
-    dry_run: bool,
-) -> Result<Vec<Outcome>> {
-    let narrator = Narrator::new(ctx);
-    let config = read_config(ctx)?;
-    let mut cluster = config.cluster(&ctx.hostname)?;
-    let mut failed = Vec::new();
-    for (name, address) in units {
-        if cluster.is_leader(name) {
-            continue;
-        }
-        if dry_run {
-            narrator.say(&format!(
-                "Would copy the new config.ini to {name} over SSH."
-            ));
-            continue;
-        }
-        // Its address line is gone from the file: reach it where it was.
-        cluster.other_addresses.retain(|(n, _)| n != name);
-        let address_line: Option<&str> = address.as_deref();
-        if let Some(a) = address_line {
-            cluster.other_addresses.push((name, a));
-        }
-        // A removed unit is sent the shared config.ini alone: its own config_<unit>.ini is
-        // neither sent nor read (an unreadable one must not stop the copies to the others).
-        let shared = [(
-            remote::paths::SHARED_CONFIG,
-            config.render().as_bytes().to_vec(),
-        )];
-        let outcome = remote.push_files(&cluster, name, &shared);
-        if outcome.ok() {
-            narrator.say(&outcome.describe());
-        } else {
-            failed.push(outcome);
-        }
-    }
-    Ok(failed)
+        scp.join(", ")
+    ))
 }
 
 /// Forgets the units' host keys, under every name pio or ssh may have stored them.
