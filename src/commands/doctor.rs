@@ -3,15 +3,15 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
-
 use crate::cli::DoctorArgs;
 use crate::cluster::Cluster;
+use crate::cluster::name::same;
 use crate::commands::{read_config, stdout_error};
 use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::Era;
+use crate::inventory::Inventory;
+use crate::output::schema::{Check, Verdict};
 use crate::output::{self, progress::Progress, table};
 use crate::remote::Via;
 use crate::remote::{Remote, commands, paths, select_units};
@@ -22,34 +22,6 @@ use crate::transport::{fanout, gpio};
 /// Clocks further apart than this get a warning, and past `CLOCK_FAIL` a failure.
 const CLOCK_WARN: f64 = 2.0;
 const CLOCK_FAIL: f64 = 60.0;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Ok,
-    Warn,
-    Fail,
-}
-
-impl Verdict {
-    fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Ok => "ok",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
-        }
-    }
-}
-
-/// One check's result: what was seen and, unless ok, what fixes it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Check {
-    pub unit: String,
-    pub check: &'static str,
-    pub verdict: Verdict,
-    pub detail: String,
-    pub fix: Option<String>,
-}
 
 fn check(
     unit: &str,
@@ -68,17 +40,36 @@ fn check(
 }
 
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
-    let here = ctx.hostname.clone();
     let mut checks = Vec::new();
-    let timeout = Duration::from_secs_f64(args.timeout);
-
     // This unit: its config.ini, its name, the inventory, its key pair, its LED.
-    // Valid means every address it gives is one pio may use (checked before any unit is asked).
-    let config = match read_config(ctx).and_then(|c| {
+    let Some(config) = config_check(ctx, &mut checks) else {
+        return finish(ctx, args, &checks);
+    };
+    if let Ok((leader, _)) = config.leader(&ctx.hostname) {
+        checks.push(leader_name(ctx, &config, leader));
+    }
+    let led = led(ctx, &config);
+    let inventory = inventory_check(ctx, config, &mut checks);
+    checks.push(key_pair(ctx));
+    if let Some(led) = led {
+        checks.push(check(&ctx.hostname, "led", led.0, led.1, led.2));
+    }
+    if let Some(inventory) = &inventory {
+        checks.extend(unit_checks(ctx, args, inventory)?);
+    }
+    finish(ctx, args, &checks)
+}
+
+/// config.ini, read once: valid means every address it gives is one pio may use (checked
+/// before any unit is asked).
+fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
+    let here = &ctx.hostname;
+    let read = read_config(ctx).and_then(|c| {
         c.leader(&ctx.hostname)?;
         c.addresses()?;
         Ok(c)
-    }) {
+    });
+    match read {
         Ok(c) => {
             let detail = if c.exists {
                 format!(
@@ -89,79 +80,70 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
             } else {
                 format!("no {}: a single-unit cluster", ctx.config_path.display())
             };
-            checks.push(check(&here, "config.ini", Verdict::Ok, detail, None));
-            c
+            checks.push(check(here, "config.ini", Verdict::Ok, detail, None));
+            Some(c)
         }
         Err(e) => {
-            checks.push(check(&here, "config.ini", Verdict::Fail, e.message, e.hint));
-            return finish(ctx, args, &checks);
+            checks.push(check(here, "config.ini", Verdict::Fail, e.message, e.hint));
+            None
         }
-    };
-    if let Ok((leader, _)) = config.leader(&ctx.hostname) {
-        checks.push(leader_name(ctx, &config, leader));
     }
-    // The inventory, with every name in it checked, before any unit is contacted.
-    let opened = crate::commands::open_inventory(ctx)
+}
+
+/// The inventory, with every name in it checked, before any unit is contacted.
+fn inventory_check(ctx: &Context, config: Config, checks: &mut Vec<Check>) -> Option<Inventory> {
+    let here = &ctx.hostname;
+    let opened = crate::commands::inventory_of(ctx, config)
         .and_then(|inv| inv.cluster(&ctx.hostname).map(drop).map(|()| inv));
-    let inventory = match opened {
+    match opened {
         Ok(inv) => {
-            let place = inv.place();
-            checks.push(check(
-                &here,
-                "inventory",
-                Verdict::Ok,
-                format!("{place}: {}", inv.why),
-                None,
-            ));
+            let detail = format!("{}: {}", inv.place(), inv.why);
+            checks.push(check(here, "inventory", Verdict::Ok, detail, None));
             Some(inv)
         }
         Err(e) => {
-            checks.push(check(&here, "inventory", Verdict::Fail, e.message, e.hint));
+            checks.push(check(here, "inventory", Verdict::Fail, e.message, e.hint));
             None
         }
-    };
-    checks.push(key_pair(ctx));
-    if let Some(led) = led(ctx, &config) {
-        checks.push(check(&here, "led", led.0, led.1, led.2));
     }
+}
 
-    // Every unit, in parallel: a slow one never holds up the others.
-    if let Some(inventory) = &inventory {
-        let cluster = inventory.cluster(&ctx.hostname)?;
-        let units: Vec<String> = if args.units.is_empty() {
-            cluster.workers.iter().map(|w| w.name.to_string()).collect()
-        } else {
-            select_units(&cluster, &args.units)?
-        };
-        let remote = Remote::new(ctx, &inventory.config, Via::Auto, timeout)?;
-        let (_, port) = inventory.config.web_api()?;
-        let leader_version =
-            crate::inventory::python_stack_version(&crate::inventory::site_packages(ctx))
-                .map(|(v, _)| v);
-        let era = inventory.era();
-        let progress = Progress::bar(ctx, units.len(), "checking");
-        let per_unit = fanout::run(
-            &units,
-            usize::from(args.fanout),
-            |u| {
-                let probe = UnitProbe {
-                    ctx,
-                    deadline: Instant::now() + timeout,
-                    remote: &remote,
-                    cluster: &cluster,
-                    unit: u,
-                    port,
-                    leader_version: leader_version.as_deref(),
-                    era,
-                };
-                probe.run()
-            },
-            |_, _| progress.inc(),
-        );
-        progress.finish();
-        checks.extend(per_unit.into_iter().flatten());
-    }
-    finish(ctx, args, &checks)
+/// Every unit, in parallel: a slow one never holds up the others.
+fn unit_checks(ctx: &Context, args: &DoctorArgs, inventory: &Inventory) -> Result<Vec<Check>> {
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    let units: Vec<String> = if args.units.is_empty() {
+        cluster.workers.iter().map(|w| w.name.to_string()).collect()
+    } else {
+        select_units(&cluster, &args.units)?
+    };
+    let remote = crate::commands::remote(ctx, &inventory.config, Via::Auto, timeout)?;
+    let (_, port) = inventory.config.web_api()?;
+    let leader_version =
+        crate::inventory::python_stack_version(&crate::inventory::site_packages(ctx))
+            .map(|(v, _)| v);
+    let copies_inventory = inventory.units_keep_a_copy();
+    let progress = Progress::bar(ctx, units.len(), "checking");
+    let per_unit = fanout::run(
+        &units,
+        usize::from(args.fanout),
+        |u| {
+            let probe = UnitProbe {
+                ctx,
+                deadline: Instant::now() + timeout,
+                remote: &remote,
+                cluster: &cluster,
+                unit: u,
+                port,
+                leader_version: leader_version.as_deref(),
+                copies_inventory,
+            };
+            probe.run()
+        },
+        |_, _| progress.inc(),
+    );
+    progress.finish();
+    Ok(per_unit.into_iter().flatten().collect())
 }
 
 /// Prints the report; the exit code follows the worst verdict.
@@ -305,7 +287,8 @@ struct UnitProbe<'a> {
     unit: &'a str,
     port: u16,
     leader_version: Option<&'a str>,
-    era: Era,
+    /// Whether the unit reads the inventory from its own copy of config.ini.
+    copies_inventory: bool,
     /// Every check of this unit ends by then: one timeout for the unit, whatever it does.
     deadline: Instant,
 }
@@ -369,7 +352,7 @@ impl UnitProbe<'_> {
         self.release(&mut out, conn.as_ref());
         self.clock(&mut out, &address, conn.as_ref(), web.as_ref());
         if let Some(conn) = &conn
-            && self.era == Era::Config
+            && self.copies_inventory
         {
             self.own_inventory(&mut out, conn);
         }
@@ -384,58 +367,7 @@ impl UnitProbe<'_> {
         let conn = match self.remote().ssh(u, address) {
             Ok(c) => c,
             Err(e) => {
-                let (detail, fix) = match &e {
-                    SshError::Unreachable(_) | SshError::Timeout(_) => (
-                        format!("{at}: {e}"),
-                        format!(
-                            "Check {u} is powered on and its SSH server runs; `ping {}`.",
-                            target.address
-                        ),
-                    ),
-                    SshError::UnknownHostKey { fingerprint, .. } => (
-                        format!("{at}: host key {fingerprint} is not in known_hosts"),
-                        format!(
-                            "Check {fingerprint} is {u}'s key (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on it), then `pio workers add {u} --no-reboot` trusts it."
-                        ),
-                    ),
-                    SshError::ChangedHostKey {
-                        presented, stored, ..
-                    } => {
-                        let removals: Vec<String> = self
-                            .remote
-                            .known_host_patterns(u, &[address, &target.address])
-                            .iter()
-                            .map(|p| format!("ssh-keygen -R '{p}'"))
-                            .collect();
-                        (
-                            format!(
-                                "{at}: HOST KEY CHANGED: it presents {presented}, known_hosts holds {}",
-                                stored.join(", ")
-                            ),
-                            format!(
-                                "If {u} was re-flashed, forget its old key and add it again: {}; then `pio workers add {u} --no-reboot`.",
-                                removals.join("; ")
-                            ),
-                        )
-                    }
-                    SshError::AuthFailed { .. } => (
-                        format!("{at}: this leader's key is not accepted (it asks for a password)"),
-                        format!(
-                            "Install this leader's key on it: `pio workers add {u} --no-reboot` (asks for the password once), or `ssh-copy-id -p {} {}@{}`.",
-                            target.port, target.user, target.address
-                        ),
-                    ),
-                    SshError::RevokedHostKey { .. } => (
-                        format!("{at}: {e}"),
-                        format!(
-                            "A revoked key means a machine that must not be trusted answers as {u}: find out why before going on."
-                        ),
-                    ),
-                    SshError::Protocol(_) => (
-                        format!("{at}: {e}"),
-                        format!("Try `ssh {}@{}` by hand.", target.user, target.address),
-                    ),
-                };
+                let (detail, fix) = self.ssh_failure(&e, &target, &at, address);
                 self.add(out, "ssh", Verdict::Fail, detail, Some(fix));
                 return None;
             }
@@ -447,23 +379,85 @@ impl UnitProbe<'_> {
             format!("{at}: host key known, key accepted"),
             None,
         );
-        let deadline = self.deadline;
-        match conn.exec(commands::HOSTNAME, deadline) {
-            Ok(o) if o.stdout.trim().eq_ignore_ascii_case(u) => {
+        match crate::remote::run_checked(&conn, commands::HOSTNAME, self.deadline) {
+            Ok(name) if same(&name, u) => {
                 self.add(out, "hostname", Verdict::Ok, format!("answers as {u}"), None)
             }
-            Ok(o) => self.add(
+            Ok(name) => self.add(
                 out,
                 "hostname",
                 Verdict::Fail,
-                format!("the machine at {address} answers as '{}', not '{u}'", o.stdout.trim()),
+                format!("the machine at {address} answers as '{name}', not '{u}'"),
                 Some(format!(
                     "Another machine has {u}'s address: correct [cluster.addresses] {u} in config.ini, or rename that machine."
                 )),
             ),
-            Err(e) => self.add(out, "hostname", Verdict::Fail, e.to_string(), None),
+            Err(e) => self.add(out, "hostname", Verdict::Fail, e, None),
         }
         Some(conn)
+    }
+
+    /// What an SSH failure means, and what fixes it.
+    fn ssh_failure(
+        &self,
+        e: &SshError,
+        target: &crate::transport::ssh::Target,
+        at: &str,
+        address: &str,
+    ) -> (String, String) {
+        let u = self.unit;
+        match e {
+            SshError::Unreachable(_) | SshError::Timeout(_) => (
+                format!("{at}: {e}"),
+                format!(
+                    "Check {u} is powered on and its SSH server runs; `ping {}`.",
+                    target.address
+                ),
+            ),
+            SshError::UnknownHostKey { fingerprint, .. } => (
+                format!("{at}: host key {fingerprint} is not in known_hosts"),
+                format!(
+                    "Check {fingerprint} is {u}'s key (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on it), then `pio workers add {u} --no-reboot` trusts it."
+                ),
+            ),
+            SshError::ChangedHostKey {
+                presented, stored, ..
+            } => {
+                let removals: Vec<String> = self
+                    .remote
+                    .known_host_patterns(u, &[address, &target.address])
+                    .iter()
+                    .map(|p| format!("ssh-keygen -R '{p}'"))
+                    .collect();
+                (
+                    format!(
+                        "{at}: HOST KEY CHANGED: it presents {presented}, known_hosts holds {}",
+                        stored.join(", ")
+                    ),
+                    format!(
+                        "If {u} was re-flashed, forget its old key and add it again: {}; then `pio workers add {u} --no-reboot`.",
+                        removals.join("; ")
+                    ),
+                )
+            }
+            SshError::AuthFailed { .. } => (
+                format!("{at}: this leader's key is not accepted (it asks for a password)"),
+                format!(
+                    "Install this leader's key on it: `pio workers add {u} --no-reboot` (asks for the password once), or `ssh-copy-id -p {} {}@{}`.",
+                    target.port, target.user, target.address
+                ),
+            ),
+            SshError::RevokedHostKey { .. } => (
+                format!("{at}: {e}"),
+                format!(
+                    "A revoked key means a machine that must not be trusted answers as {u}: find out why before going on."
+                ),
+            ),
+            SshError::Protocol(_) => (
+                format!("{at}: {e}"),
+                format!("Try `ssh {}@{}` by hand.", target.user, target.address),
+            ),
+        }
     }
 
     /// The web API on the `[ui]` port, and its software version against the leader's.

@@ -167,8 +167,8 @@ impl Step<'_> {
         let files = if shared_only {
             Ok(vec![(paths::SHARED_CONFIG, shared.as_bytes().to_vec())])
         } else {
-            let era = self.inventory.era();
-            let (release, learnt) = release_of(self.ctx, &self.remote(), self.cluster, unit, era);
+            let (release, learnt) =
+                release_of(self.ctx, self.inventory, &self.remote(), self.cluster, unit);
             if let Some(w) = unknown_release(unit, &learnt, &release) {
                 self.narrator.warn(&w);
             }

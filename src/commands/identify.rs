@@ -7,6 +7,7 @@ use crate::cli::IdentifyArgs;
 use crate::commands::{read_config, stdout_error};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::output::schema;
 use crate::output::{self, Narrator};
 use crate::remote::Via;
 use crate::remote::{Outcome, Remote, select_units};
@@ -72,11 +73,11 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
         .map(|o| o.unit.as_str())
         .collect();
     if ctx.json {
-        output::json_data(&serde_json::json!({
-            "command": "identify",
-            "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
-            "failed": failed,
-        }))
+        output::json_data(&schema::Outcomes {
+            command: "identify",
+            units: outcomes.iter().map(schema::UnitOutcome::from).collect(),
+            failed: failed.clone(),
+        })
         .map_err(stdout_error)?;
     }
     if failed.is_empty() {

@@ -13,7 +13,7 @@ use crate::cluster::{Change, Cluster};
 use crate::config::Config;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::inventory::{Applied, Era, Inventory};
+use crate::inventory::{Applied, Inventory};
 use crate::output::{self, ChangeReport, Narrator};
 use crate::release::{Learnt, Release};
 use crate::remote::{self, Remote};
@@ -73,12 +73,23 @@ fn check_config_place(ctx: &Context) -> Result<()> {
 /// config.ini, and where its cluster's inventory lives (`-v` says which and why).
 pub fn open_inventory(ctx: &Context) -> Result<Inventory> {
     let inventory = crate::inventory::open(ctx, || read_config(ctx))?;
+    say_why(ctx, &inventory);
+    Ok(inventory)
+}
+
+/// The inventory of a config.ini already read.
+pub fn inventory_of(ctx: &Context, config: Config) -> Result<Inventory> {
+    let inventory = crate::inventory::open(ctx, || Ok(config))?;
+    say_why(ctx, &inventory);
+    Ok(inventory)
+}
+
+fn say_why(ctx: &Context, inventory: &Inventory) {
     Narrator::new(ctx).detail(&format!(
         "inventory: {} ({})",
         inventory.place(),
         inventory.why
     ));
-    Ok(inventory)
 }
 
 /// Changes the inventory ([`Inventory::change`]) and prints what changed, and its warnings.
@@ -123,27 +134,25 @@ pub fn leader_release(ctx: &Context) -> Option<Release> {
     crate::inventory::python_stack_version(&site).and_then(|(v, _)| Release::parse(&v))
 }
 
-/// A unit's release as learnt from it, else (said in a warning) what the leader's release
-/// implies (see [`crate::release::assumed`]).
+/// A unit's release as learnt from it (see [`release_or_assumed`]).
 pub fn release_of(
     ctx: &Context,
+    inventory: &Inventory,
     remote: &Remote,
     cluster: &Cluster,
     unit: &str,
-    era: Era,
 ) -> (Release, Learnt) {
     let learnt = remote.release(cluster, unit);
-    let release = match learnt.release() {
-        Some(r) => r.clone(),
-        None => assumed_release(ctx, era),
-    };
-    (release, learnt)
+    (release_or_assumed(ctx, inventory, &learnt), learnt)
 }
 
-/// What a unit whose release could not be learnt is treated as: this leader's release, else
-/// the era's (see [`crate::release::assumed`]).
-pub fn assumed_release(ctx: &Context, era: Era) -> Release {
-    crate::release::assumed(leader_release(ctx).as_ref(), era == Era::Api)
+/// The release learnt, else what this leader's release implies
+/// ([`Inventory::assumed_release`]).
+pub fn release_or_assumed(ctx: &Context, inventory: &Inventory, learnt: &Learnt) -> Release {
+    match learnt.release() {
+        Some(r) => r.clone(),
+        None => inventory.assumed_release(leader_release(ctx).as_ref()),
+    }
 }
 
 /// What pio does about a unit whose release it could not learn, in words.

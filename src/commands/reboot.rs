@@ -1,25 +1,88 @@
 //! `pio reboot`
 
-use serde_json::json;
-
-use crate::cli::RebootArgs;
 use std::time::{Duration, Instant};
 
-use crate::cluster::Reach;
+use crate::cli::RebootArgs;
+use crate::cluster::{Cluster, Reach};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::output::schema::{ActionPlan, NotBack, PlannedAction, Rebooted, UnitOutcome};
 use crate::output::{self, Narrator, progress::Progress};
 use crate::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
 use crate::transport::fanout;
 
 /// How long each request may take, and (with --wait) how long units may take to come back.
 const DEFAULT_REQUEST_TIMEOUT: f64 = 10.0;
+const MAX_REQUEST_TIMEOUT: f64 = 60.0;
 const DEFAULT_WAIT: f64 = 180.0;
 
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
-    let config = &inventory.config;
     let cluster = inventory.cluster(&ctx.hostname)?;
+    let (workers, leader) = chosen(&cluster, args)?;
+    let remote = crate::commands::remote(
+        ctx,
+        &inventory.config,
+        args.via.into(),
+        Duration::from_secs_f64(request_timeout(args)),
+    )?;
+    let narrator = Narrator::new(ctx);
+    let count = workers.len() + leader.len();
+    if count == 0 {
+        narrator.say("No workers to reboot.");
+        return Ok(());
+    }
+    if args.dry_run {
+        return dry_run(ctx, &cluster, &remote, workers.iter().chain(&leader));
+    }
+    let names: Vec<&str> = workers.iter().chain(&leader).map(String::as_str).collect();
+    if !confirmed(ctx, args, &names)? {
+        narrator.say("Nothing was rebooted.");
+        return Ok(());
+    }
+    let fleet = Fleet {
+        ctx,
+        args,
+        remote: &remote,
+        cluster: &cluster,
+        workers: &workers,
+    };
+    // A boot id from before, to tell a unit that restarted from one that only answered again.
+    let before = if args.wait {
+        fleet.boot_ids()
+    } else {
+        Vec::new()
+    };
+    let mut outcomes = fleet.reboot();
+    let not_back = if args.wait {
+        fleet.wait_back(&outcomes, &before)
+    } else {
+        Vec::new()
+    };
+    if args.wait && !leader.is_empty() {
+        narrator.say("Rebooting the leader last, without waiting for it: pio runs on it.");
+    }
+    // The leader, last of all: rebooting it cuts pio off.
+    for unit in &leader {
+        let o = remote.reboot(&cluster, unit);
+        narrator.say(&o.describe());
+        outcomes.push(o);
+    }
+    finish(ctx, args, count, &outcomes, &not_back)
+}
+
+/// Each request is bounded by --timeout (10 s by default, at most 60 s); with --wait, --timeout
+/// bounds the wait for the units to come back instead.
+fn request_timeout(args: &RebootArgs) -> f64 {
+    match (args.wait, args.timeout) {
+        (false, Some(t)) => t.min(MAX_REQUEST_TIMEOUT),
+        _ => DEFAULT_REQUEST_TIMEOUT,
+    }
+}
+
+/// The workers to reboot, and the leader apart (only when named: it goes last, since rebooting
+/// it first would cut the others off).
+fn chosen(cluster: &Cluster, args: &RebootArgs) -> Result<(Vec<String>, Vec<String>)> {
     let units = if args.select.all {
         cluster
             .workers
@@ -31,134 +94,132 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         return Err(Error::usage("name the units to reboot, or use --all")
             .with_hint("e.g. `pio reboot pio02`, `pio reboot 'pio[01-08]'`, `pio reboot --all`"));
     } else {
-        select_units(&cluster, &args.select.named())?
+        select_units(cluster, &args.select.named())?
     };
-    // The leader, only when named, goes last: rebooting it first would cut the others off.
-    let (leader, workers): (Vec<String>, Vec<String>) =
-        units.into_iter().partition(|u| cluster.is_leader(u));
-    // Each request is bounded by --timeout (10 s by default); with --wait, --timeout bounds the
-    // wait for the units to come back instead.
-    let request_timeout = match (args.wait, args.timeout) {
-        (false, Some(t)) => t.min(60.0),
-        _ => DEFAULT_REQUEST_TIMEOUT,
-    };
-    let remote = Remote::new(
-        ctx,
-        config,
-        args.via.into(),
-        Duration::from_secs_f64(request_timeout),
-    )?;
-    let narrator = Narrator::new(ctx);
-    let count = workers.len() + leader.len();
-    if count == 0 {
-        narrator.say("No workers to reboot.");
-        return Ok(());
-    }
+    let (leader, workers) = units.into_iter().partition(|u| cluster.is_leader(u));
+    Ok((workers, leader))
+}
 
-    if args.dry_run {
-        let mut plan = Vec::new();
-        for unit in workers.iter().chain(&leader) {
-            // Where the reboot would go, by the rule every transport follows.
+/// `--dry-run`: where each reboot would go, by the rule every transport follows, and how.
+fn dry_run<'a>(
+    ctx: &Context,
+    cluster: &Cluster,
+    remote: &Remote,
+    units: impl Iterator<Item = &'a String>,
+) -> Result<()> {
+    let plan: Vec<PlannedAction> = units
+        .map(|unit| {
             let reach = cluster.reach(unit);
             let address = match reach {
                 Reach::Mdns => format!("{} (mDNS)", reach.host(unit)),
                 _ => reach.host(unit),
             };
-            let how = plan_action(
+            let action = plan_action(
                 remote.via(),
                 "POST /unit_api/system/reboot",
                 commands::REBOOT,
             );
-            plan.push((unit.clone(), address, how));
-        }
-        if ctx.json {
-            let rows: Vec<_> = plan
-                .iter()
-                .map(|(u, a, h)| json!({"unit": u, "address": a, "action": h}))
-                .collect();
-            return output::json_data(
-                &json!({"command": "reboot", "dry_run": true, "units": rows}),
-            )
-            .map_err(super::stdout_error);
-        }
-        let text: String = plan
-            .iter()
-            .map(|(u, a, h)| format!("would reboot {u} at {a}: {h}\n"))
-            .collect();
-        narrator.say("Dry run: nothing was rebooted.");
-        return output::data(&text).map_err(super::stdout_error);
+            PlannedAction {
+                unit: unit.clone(),
+                address,
+                action,
+            }
+        })
+        .collect();
+    if ctx.json {
+        return output::json_data(&ActionPlan {
+            command: "reboot",
+            dry_run: true,
+            units: plan,
+        })
+        .map_err(super::stdout_error);
     }
+    let text: String = plan
+        .iter()
+        .map(|p| format!("would reboot {} at {}: {}\n", p.unit, p.address, p.action))
+        .collect();
+    Narrator::new(ctx).say("Dry run: nothing was rebooted.");
+    output::data(&text).map_err(super::stdout_error)
+}
 
-    if !args.yes {
-        let names: Vec<&str> = workers.iter().chain(&leader).map(String::as_str).collect();
-        let question = format!(
-            "Reboot {count} unit{} ({})?",
-            if count == 1 { "" } else { "s" },
-            names.join(", ")
-        );
-        if !(ctx.stdin_is_terminal && ctx.stderr_is_terminal) {
-            return Err(Error::new(
-                Kind::NeedsConfirmation,
-                format!(
-                    "{question} Refusing without confirmation: there is no terminal to ask on."
-                ),
-            )
-            .with_hint("Pass --yes to reboot from a script or cron job."));
-        }
-        if !output::confirm(&question)
-            .map_err(|e| Error::failed(format!("cannot read the answer: {e}")))?
-        {
-            narrator.say("Nothing was rebooted.");
-            return Ok(());
-        }
+/// `--yes`, else the operator's answer on a terminal; without one, a refusal (exit 4).
+fn confirmed(ctx: &Context, args: &RebootArgs, names: &[&str]) -> Result<bool> {
+    if args.yes {
+        return Ok(true);
     }
+    let question = format!(
+        "Reboot {} ({})?",
+        output::count(names.len(), "unit"),
+        names.join(", ")
+    );
+    if !(ctx.stdin_is_terminal && ctx.stderr_is_terminal) {
+        return Err(Error::new(
+            Kind::NeedsConfirmation,
+            format!("{question} Refusing without confirmation: there is no terminal to ask on."),
+        )
+        .with_hint("Pass --yes to reboot from a script or cron job."));
+    }
+    output::confirm(&question).map_err(|e| Error::failed(format!("cannot read the answer: {e}")))
+}
 
-    // A boot id from before, to tell a unit that restarted from one that only answered again.
-    let before: Vec<Option<String>> = if args.wait {
+/// The workers being rebooted, all at once (`--fanout` at a time).
+struct Fleet<'a> {
+    ctx: &'a Context,
+    args: &'a RebootArgs,
+    remote: &'a Remote<'a>,
+    cluster: &'a Cluster<'a>,
+    workers: &'a [String],
+}
+
+impl Fleet<'_> {
+    fn boot_ids(&self) -> Vec<Option<String>> {
         fanout::run(
-            &workers,
-            usize::from(args.fanout),
+            self.workers,
+            usize::from(self.args.fanout),
             |u| {
-                let at = remote.address(&cluster, u).ok()?;
-                remote.boot_id(u, &at)
+                let at = self.remote.address(self.cluster, u).ok()?;
+                self.remote.boot_id(u, &at)
             },
             |_, _| {},
         )
-    } else {
-        Vec::new()
-    };
-    let progress = Progress::bar(ctx, count, "rebooting");
-    let report = |_: usize, o: &Outcome| {
-        progress.inc();
-        progress.line(&o.describe());
-    };
-    let mut outcomes = fanout::run(
-        &workers,
-        usize::from(args.fanout),
-        |u| remote.reboot(&cluster, u),
-        report,
-    );
-    progress.finish();
+    }
 
-    // --wait: every worker that accepted, all at once (one waiting on another could miss its
-    // going down), until it is back or the time is up.
-    let mut not_back: Vec<(String, String)> = Vec::new();
-    if args.wait {
-        let wait = Duration::from_secs_f64(args.timeout.unwrap_or(DEFAULT_WAIT));
+    fn reboot(&self) -> Vec<Outcome> {
+        let progress = Progress::bar(self.ctx, self.workers.len(), "rebooting");
+        let outcomes = fanout::run(
+            self.workers,
+            usize::from(self.args.fanout),
+            |u| self.remote.reboot(self.cluster, u),
+            |_, o: &Outcome| {
+                progress.inc();
+                progress.line(&o.describe());
+            },
+        );
+        progress.finish();
+        outcomes
+    }
+
+    /// `--wait`: every worker that accepted, all at once (one waiting on another could miss its
+    /// going down), until it is back or the time is up. Returns those not back, and why.
+    fn wait_back(&self, outcomes: &[Outcome], before: &[Option<String>]) -> Vec<(String, String)> {
+        let wait = Duration::from_secs_f64(self.args.timeout.unwrap_or(DEFAULT_WAIT));
         let until = Instant::now() + wait;
-        let accepted: Vec<usize> = (0..workers.len()).filter(|&i| outcomes[i].ok()).collect();
-        let progress = Progress::bar(ctx, accepted.len(), "waiting for units to come back");
+        let accepted: Vec<usize> = (0..self.workers.len())
+            .filter(|&i| outcomes[i].ok())
+            .collect();
+        let progress = Progress::bar(self.ctx, accepted.len(), "waiting for units to come back");
         let results = fanout::run(
             &accepted,
             accepted.len(),
             |&i| {
-                let (unit, via) = (&workers[i], outcomes[i].via.unwrap_or(Used::Ssh));
-                let address = |r: &Remote| r.address(&cluster, unit);
-                remote.wait_back(unit, address, via, before[i].as_deref(), until)
+                let (unit, via) = (&self.workers[i], outcomes[i].via.unwrap_or(Used::Ssh));
+                let address = |r: &Remote| r.address(self.cluster, unit);
+                self.remote
+                    .wait_back(unit, address, via, before[i].as_deref(), until)
             },
             |k, r: &std::result::Result<Duration, String>| {
                 progress.inc();
-                let unit = &workers[accepted[k]];
+                let unit = &self.workers[accepted[k]];
                 progress.line(&match r {
                     Ok(took) => format!("{unit}: back after {:.0} s", took.as_secs_f64()),
                     Err(why) => {
@@ -168,44 +229,45 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
             },
         );
         progress.finish();
-        for (k, r) in results.into_iter().enumerate() {
-            if let Err(why) = r {
-                not_back.push((workers[accepted[k]].clone(), why));
-            }
-        }
-        if !leader.is_empty() {
-            narrator.say("Rebooting the leader last, without waiting for it: pio runs on it.");
-        }
+        results
+            .into_iter()
+            .enumerate()
+            .filter_map(|(k, r)| r.err().map(|why| (self.workers[accepted[k]].clone(), why)))
+            .collect()
     }
-    // The leader, last of all: rebooting it cuts pio off.
-    for unit in &leader {
-        let o = remote.reboot(&cluster, unit);
-        narrator.say(&o.describe());
-        outcomes.push(o);
-    }
-    let failed = Outcome::failed(&outcomes);
+}
+
+/// `--json`'s document, and the exit status: 1 when a unit did not accept or did not come back.
+fn finish(
+    ctx: &Context,
+    args: &RebootArgs,
+    count: usize,
+    outcomes: &[Outcome],
+    not_back: &[(String, String)],
+) -> Result<()> {
+    let failed = Outcome::failed(outcomes);
     if ctx.json {
-        output::json_data(&json!({
-            "command": "reboot",
-            "dry_run": false,
-            "units": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
-            "failed": failed,
-            "not_back": not_back.iter().map(|(u, why)| json!({"unit": u, "why": why})).collect::<Vec<_>>(),
-        }))
+        output::json_data(&Rebooted {
+            command: "reboot",
+            dry_run: false,
+            units: outcomes.iter().map(UnitOutcome::from).collect(),
+            failed: failed.clone(),
+            not_back: not_back
+                .iter()
+                .map(|(unit, why)| NotBack { unit, why })
+                .collect(),
+        })
         .map_err(super::stdout_error)?;
     }
     if !not_back.is_empty() {
         let names: Vec<&str> = not_back.iter().map(|(u, _)| u.as_str()).collect();
-        crate::output::error_line(
+        let waited = args.timeout.unwrap_or(DEFAULT_WAIT);
+        output::error_line(
             ctx,
-            &format!(
-                "not back within {:.0} s: {}",
-                args.timeout.unwrap_or(DEFAULT_WAIT),
-                names.join(", ")
-            ),
+            &format!("not back within {waited:.0} s: {}", names.join(", ")),
         );
         if !failed.is_empty() {
-            crate::output::error_line(
+            output::error_line(
                 ctx,
                 &format!("did not accept the reboot: {}", failed.join(", ")),
             );
@@ -213,20 +275,20 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         return Err(Error::reported(Kind::Failed));
     }
     if failed.is_empty() {
-        narrator.say(&format!(
-            "Asked {count} unit{} to reboot.",
-            if count == 1 { "" } else { "s" }
+        Narrator::new(ctx).say(&format!(
+            "Asked {} to reboot.",
+            output::count(count, "unit")
         ));
-        Ok(())
-    } else {
-        crate::output::error_line(
-            ctx,
-            &format!(
-                "{} of {count} units did not accept the reboot: {}",
-                failed.len(),
-                failed.join(", ")
-            ),
-        );
-        Err(Error::reported(Kind::Failed))
+        return Ok(());
     }
+    output::error_line(
+        ctx,
+        &format!(
+            "{} of {} did not accept the reboot: {}",
+            failed.len(),
+            output::count(count, "unit"),
+            failed.join(", ")
+        ),
+    );
+    Err(Error::reported(Kind::Failed))
 }

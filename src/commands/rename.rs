@@ -91,23 +91,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     move_unit_config(ctx, &mut steps, own_settings.as_deref(), &old, &new)?;
     let sync_hint =
         format!("When it is back, run `pio workers sync-configs {new}` to give it config.ini.");
-    // A unit that reads its own copy gets the one naming it, before the reboot.
-    for work in applied.follow_up.iter().filter(|w| !w.after_reboot()) {
-        if let FollowUp::PushConfig { .. } = work {
-            let files = crate::remote::files::files_for_unit(
-                &ctx.config_path,
-                inventory.config.render(),
-                new.as_str(),
-                unit.learnt.release(),
-            )?;
-            let conn = unit.conn.as_ref().expect("open until the reboot");
-            push_over(conn, &files, step_deadline())
-                .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.clone()))?;
-            steps
-                .done
-                .push("copied the new config.ini to it".to_string());
-        }
-    }
+    push_before_reboot(ctx, &inventory, &applied, &unit, &mut steps, &sync_hint)?;
     forget_old_host_keys(ctx, &remote, &mut steps, &old);
     let waited = unit.reboot_and_wait(&remote, &mut steps, &progress, args, static_address)?;
     progress.finish();
@@ -136,6 +120,33 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         Some(at) => format!("Renamed {old} to {new}; it is back, answering as {new} at {at}."),
         None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
     });
+    Ok(())
+}
+
+/// A unit that reads its own copy of config.ini gets the one naming it, before the reboot.
+fn push_before_reboot(
+    ctx: &Context,
+    inventory: &Inventory,
+    applied: &Applied,
+    unit: &Unit,
+    steps: &mut Steps,
+    sync_hint: &str,
+) -> Result<()> {
+    let now = applied.follow_up.iter().filter(|w| !w.after_reboot());
+    for _ in now.filter(|w| matches!(w, FollowUp::PushConfig { .. })) {
+        let files = crate::remote::files::files_for_unit(
+            &ctx.config_path,
+            inventory.config.render(),
+            unit.new.as_str(),
+            unit.learnt.release(),
+        )?;
+        let conn = unit.conn.as_ref().expect("open until the reboot");
+        push_over(conn, &files, step_deadline())
+            .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.to_string()))?;
+        steps
+            .done
+            .push("copied the new config.ini to it".to_string());
+    }
     Ok(())
 }
 
@@ -214,13 +225,13 @@ fn dry_run(
         plan.push(after.join(", then "));
     }
     if ctx.json {
-        crate::output::json_data(&serde_json::json!({
-            "command": "rename",
-            "dry_run": true,
-            "old": old,
-            "new": new.as_str(),
-            "plan": plan,
-        }))
+        crate::output::json_data(&crate::output::schema::RenamePlan {
+            command: "rename",
+            dry_run: true,
+            old,
+            new: new.as_str(),
+            plan: plan.clone(),
+        })
         .map_err(crate::commands::stdout_error)?;
     }
     let numbered: Vec<String> = plan
@@ -286,11 +297,7 @@ impl Unit {
 
     /// Its release as learnt, else assumed (said in a warning).
     fn release(&self, ctx: &Context, inventory: &Inventory) -> Release {
-        let release = self
-            .learnt
-            .release()
-            .cloned()
-            .unwrap_or_else(|| crate::commands::assumed_release(ctx, inventory.era()));
+        let release = crate::commands::release_or_assumed(ctx, inventory, &self.learnt);
         if let Some(w) = crate::commands::unknown_release(&self.old, &self.learnt, &release) {
             Narrator::new(ctx).warn(&w);
         }

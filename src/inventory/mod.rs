@@ -21,6 +21,7 @@ use crate::config::ini::key_eq;
 use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
+use crate::release::Release;
 use api::{ApiError, ApiWorker, LeaderApi};
 
 /// How long the leader's API may take: it runs on this machine or next to it.
@@ -58,7 +59,7 @@ impl Era {
 /// The inventory as read, with the config.ini it was found through.
 pub struct Inventory {
     pub config: Config,
-    backend: Box<dyn Backend>,
+    backend: Box<dyn Backend + Send + Sync>,
     /// Why pio chose this inventory, for `-v` and `doctor`.
     pub why: String,
     /// config.ini's identity when it was read: an edit re-reads it only when it changed since.
@@ -134,6 +135,18 @@ impl Inventory {
     ) -> Result<Vec<FollowUp>> {
         let cluster = self.cluster(hostname)?;
         Ok(self.backend.follow_up(&cluster, change, changed))
+    }
+
+    /// What a unit whose release could not be learnt is treated as: this leader's release,
+    /// else the era's ([`crate::release::assumed`]).
+    pub fn assumed_release(&self, leader: Option<&Release>) -> Release {
+        crate::release::assumed(leader, self.era() == Era::Api)
+    }
+
+    /// Whether each unit reads the inventory from its own copy of config.ini (which `doctor`
+    /// then compares with the leader's).
+    pub fn units_keep_a_copy(&self) -> bool {
+        self.era() == Era::Config
     }
 
     /// How a worker is renamed in this inventory, for plans.
@@ -242,7 +255,7 @@ pub fn open(ctx: &Context, read: impl FnOnce() -> Result<Config>) -> Result<Inve
     })
 }
 
-fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend>, String)> {
+fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend + Send + Sync>, String)> {
     if let Some((value, from)) = &ctx.inventory {
         let era = Era::parse(value).ok_or_else(|| {
             Error::usage(format!("{from} is '{value}': it must be 'config' or 'api'"))

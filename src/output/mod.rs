@@ -1,13 +1,13 @@
 //! Everything pio prints: data on stdout, narration and errors on stderr, tables, JSON, colour.
 
 pub mod progress;
+pub mod schema;
 pub mod table;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::cluster::{Change, Reach, Worker};
 use crate::context::Context;
@@ -321,8 +321,8 @@ impl<'a> WorkerRow<'a> {
     /// The row's JSON object (stable schema: name, active, address, address_source, leader,
     /// model_name, model_version, experiment, release; model and experiment null in the config.ini
     /// era, release null unless `--releases` learnt it).
-    pub fn to_json(&self) -> WorkerJson<'a> {
-        WorkerJson {
+    pub fn to_json(&self) -> schema::WorkerJson<'a> {
+        schema::WorkerJson {
             name: self.name,
             active: self.active,
             address: self.address(),
@@ -334,19 +334,6 @@ impl<'a> WorkerRow<'a> {
             release: self.release,
         }
     }
-}
-
-#[derive(Serialize)]
-pub struct WorkerJson<'a> {
-    name: &'a str,
-    active: bool,
-    address: Cow<'a, str>,
-    address_source: &'static str,
-    leader: bool,
-    model_name: Option<&'a str>,
-    model_version: Option<&'a str>,
-    experiment: Option<&'a str>,
-    release: Option<&'a str>,
 }
 
 /// What an inventory command did (or, with `--dry-run`, would do).
@@ -362,44 +349,16 @@ pub struct ChangeReport<'a> {
 }
 
 impl ChangeReport<'_> {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "command": self.command,
-            "inventory": self.inventory,
-            "config": self.config_path,
-            "dry_run": self.dry_run,
-            "changed": !self.changes.is_empty(),
-            "created_config": self.created,
-            "changes": self.changes.iter().map(change_json).collect::<Vec<_>>(),
-            "diff": if self.dry_run { Value::String(self.diff.clone()) } else { Value::Null },
-        })
-    }
-}
-
-fn change_json(change: &Change) -> Value {
-    match change {
-        Change::AddWorker { name, active } => {
-            json!({"action": "add_worker", "name": name, "active": active})
-        }
-        Change::SetActive { name, active } => {
-            json!({"action": "set_active", "name": name, "active": active})
-        }
-        Change::SetAddress { name, old, new } => {
-            json!({"action": "set_address", "name": name, "old": old, "new": new})
-        }
-        Change::RemoveWorker { name } => json!({"action": "remove_worker", "name": name}),
-        Change::RemoveAddress { name, address } => {
-            json!({"action": "remove_address", "name": name, "address": address})
-        }
-        Change::RenameWorker { old, new } => {
-            json!({"action": "rename_worker", "old": old, "new": new})
-        }
-        Change::SetModel {
-            name,
-            model_name,
-            model_version,
-        } => {
-            json!({"action": "set_model", "name": name, "model_name": model_name, "model_version": model_version})
+    pub fn to_json(&self) -> schema::Changes<'_> {
+        schema::Changes {
+            command: self.command,
+            inventory: self.inventory,
+            config: &self.config_path,
+            dry_run: self.dry_run,
+            changed: !self.changes.is_empty(),
+            created_config: self.created,
+            changes: self.changes.iter().map(schema::ChangeJson::from).collect(),
+            diff: self.dry_run.then_some(self.diff.as_str()),
         }
     }
 }
@@ -448,6 +407,7 @@ pub fn changes(ctx: &Context, report: &ChangeReport) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn controls_are_escaped_for_terminals() {

@@ -60,3 +60,48 @@ pub fn copy_plan(release: &Release) -> &'static str {
         UnitConfig::OwnedByUnit => "config.ini (it owns its unit_config.ini)",
     }
 }
+
+/// Which settings `sync-configs` gives: the shared config.ini, each unit's own, or both.
+#[derive(Clone, Copy)]
+pub struct Parts {
+    pub shared: bool,
+    pub specific: bool,
+}
+
+/// What one unit's sync does, by its release.
+pub struct SyncPlan {
+    pub send: Vec<(&'static str, Vec<u8>)>,
+    /// Fetch the unit's own `unit_config.ini` into the leader's snapshot (26.4 and later).
+    pub fetch_snapshot: bool,
+    /// Said instead, where its own settings are neither sent nor fetched.
+    pub note: Option<String>,
+}
+
+/// A sync of `unit`, whose release is `release` (`None` when it could not be learnt: it may own
+/// its file, so its settings are neither sent nor fetched); `leader_copy` is the leader's
+/// `config_<unit>.ini`, if any.
+pub fn sync_plan(
+    unit: &str,
+    release: Option<&Release>,
+    parts: Parts,
+    shared: &str,
+    leader_copy: Option<&[u8]>,
+) -> SyncPlan {
+    let mut send = Vec::new();
+    if parts.shared {
+        send.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
+    }
+    if let (true, Some(own)) = (takes_unit_config(release), leader_copy) {
+        send.push((paths::UNIT_CONFIG, own.to_vec()));
+    }
+    let owns = owns_unit_config(release);
+    let note = (owns && !parts.specific).then(|| {
+        let release = release.map(ToString::to_string).unwrap_or_default();
+        format!("{unit} ({release}) owns its unit_config.ini: not sent")
+    });
+    SyncPlan {
+        send,
+        fetch_snapshot: owns && parts.specific,
+        note,
+    }
+}

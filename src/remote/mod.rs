@@ -86,16 +86,6 @@ impl Outcome {
             Err(e) => format!("{}: FAILED{via}: {e}", self.unit),
         }
     }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "unit": self.unit,
-            "address": self.address,
-            "via": self.via,
-            "ok": self.ok(),
-            "message": match &self.result { Ok(m) => m, Err(e) => e },
-        })
-    }
 }
 
 /// Where files land on a unit, relative to the login's home.

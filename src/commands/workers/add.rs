@@ -207,10 +207,7 @@ fn warn_of_release(
     learnt: &Learnt,
     progress: &Progress,
 ) -> Release {
-    let release = learnt
-        .release()
-        .cloned()
-        .unwrap_or_else(|| crate::commands::assumed_release(ctx, inventory.era()));
+    let release = crate::commands::release_or_assumed(ctx, inventory, learnt);
     if let Some(w) = crate::commands::unknown_release(name.as_str(), learnt, &release) {
         progress.line(&format!("warning: {w}"));
     }

@@ -1,8 +1,6 @@
 //! `pio workers assign` and `pio workers unassign`: a worker's experiment, in the leader's
 //! database (Pioreactor 24.4 and later; older releases have no per-worker assignment).
 
-use serde_json::json;
-
 use crate::cli::{AssignArgs, UnassignArgs};
 use crate::cluster::UnitName;
 use crate::commands::stdout_error;
@@ -49,12 +47,12 @@ fn print(
     changed: bool,
 ) -> Result<()> {
     if ctx.json {
-        return output::json_data(&json!({
-            "command": command,
-            "unit": unit,
-            "experiment": experiment,
-            "changed": changed,
-        }))
+        return output::json_data(&crate::output::schema::Assigned {
+            command,
+            unit,
+            experiment,
+            changed,
+        })
         .map_err(stdout_error);
     }
     Ok(())

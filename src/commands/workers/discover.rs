@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use crate::cli::DiscoverArgs;
 use crate::commands::stdout_error;
 use crate::context::Context;
@@ -36,7 +34,11 @@ pub fn run(ctx: &Context, args: &DiscoverArgs) -> Result<()> {
     if ctx.json {
         let v: Vec<_> = rows
             .iter()
-            .map(|(f, known)| json!({"name": f.name, "address": f.address.map(|a| a.to_string()), "in_inventory": known}))
+            .map(|(f, known)| crate::output::schema::Discovered {
+                name: &f.name,
+                address: f.address.map(|a| a.to_string()),
+                in_inventory: *known,
+            })
             .collect();
         return output::json_data(&v).map_err(stdout_error);
     }

@@ -2,24 +2,22 @@
 //! worker's model, through the leader's database. From 26.11 the unit keeps its model and the
 //! leader passes a change on to it (`PUT /unit_api/model`).
 
-use serde_json::json;
-
 use crate::cli::{ModelGetArgs, ModelSetArgs, UpdateModelArgs};
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::inventory::api::{ApiWorker, LeaderApi};
-use crate::output::{self, Narrator};
+use crate::output::{self, Narrator, schema};
 
 use super::{api_failed, not_in_inventory};
 
 pub fn get(ctx: &Context, args: &ModelGetArgs) -> Result<()> {
     let (api, worker) = registered(ctx, &args.unit)?;
     drop(api);
-    output::json_data(&json!({
-        "model_name": worker.model_name,
-        "model_version": worker.model_version,
-    }))
+    output::json_data(&schema::Model {
+        model_name: worker.model_name.as_deref(),
+        model_version: worker.model_version.as_deref(),
+    })
     .map_err(stdout_error)
 }
 
@@ -46,12 +44,12 @@ fn set_model(ctx: &Context, unit: &str, name: &str, version: &str) -> Result<()>
         narrator.say(&format!("{unit}'s model is now {name} {version}."));
     }
     if ctx.json {
-        output::json_data(&json!({
-            "command": "workers model set",
-            "unit": unit,
-            "model_name": name,
-            "model_version": version,
-        }))
+        output::json_data(&schema::ModelSet {
+            command: "workers model set",
+            unit,
+            model_name: name,
+            model_version: version,
+        })
         .map_err(stdout_error)?;
     }
     Ok(())

@@ -6,28 +6,78 @@
 
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::cli::SyncConfigsArgs;
 use crate::cluster::Cluster;
-use crate::commands::{assumed_release, stdout_error, unit_config_path, unknown_release};
+use crate::commands::{release_or_assumed, stdout_error, unit_config_path, unknown_release};
 use crate::config::store;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::inventory::Era;
-use crate::output::{self, Narrator, progress::Progress};
-use crate::release::{Release, UnitConfig};
+use crate::inventory::Inventory;
+use crate::output::{self, Narrator, progress::Progress, schema};
+use crate::release::Release;
+use crate::remote::files::{self, Parts};
 use crate::remote::{Outcome, Remote, Used, paths, push_over, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
-    let config = &inventory.config;
-    let era = inventory.era();
     let cluster = inventory.cluster(&ctx.hostname)?;
+    let units = chosen(ctx, args, &cluster)?;
+    if units.is_empty() {
+        Narrator::new(ctx).say("No units to copy config.ini to.");
+        return Ok(());
+    }
+    let parts = Parts {
+        shared: !args.specific,
+        specific: !args.shared,
+    };
+    let shared = inventory.config.render();
+    // Every config_<unit>.ini that may be sent is read (and checked) before anything is sent
+    // anywhere: one that cannot be is exit 2, with nothing changed.
+    let leader_copies: Vec<Option<Vec<u8>>> = if parts.specific {
+        units
+            .iter()
+            .map(|u| store::read_unit_config(&unit_config_path(ctx, u)))
+            .collect::<Result<_>>()?
+    } else {
+        vec![None; units.len()]
+    };
+    let indexed: Vec<usize> = (0..units.len()).collect();
+    let remote = crate::commands::remote_from_args(ctx, &inventory.config, &args.remote)?;
+    let progress = Progress::bar(ctx, units.len(), "copying");
+    let outcomes = fanout::run(
+        &indexed,
+        usize::from(args.fanout),
+        |&i| {
+            let unit = &units[i];
+            let job = Job {
+                ctx,
+                inventory: &inventory,
+                remote: &remote,
+                cluster: &cluster,
+                unit,
+                progress: &progress,
+            };
+            let outcome = job.sync(shared, leader_copies[i].as_deref(), parts);
+            let release = remote
+                .known_release(unit)
+                .and_then(|l| l.release().cloned());
+            (outcome, release)
+        },
+        |_, (o, _): &(Outcome, Option<Release>)| {
+            progress.inc();
+            progress.line(&o.describe());
+        },
+    );
+    progress.finish();
+    reported(ctx, units.len(), &outcomes)
+}
+
+/// The units named (`--all`: the active workers, as the Python stack's sync-configs), never the
+/// leader: its config.ini is the source, and copying it onto itself could only lose it.
+fn chosen(ctx: &Context, args: &SyncConfigsArgs, cluster: &Cluster) -> Result<Vec<String>> {
     let narrator = Narrator::new(ctx);
     let selected = if args.select.all {
-        // As the Python stack's sync-configs: the active workers.
         let inactive: Vec<&str> = cluster
             .workers
             .iter()
@@ -54,10 +104,9 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
             ),
         );
     } else {
-        select_units(&cluster, &args.select.named())?
+        select_units(cluster, &args.select.named())?
     };
-    // The leader's config.ini is the source: copying it onto itself could only lose it.
-    let units: Vec<String> = selected
+    Ok(selected
         .into_iter()
         .filter(|u| {
             let leader = cluster.is_leader(u);
@@ -68,69 +117,28 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
             }
             !leader
         })
-        .collect();
-    if units.is_empty() {
-        narrator.say("No units to copy config.ini to.");
-        return Ok(());
-    }
-    let parts = Parts {
-        shared: !args.specific,
-        specific: !args.shared,
-    };
-    let shared = config.render();
-    // Every config_<unit>.ini that may be sent is read (and checked) before anything is sent
-    // anywhere: one that cannot be is exit 2, with nothing changed.
-    let leader_copies: Vec<Option<Vec<u8>>> = if parts.specific {
-        units
-            .iter()
-            .map(|u| store::read_unit_config(&unit_config_path(ctx, u)))
-            .collect::<Result<_>>()?
-    } else {
-        vec![None; units.len()]
-    };
-    let indexed: Vec<usize> = (0..units.len()).collect();
-    let remote = crate::commands::remote_from_args(ctx, config, &args.remote)?;
-    let progress = Progress::bar(ctx, units.len(), "copying");
-    let outcomes = fanout::run(
-        &indexed,
-        usize::from(args.fanout),
-        |&i| {
-            let unit = &units[i];
-            let job = Job {
-                ctx,
-                remote: &remote,
-                cluster: &cluster,
-                unit,
-                era,
-                progress: &progress,
-            };
-            let outcome = job.sync(shared, leader_copies[i].as_deref(), parts);
-            let release = remote
-                .known_release(unit)
-                .and_then(|l| l.release().cloned());
-            (outcome, release)
-        },
-        |_, (o, _): &(Outcome, Option<Release>)| {
-            progress.inc();
-            progress.line(&o.describe());
-        },
-    );
-    progress.finish();
+        .collect())
+}
+
+/// `--json`'s document, and the exit status: 1 when any unit failed, named on stderr.
+fn reported(ctx: &Context, count: usize, outcomes: &[(Outcome, Option<Release>)]) -> Result<()> {
     let failed: Vec<&str> = outcomes
         .iter()
         .filter(|(o, _)| !o.ok())
         .map(|(o, _)| o.unit.as_str())
         .collect();
     if ctx.json {
-        output::json_data(&json!({
-            "command": "workers sync-configs",
-            "units": outcomes.iter().map(|(o, release)| {
-                let mut v = o.to_json();
-                v["release"] = json!(release);
-                v
-            }).collect::<Vec<_>>(),
-            "failed": failed,
-        }))
+        output::json_data(&schema::Synced {
+            command: "workers sync-configs",
+            units: outcomes
+                .iter()
+                .map(|(o, release)| schema::SyncedUnit {
+                    outcome: o.into(),
+                    release: release.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            failed: failed.clone(),
+        })
         .map_err(stdout_error)?;
     }
     if failed.is_empty() {
@@ -141,27 +149,20 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
         &format!(
             "config.ini could not be copied to {} of {}: {}",
             failed.len(),
-            output::count(units.len(), "unit"),
+            output::count(count, "unit"),
             failed.join(", ")
         ),
     );
     Err(Error::reported(Kind::Failed))
 }
 
-/// Which settings to give.
-#[derive(Clone, Copy)]
-struct Parts {
-    shared: bool,
-    specific: bool,
-}
-
 /// One unit's sync: what it needs to know.
 struct Job<'a> {
     ctx: &'a Context,
+    inventory: &'a Inventory,
     remote: &'a Remote<'a>,
     cluster: &'a Cluster<'a>,
     unit: &'a str,
-    era: Era,
     progress: &'a Progress,
 }
 
@@ -178,39 +179,21 @@ impl Job<'_> {
                 .ssh_until(unit, &address, deadline)
                 .map_err(|e| e.to_string())?;
             let learnt = remote.until(deadline).release_on(self.cluster, unit, &conn);
-            let release = match learnt.release() {
-                Some(r) => r.clone(),
-                None => assumed_release(ctx, self.era),
-            };
+            let release = release_or_assumed(ctx, self.inventory, &learnt);
             if let Some(w) = unknown_release(unit, &learnt, &release) {
                 self.progress.line(&format!("warning: {w}"));
             }
-            let mut files = Vec::new();
-            if parts.shared {
-                files.push((paths::SHARED_CONFIG, shared.as_bytes().to_vec()));
-            }
-            // An unknown release may own its unit_config.ini: neither sent nor fetched.
-            let known = learnt.release().is_some();
-            if let (true, UnitConfig::FromLeader, Some(own)) =
-                (known, release.needs().unit_config, leader_copy)
-            {
-                files.push((paths::UNIT_CONFIG, own.to_vec()));
-            }
+            let plan = files::sync_plan(unit, learnt.release(), parts, shared, leader_copy);
             let mut said = Vec::new();
-            if !files.is_empty() {
-                push_over(&conn, &files, deadline)?;
-                let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+            if !plan.send.is_empty() {
+                push_over(&conn, &plan.send, deadline)?;
+                let names: Vec<&str> = plan.send.iter().map(|(p, _)| *p).collect();
                 said.push(format!("copied {}", names.join(" and ")));
             }
-            if known && release.needs().unit_config == UnitConfig::OwnedByUnit {
-                if parts.specific {
-                    said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
-                } else {
-                    said.push(format!(
-                        "{unit} ({release}) owns its unit_config.ini: not sent"
-                    ));
-                }
+            if plan.fetch_snapshot {
+                said.push(fetch_snapshot(ctx, &conn, unit, deadline)?);
             }
+            said.extend(plan.note);
             Ok(said.join("; "))
         });
         Outcome {
