@@ -36,11 +36,12 @@ impl<'a> From<&'a Outcome> for UnitOutcome<'a> {
     }
 }
 
-/// `identify --json`.
+/// `identify --json` (units: [`UnitOutcome`]) and `workers sync-configs --json` (units:
+/// [`SyncedUnit`]).
 #[derive(Serialize)]
-pub struct Outcomes<'a> {
+pub struct Outcomes<'a, U> {
     pub command: &'a str,
-    pub units: Vec<UnitOutcome<'a>>,
+    pub units: Vec<U>,
     pub failed: Vec<&'a str>,
 }
 
@@ -50,14 +51,6 @@ pub struct SyncedUnit<'a> {
     #[serde(flatten)]
     pub outcome: UnitOutcome<'a>,
     pub release: Option<String>,
-}
-
-/// `workers sync-configs --json`.
-#[derive(Serialize)]
-pub struct Synced<'a> {
-    pub command: &'a str,
-    pub units: Vec<SyncedUnit<'a>>,
-    pub failed: Vec<&'a str>,
 }
 
 /// A unit that did not come back from a reboot in time.

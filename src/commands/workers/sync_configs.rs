@@ -128,7 +128,7 @@ fn reported(ctx: &Context, count: usize, outcomes: &[(Outcome, Option<Release>)]
         .map(|(o, _)| o.unit.as_str())
         .collect();
     if ctx.json {
-        output::json_data(&schema::Synced {
+        output::json_data(&schema::Outcomes {
             command: "workers sync-configs",
             units: outcomes
                 .iter()
