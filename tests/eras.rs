@@ -13,7 +13,7 @@ use common::{Env, Run, python_reads};
 use serde_json::{Value, json};
 
 /// A leader API with pio02 (active, a 40 ml model, in "Trial 3") and pio03 (inactive, no model).
-fn leader() -> LeaderApi {
+pub(crate) fn leader() -> LeaderApi {
     let api = LeaderApi::start("127.0.0.1:0");
     api.add_worker("pio02", true, Some("pioreactor_40ml"), Some("1.5"));
     api.add_worker("pio03", false, None, None);
@@ -33,7 +33,7 @@ fn config_for(port: u16) -> String {
     )
 }
 
-fn env_for(api: &LeaderApi) -> (Env, String) {
+pub(crate) fn env_for(api: &LeaderApi) -> (Env, String) {
     let env = Env::new();
     let text = config_for(api.port());
     env.write_config(&text);

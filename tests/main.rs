@@ -17,6 +17,7 @@ mod http_hostile;
 mod identify;
 mod ini_fuzz;
 mod ini_regressions;
+mod json_schema;
 mod leader_api;
 mod reboot_wait;
 mod releases;
