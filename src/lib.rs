@@ -38,6 +38,7 @@ pub mod output;
 pub mod random;
 pub mod release;
 pub mod remote;
+pub mod text;
 pub mod transport;
 
 use std::ffi::OsString;

@@ -223,7 +223,15 @@ pub fn remote<'c>(
     via: crate::remote::Via,
     timeout: std::time::Duration,
 ) -> Result<Remote<'c>> {
-    Remote::new(ctx, config, via, timeout)
+    let env = crate::remote::ReachEnv {
+        home: ctx.home.clone(),
+        local_user: ctx.local_user.clone(),
+        hostname: ctx.hostname.clone(),
+        mdns: ctx.mdns,
+        global_known_hosts: ctx.global_known_hosts.clone(),
+        warn: Box::new(move |w| Narrator::new(ctx).warn(w)),
+    };
+    Remote::new(env, config, via, timeout)
 }
 
 /// How to reach units, from the `--via` and `--timeout` a remote command was given.
@@ -233,5 +241,5 @@ pub fn remote_from_args<'c>(
     args: &crate::cli::RemoteArgs,
 ) -> Result<Remote<'c>> {
     let timeout = std::time::Duration::from_secs_f64(args.timeout);
-    Remote::new(ctx, config, args.via.into(), timeout)
+    remote(ctx, config, args.via.into(), timeout)
 }

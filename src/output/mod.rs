@@ -98,34 +98,7 @@ impl serde_json::ser::Formatter for SafeJson {
     }
 }
 
-/// Text for a terminal: every control character but the line break (C0, DEL, C1) written as an
-/// escape (`\x1b`, `\u{9b}`), so that nothing a unit, mDNS, the leader's API or config.ini says
-/// can move the cursor, clear the screen or retitle the window. Human output goes through it:
-/// tables, [`data`], narration and errors (the crate's `eprintln!`).
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    escape(text, true)
-}
-
-/// [`escape_controls`] for one line, such as a table cell: a line break is escaped too.
-pub fn escape_line(text: &str) -> Cow<'_, str> {
-    escape(text, false)
-}
-
-fn escape(text: &str, keep_newline: bool) -> Cow<'_, str> {
-    let bad = |c: char| c.is_control() && !(keep_newline && c == '\n');
-    if !text.chars().any(bad) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match u32::from(c) {
-            _ if !bad(c) => out.push(c),
-            n @ 0..=0x7f => out.push_str(&format!("\\x{n:02x}")),
-            n => out.push_str(&format!("\\u{{{n:x}}}")),
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::text::{escape_controls, escape_line};
 
 /// Writes to stderr with control characters escaped, ignoring a closed stderr (narration to
 /// `pio reboot --all 2>&1 | head -1` must not stop an operation midway). The crate's

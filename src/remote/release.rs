@@ -50,7 +50,7 @@ impl Remote<'_> {
                     }
                     None => why.push(format!(
                         "its web API named '{}', which is not a release",
-                        crate::output::escape_line(&v)
+                        crate::text::escape_line(&v)
                     )),
                 },
                 Err(e) => why.push(format!("its web API: {e}")),
@@ -103,7 +103,7 @@ impl Remote<'_> {
                     Some(r) => return Learnt::Known(r),
                     None => why.push(format!(
                         "its web API named '{}', which is not a release",
-                        crate::output::escape_line(&v)
+                        crate::text::escape_line(&v)
                     )),
                 },
                 Err(e) => why.push(format!("its web API: {e}")),
@@ -134,7 +134,7 @@ pub fn release_over(conn: &Connection, deadline: Instant) -> Learnt {
                 None => Learnt::Unknown(format!(
                     "`{}` printed '{}', which is not a release",
                     commands::VERSION,
-                    crate::output::escape_line(said)
+                    crate::text::escape_line(said)
                 )),
             }
         }
@@ -142,7 +142,7 @@ pub fn release_over(conn: &Connection, deadline: Instant) -> Learnt {
             "`{}` failed (exit status {}): {}",
             commands::VERSION,
             out.status.map_or("unknown".to_string(), |s| s.to_string()),
-            crate::output::escape_line(out.stderr.trim())
+            crate::text::escape_line(out.stderr.trim())
         )),
         Err(e) => Learnt::Unknown(format!("`{}`: {e}", commands::VERSION)),
     }

@@ -1,0 +1,311 @@
+//! The actions the contract defines, each by HTTP and/or SSH as `--via` says, answered with an
+//! [`Outcome`] that names the transport that carried it.
+
+use super::*;
+
+impl<'c> Remote<'c> {
+    /// Runs one of [`commands`] on the unit over SSH by `deadline`; success is exit status 0.
+    fn ssh_run(
+        &self,
+        name: &str,
+        address: &str,
+        command: &SshCommand,
+        deadline: Instant,
+    ) -> std::result::Result<String, String> {
+        let conn = self
+            .ssh_until(name, address, deadline)
+            .map_err(|e| e.to_string())?;
+        let command = match command {
+            SshCommand::Fixed(c) => c.to_string(),
+            SshCommand::ByRelease(pick) => {
+                // (The cache's lock is not held while the unit is asked.)
+                let known = self.known_release(name);
+                let learnt = match known {
+                    Some(known) => known,
+                    None => release::release_over(&conn, deadline),
+                };
+                self.remember_release(name, &learnt);
+                pick(learnt.release())
+            }
+        };
+        run_checked(&conn, &command, deadline)
+    }
+
+    /// An action by HTTP and/or SSH as `--via` says; with auto, SSH is tried when the web API
+    /// does not answer or lacks the endpoint.
+    fn act(
+        &self,
+        cluster: &Cluster,
+        name: &str,
+        by_http: impl Fn(&WebApi) -> std::result::Result<String, HttpError>,
+        ssh_command: SshCommand,
+        ssh_check: impl Fn(String) -> std::result::Result<String, String>,
+    ) -> Outcome {
+        // One deadline for the unit: finding it, HTTP, then SSH all fit in --timeout.
+        let deadline = Instant::now() + self.timeout;
+        let address = match self.address(cluster, name) {
+            Ok(a) => a,
+            Err(e) => {
+                return Outcome {
+                    unit: name.to_string(),
+                    address: None,
+                    via: None,
+                    result: Err(e),
+                };
+            }
+        };
+        let outcome = |via, result| Outcome {
+            unit: name.to_string(),
+            address: Some(address.clone()),
+            via: Some(via),
+            result,
+        };
+        let http_error = match self.via {
+            Via::Ssh => None,
+            Via::Http | Via::Auto => match by_http(&self.until(deadline).web(&address)) {
+                Ok(v) => return outcome(Used::Http, Ok(v)),
+                Err(e) if self.via == Via::Http => return outcome(Used::Http, Err(e.to_string())),
+                Err(e) => Some(e),
+            },
+        };
+        match self
+            .ssh_run(name, &address, &ssh_command, deadline)
+            .and_then(&ssh_check)
+        {
+            Ok(v) => outcome(Used::Ssh, Ok(v)),
+            Err(e) => outcome(
+                Used::Ssh,
+                Err(match http_error {
+                    Some(h) => format!("{h}; over SSH: {e}"),
+                    None => e,
+                }),
+            ),
+        }
+    }
+
+    /// Halts every job on the unit.
+    pub fn halt_jobs(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.act(
+            cluster,
+            name,
+            |w| {
+                w.stop_all_jobs()
+                    .map(|t| format!("jobs halting ({})", t.status))
+            },
+            // 21.5 only has `pio kill --all`: the unit's release says which.
+            SshCommand::ByRelease(&|release| {
+                release
+                    .map_or(crate::release::Halt::KillAllJobs, |r| r.needs().halt)
+                    .command()
+                    .to_string()
+            }),
+            |_| Ok("jobs halted".to_string()),
+        )
+    }
+
+    /// Asks the unit to reboot.
+    pub fn reboot(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.act(
+            cluster,
+            name,
+            |w| {
+                w.reboot().map(|t| match t.status.as_str() {
+                    "running" => "a power action is already running".to_string(),
+                    _ => "rebooting".to_string(),
+                })
+            },
+            SshCommand::Fixed(commands::REBOOT),
+            |_| Ok("rebooting".to_string()),
+        )
+    }
+
+    /// Blinks the unit's LED: `pio identify` over SSH, or the Python stack's `pio blink` where
+    /// this pio is not installed (its `pio` then has no `identify`).
+    pub fn identify(&self, cluster: &Cluster, name: &str, duration: Option<f64>) -> Outcome {
+        // --timeout bounds finding and reaching the unit, from now.
+        let reach_by = Instant::now() + self.timeout;
+        let (address, result) = match self.until(reach_by).address(cluster, name) {
+            Ok(a) => (
+                Some(a.clone()),
+                self.identify_over_ssh(name, &a, duration, reach_by),
+            ),
+            Err(e) => (None, Err(e)),
+        };
+        Outcome {
+            unit: name.to_string(),
+            address,
+            via: Some(Used::Ssh),
+            result,
+        }
+    }
+
+    fn identify_over_ssh(
+        &self,
+        name: &str,
+        address: &str,
+        duration: Option<f64>,
+        reach_by: Instant,
+    ) -> std::result::Result<String, String> {
+        // The blink itself may take its duration and 5 s more.
+        let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
+        let end = reach_by + blink_time;
+        let deadline = || end;
+        let conn = self
+            .ssh_until(name, address, reach_by)
+            .map_err(|e| e.to_string())?;
+        let command = match duration {
+            Some(d) => commands::identify_for(d),
+            None => commands::IDENTIFY.to_string(),
+        };
+        let out = conn.exec(&command, deadline()).map_err(|e| e.to_string())?;
+        if out.success() {
+            return Ok(format!("blinked ({})", commands::IDENTIFY));
+        }
+        if !missing_command(&out) {
+            return Err(format!("`{command}` failed: {}", out.stderr.trim()));
+        }
+        // Only the Python stack is there: its release says whether it has `pio blink`.
+        let learnt = release::release_over(&conn, deadline());
+        self.remember_release(name, &learnt);
+        if let Some(r) = learnt.release().filter(|r| !r.needs().blink) {
+            return Err(format!(
+                "neither this pio nor the Python stack's `{}` is there: {r} has no LED command \
+                 (`pio blink` came with 21.11)",
+                commands::BLINK
+            ));
+        }
+        let out = conn
+            .exec(commands::BLINK, deadline())
+            .map_err(|e| e.to_string())?;
+        if out.success() {
+            Ok(format!("blinked ({}, the Python stack's)", commands::BLINK))
+        } else {
+            Err(format!(
+                "neither `{}` nor `{}` ran: {}",
+                commands::IDENTIFY,
+                commands::BLINK,
+                out.stderr.trim()
+            ))
+        }
+    }
+
+    /// Copies files to the unit over SSH, each replaced atomically.
+    pub fn push_files(&self, cluster: &Cluster, name: &str, files: &[(&str, Vec<u8>)]) -> Outcome {
+        let address = self.address(cluster, name);
+        let deadline = Instant::now() + self.timeout;
+        let result = address.clone().and_then(|address| {
+            let conn = self
+                .ssh_until(name, &address, deadline)
+                .map_err(|e| e.to_string())?;
+            push_over(&conn, files, deadline)?;
+            let names: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+            Ok(format!("copied {}", names.join(" and ")))
+        });
+        Outcome {
+            unit: name.to_string(),
+            address: address.ok(),
+            via: Some(Used::Ssh),
+            result,
+        }
+    }
+
+    /// Whether the unit answers, as itself: its app version over HTTP, or `hostname` over SSH.
+    pub fn status(&self, cluster: &Cluster, name: &str) -> Outcome {
+        let expect = name.to_string();
+        let unit = name.to_string();
+        self.act(
+            cluster,
+            name,
+            move |w| {
+                http_identity(w, &unit)?;
+                w.app_version()
+            },
+            SshCommand::Fixed(commands::HOSTNAME_AND_VERSION),
+            move |answer| {
+                // Its name, then its release where the Python stack answers `pio version`.
+                let mut lines = answer.lines();
+                let name = lines.next().unwrap_or_default().trim();
+                if !name.eq_ignore_ascii_case(&expect) {
+                    // (Kept exact for --json; every terminal line is escaped where printed.)
+                    return Err(format!("answered as '{name}', not '{expect}'"));
+                }
+                Ok(lines
+                    .last()
+                    .and_then(crate::release::Release::parse)
+                    .map(|r| r.to_string())
+                    .unwrap_or_default())
+            },
+        )
+    }
+
+    /// [`Remote::status`], remembering the release the unit named.
+    pub fn status_and_release(&self, cluster: &Cluster, name: &str) -> Outcome {
+        let outcome = self.status(cluster, name);
+        if let Ok(said) = &outcome.result
+            && let Some(release) = crate::release::Release::parse(said)
+        {
+            self.remember_release(name, &crate::release::Learnt::Known(release));
+        }
+        outcome
+    }
+}
+
+/// What an action runs over SSH: a fixed command, or one its release decides (learnt on the
+/// same connection when not known yet).
+enum SshCommand<'a> {
+    Fixed(&'a str),
+    ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
+}
+
+/// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on
+/// older images without that endpoint (404), which cannot say who they are.
+pub(super) fn http_identity(web: &WebApi, expect: &str) -> std::result::Result<bool, HttpError> {
+    let bad = |why: String| HttpError::BadAnswer {
+        url: web.url("/unit_api/health"),
+        why,
+    };
+    match web.health() {
+        Ok(h) => match h.unit.as_deref() {
+            Some(u) if u.eq_ignore_ascii_case(expect) => Ok(true),
+            Some(u) => Err(bad(format!("the unit there is '{u}', not '{expect}'"))),
+            None => Err(bad("no \"pioreactor_unit\" in the answer".to_string())),
+        },
+        Err(HttpError::Status { status: 404, .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs `command` on an open connection by `deadline`: its stdout when it exits 0, else what
+/// failed (the exit status and what it printed on stderr).
+pub fn run_checked(
+    conn: &Connection,
+    command: &str,
+    deadline: Instant,
+) -> std::result::Result<String, String> {
+    let out = conn.exec(command, deadline).map_err(|e| e.to_string())?;
+    if out.success() {
+        Ok(out.stdout.trim().to_string())
+    } else {
+        Err(format!(
+            "`{command}` failed (exit status {}){}",
+            out.status.map_or("unknown".to_string(), |s| s.to_string()),
+            match out.stderr.trim() {
+                "" => String::new(),
+                e => format!(": {}", crate::text::escape_line(e)),
+            }
+        ))
+    }
+}
+
+/// Writes files on an open connection (config.ini mode 0644, in a 0755 folder).
+pub fn push_over(
+    conn: &Connection,
+    files: &[(&str, Vec<u8>)],
+    deadline: Instant,
+) -> std::result::Result<(), String> {
+    for (path, data) in files {
+        conn.write_file_atomic(std::path::Path::new(path), data, 0o644, 0o755, deadline)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
