@@ -427,7 +427,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
-            cand --timeout 'Seconds to wait for each unit to answer (default 10), or with --wait for each to come back (default 180)'
+            cand --timeout 'Seconds to wait for each unit to answer (default 10, at most 60), or with --wait for each to come back (default 180)'
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
             cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'

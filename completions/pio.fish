@@ -320,7 +320,7 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many u
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
 http\t''"
-complete -c pio -n "__fish_pio_using_subcommand reboot" -l timeout -d 'Seconds to wait for each unit to answer (default 10), or with --wait for each to come back (default 180)' -r
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l timeout -d 'Seconds to wait for each unit to answer (default 10, at most 60), or with --wait for each to come back (default 180)' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''

@@ -295,7 +295,7 @@ pub struct RemoteArgs {
     pub via: Via,
 
     /// Seconds to wait for each unit
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::PER_UNIT, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 }
 
@@ -347,7 +347,7 @@ pub struct IdentifyArgs {
     pub fanout: u16,
 
     /// Seconds to wait for each unit to answer
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::PER_UNIT, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 }
 
@@ -360,7 +360,7 @@ pub struct RenameArgs {
     pub new: String,
 
     /// Seconds to wait for it to come back under the new name
-    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::COME_BACK, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Do not wait for the worker to come back
@@ -393,8 +393,8 @@ pub struct RebootArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// Seconds to wait for each unit to answer (default 10), or with --wait for each to come
-    /// back (default 180)
+    /// Seconds to wait for each unit to answer (default 10, at most 60), or with --wait for each
+    /// to come back (default 180)
     #[arg(long, value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
 
@@ -414,7 +414,7 @@ pub struct DoctorArgs {
     pub fanout: u16,
 
     /// Seconds each unit may take per check
-    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::DOCTOR_CHECK, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Exit 1 on warnings too
@@ -511,7 +511,7 @@ pub struct SyncConfigsArgs {
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// Seconds to listen
-    #[arg(long, value_name = "SECS", default_value_t = 3.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::DISCOVER, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Only workers not in the inventory
@@ -601,7 +601,7 @@ pub struct AddArgs {
     pub offline: bool,
 
     /// Seconds to wait for the worker to appear on the network
-    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::ADD, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
     /// Read the worker's SSH password from stdin (first contact only)
@@ -721,6 +721,43 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         super::command().debug_assert();
+    }
+
+    /// Help that names a time limit names the one the code uses.
+    #[test]
+    fn help_names_the_time_limits_the_code_uses() {
+        use crate::timeouts::*;
+        let help = |path: &[&str]| {
+            let mut cmd = super::command();
+            for name in path {
+                cmd = cmd.find_subcommand(name).expect("a subcommand").clone();
+            }
+            cmd.render_long_help().to_string()
+        };
+        let reboot = help(&["reboot"]);
+        for said in [
+            format!("default {PER_UNIT}, at most {REBOOT_REQUEST_MAX}"),
+            format!("default {COME_BACK} s"),
+        ] {
+            assert!(
+                reboot.replace('\n', " ").contains(&said),
+                "{said}: {reboot}"
+            );
+        }
+        for (path, default) in [
+            (&["workers", "status"][..], PER_UNIT),
+            (&["identify"], PER_UNIT),
+            (&["rename"], COME_BACK),
+            (&["doctor"], DOCTOR_CHECK),
+            (&["workers", "discover"], DISCOVER),
+            (&["workers", "add"], ADD),
+        ] {
+            let text = help(path);
+            assert!(
+                text.contains(&format!("[default: {default}]")),
+                "{path:?}: {text}"
+            );
+        }
     }
 
     #[test]

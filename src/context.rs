@@ -10,7 +10,7 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::handoff::{DEFAULT_PYTHON_CLI, Lookup};
 
 /// How long a write waits for another pio holding config.ini's lock.
-const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(10);
+const DEFAULT_LOCK_WAIT: Duration = crate::timeouts::LOCK_WAIT;
 
 /// OpenSSH's default `GlobalKnownHostsFile`: host keys the administrator vouches for.
 const GLOBAL_KNOWN_HOSTS: [&str; 2] = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];

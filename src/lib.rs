@@ -39,6 +39,7 @@ pub mod random;
 pub mod release;
 pub mod remote;
 pub mod text;
+pub mod timeouts;
 pub mod transport;
 
 use std::ffi::OsString;

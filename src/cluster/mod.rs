@@ -7,7 +7,7 @@ pub mod plan;
 
 pub use name::{NameError, UnitName, check_static_address, parse_address};
 
-use crate::config::ini::key_eq;
+use name::same;
 
 /// One line of the inventory, with its static address if `[cluster.addresses]` has one.
 /// Borrowed from config.ini's text: a leader may list thousands of workers.
@@ -34,7 +34,7 @@ pub struct Cluster<'a> {
 impl<'a> Cluster<'a> {
     /// The worker with this name; hostnames compare as Python lower-cases them (`str.lower`).
     pub fn worker(&self, name: &str) -> Option<&Worker<'a>> {
-        self.workers.iter().find(|w| key_eq(w.name, name))
+        self.workers.iter().find(|w| same(w.name, name))
     }
 
     /// The unit's static address from `[cluster.addresses]`, if it has one.
@@ -44,13 +44,13 @@ impl<'a> Cluster<'a> {
             None => self
                 .other_addresses
                 .iter()
-                .find(|(n, _)| key_eq(n, name))
+                .find(|(n, _)| same(n, name))
                 .map(|(_, a)| *a),
         }
     }
 
     pub fn is_leader(&self, name: &str) -> bool {
-        key_eq(self.leader, name)
+        same(self.leader, name)
     }
 
     /// Where `name` is reached: see [`Reach`].
@@ -96,7 +96,7 @@ impl<'a> Reach<'a> {
     ) -> Reach<'a> {
         Reach::of(
             static_address,
-            leader_address.filter(|_| key_eq(leader, name)),
+            leader_address.filter(|_| same(leader, name)),
         )
     }
 

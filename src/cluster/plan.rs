@@ -113,7 +113,7 @@ pub fn rename(cluster: &Cluster, old: &str, new: &UnitName) -> Result<Vec<Change
     if cluster.is_leader(worker.name) {
         return Err(RenameRefused::IsLeader(worker.name.to_string()));
     }
-    if crate::config::ini::key_eq(worker.name, new.as_str()) {
+    if crate::cluster::name::same(worker.name, new.as_str()) {
         return Err(RenameRefused::Same);
     }
     let taken = cluster.worker(new.as_str()).is_some()

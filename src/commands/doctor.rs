@@ -202,7 +202,7 @@ fn finish(ctx: &Context, args: &DoctorArgs, checks: &[Check]) -> Result<()> {
 /// This unit's hostname against `leader_hostname`.
 fn leader_name(ctx: &Context, config: &Config, leader: &str) -> Check {
     let here = &ctx.hostname;
-    if leader.eq_ignore_ascii_case(here) {
+    if same(leader, here) {
         return check(
             here,
             "leader name",
@@ -486,7 +486,7 @@ impl UnitProbe<'_> {
             }
         };
         if let Some(name) = health.as_ref().and_then(|h| h.unit.as_deref())
-            && !name.eq_ignore_ascii_case(u)
+            && !same(name, u)
         {
             self.add(
                 out,

@@ -12,9 +12,10 @@ use crate::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
 use crate::transport::fanout;
 
 /// How long each request may take, and (with --wait) how long units may take to come back.
-const DEFAULT_REQUEST_TIMEOUT: f64 = 10.0;
-const MAX_REQUEST_TIMEOUT: f64 = 60.0;
-const DEFAULT_WAIT: f64 = 180.0;
+use crate::timeouts::{
+    COME_BACK as DEFAULT_WAIT, PER_UNIT as DEFAULT_REQUEST_TIMEOUT,
+    REBOOT_REQUEST_MAX as MAX_REQUEST_TIMEOUT,
+};
 
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;

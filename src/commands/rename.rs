@@ -150,12 +150,12 @@ fn push_before_reboot(
     Ok(())
 }
 
-/// How long each step on the unit may take.
-const STEP_TIME: Duration = Duration::from_secs(15);
+/// How long logging in to the unit may take.
+const STEP_TIME: Duration = crate::timeouts::RENAME_LOGIN;
 
 /// A deadline for one command on the unit.
 fn step_deadline() -> Instant {
-    Instant::now() + Duration::from_secs(30)
+    Instant::now() + crate::timeouts::RENAME_STEP
 }
 
 /// The worker's name as the inventory spells it, once the rename is known to be possible.

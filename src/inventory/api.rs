@@ -132,7 +132,7 @@ impl LeaderApi {
             base,
             client: std::sync::OnceLock::new(),
             timeout,
-            task_wait: timeout.max(Duration::from_secs(10)),
+            task_wait: timeout.max(crate::timeouts::LEADER_TASK_MIN),
         })
     }
 

@@ -12,22 +12,18 @@ pub use backend::{Backend, ConfigIni, FollowUp, LeaderDb, api_failed};
 
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::cluster::Reach;
+use crate::cluster::name::same;
 use crate::cluster::name::shown;
 use crate::cluster::{Change, Cluster, UnitName};
-use crate::config::ini::key_eq;
 use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::release::Release;
 use api::{ApiError, ApiWorker, LeaderApi};
 
-/// How long the leader's API may take: it runs on this machine or next to it.
-const API_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long the first contact may take before pio concludes nothing is listening.
-const PROBE_CONNECT: Duration = Duration::from_secs(2);
+use crate::timeouts::{LEADER_API as API_TIMEOUT, LEADER_API_PROBE as PROBE_CONNECT};
 
 /// Which generation of the Pioreactor software holds the inventory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -346,13 +342,13 @@ fn trusted(api: &LeaderApi, workers: Vec<ApiWorker>) -> Result<Vec<ApiWorker>> {
 pub fn leader_api(ctx: &Context, config: &Config) -> Result<LeaderApi> {
     let (proto, port) = config.web_api()?;
     let (leader, leader_address) = config.leader(&ctx.hostname)?;
-    let host = if key_eq(leader, &ctx.hostname) {
+    let host = if same(leader, &ctx.hostname) {
         "127.0.0.1".to_string()
     } else {
         let static_address = config
             .addresses()?
             .into_iter()
-            .find(|(n, _)| key_eq(n, leader))
+            .find(|(n, _)| same(n, leader))
             .map(|(_, a)| a);
         Reach::of(static_address, leader_address).host(leader)
     };

@@ -266,7 +266,7 @@ impl<'a> WorkerRow<'a> {
             name: w.name,
             active: w.active,
             reach: Reach::of_unit(w.name, w.address, leader, leader_address),
-            leader: crate::config::ini::key_eq(leader, w.name),
+            leader: crate::cluster::name::same(leader, w.name),
             model_name: None,
             model_version: None,
             experiment: None,

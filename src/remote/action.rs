@@ -147,7 +147,8 @@ impl<'c> Remote<'c> {
         reach_by: Instant,
     ) -> std::result::Result<String, String> {
         // The blink itself may take its duration and 5 s more.
-        let blink_time = Duration::from_secs_f64(duration.unwrap_or(3.5)) + Duration::from_secs(5);
+        let blink_time =
+            Duration::from_secs_f64(duration.unwrap_or(3.5)) + crate::timeouts::BLINK_EXTRA;
         let end = reach_by + blink_time;
         let deadline = || end;
         let conn = self
@@ -225,7 +226,7 @@ impl<'c> Remote<'c> {
                 // Its name, then its release where the Python stack answers `pio version`.
                 let mut lines = answer.lines();
                 let name = lines.next().unwrap_or_default().trim();
-                if !name.eq_ignore_ascii_case(&expect) {
+                if !crate::cluster::name::same(name, &expect) {
                     // (Kept exact for --json; every terminal line is escaped where printed.)
                     return Err(format!("answered as '{name}', not '{expect}'"));
                 }
@@ -266,7 +267,7 @@ pub(super) fn http_identity(web: &WebApi, expect: &str) -> std::result::Result<b
     };
     match web.health() {
         Ok(h) => match h.unit.as_deref() {
-            Some(u) if u.eq_ignore_ascii_case(expect) => Ok(true),
+            Some(u) if crate::cluster::name::same(u, expect) => Ok(true),
             Some(u) => Err(bad(format!("the unit there is '{u}', not '{expect}'"))),
             None => Err(bad("no \"pioreactor_unit\" in the answer".to_string())),
         },

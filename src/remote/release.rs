@@ -12,7 +12,7 @@ use super::{Remote, Via, commands};
 
 /// The most the web API may take to name the release: a unit whose port drops packets (images
 /// before 24.9 have no web API) leaves the rest of its time to `pio version` and the command.
-const WEB_PROBE: std::time::Duration = std::time::Duration::from_secs(2);
+const WEB_PROBE: std::time::Duration = crate::timeouts::RELEASE_WEB_PROBE;
 
 impl Remote<'_> {
     /// The unit's release, asked at most once per run whatever the number of callers.

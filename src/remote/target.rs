@@ -27,7 +27,7 @@ impl<'c> Remote<'c> {
                 "{name} has no address in [cluster.addresses] and mDNS is off (PIO_MDNS=0)"
             ));
         }
-        mdns::resolve(name, self.timeout.min(Duration::from_secs(5)))
+        mdns::resolve(name, self.timeout.min(crate::timeouts::MDNS_RESOLVE_MAX))
     }
 
     /// The known_hosts files `files`, read once.
@@ -146,7 +146,7 @@ impl<'c> Remote<'c> {
     /// applied (OpenSSH would not apply them to `ssh pioreactor@pio02.local` either); each is
     /// named in a warning, so that none is passed over in silence.
     fn warn_of_bare_name_blocks(&self, bare: &str, reached_by: &str, applied: &HostSettings) {
-        if bare.eq_ignore_ascii_case(reached_by) {
+        if crate::cluster::name::same(bare, reached_by) {
             return;
         }
         for block in self.ssh_config.settings_for(bare).blocks {

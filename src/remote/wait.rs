@@ -81,7 +81,7 @@ impl<'c> Remote<'c> {
                     .exec(commands::HOSTNAME, deadline)
                     .map_err(|e| e.to_string())?;
                 match out.stdout.trim() {
-                    name if name.eq_ignore_ascii_case(expect) => Ok(()),
+                    name if crate::cluster::name::same(name, expect) => Ok(()),
                     other => Err(format!("answers as '{other}'")),
                 }
             }

@@ -15,6 +15,7 @@ use crate::output::{self, Narrator, progress::Progress};
 use crate::release::{Learnt, Release};
 use crate::remote::release::release_over;
 use crate::remote::{Via, commands, files, join, login, push_over, run_checked};
+use crate::timeouts::ADD_CONNECT_ATTEMPT;
 use crate::transport::ssh::{self, Connection, SshError, UnknownHostKey};
 
 use super::invalid_name;
@@ -25,10 +26,9 @@ const IMAGE_DEFAULT_PASSWORD: &str = "raspberry";
 /// The steps of a verified add, for progress and failure messages.
 const STEPS: usize = 8;
 
-/// The least time logging in, checking, copying, setting the clock and rebooting get once the
-/// worker's SSH server greeted (a Pi Zero takes a few seconds for an SSH login): `add` ends
-/// within `--timeout`, or this long after that greeting if that is later.
-const SESSION_TIME: Duration = Duration::from_secs(15);
+/// (see [`crate::timeouts::ADD_SESSION`]): `add` ends within `--timeout`, or this long after the
+/// worker's SSH server greeted if that is later.
+const SESSION_TIME: Duration = crate::timeouts::ADD_SESSION;
 
 pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let name = UnitName::parse(&args.hostname).map_err(invalid_name)?;
@@ -393,8 +393,7 @@ fn wait_for_ssh(
     // Through a ProxyCommand the port is the proxy's business: never bypass it.
     while target.proxy_command.is_none() {
         // Each attempt connects within 2 s, then waits for the greeting until the deadline.
-        let attempt =
-            Duration::from_secs(2).min(deadline.saturating_duration_since(Instant::now()));
+        let attempt = ADD_CONNECT_ATTEMPT.min(deadline.saturating_duration_since(Instant::now()));
         match ssh::await_greeting(target, attempt.max(Duration::from_millis(50)), deadline) {
             Ok(()) => break,
             Err(e) => last_error = e.to_string(),
