@@ -18,6 +18,7 @@ mod identify;
 mod ini_fuzz;
 mod ini_regressions;
 mod json_schema;
+mod layout;
 mod leader_api;
 mod reboot_wait;
 mod releases;

@@ -1,5 +1,6 @@
 //! Unit names (hostnames) and unit addresses, validated before they reach a file or a shell.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -200,8 +201,50 @@ pub fn check_static_address(input: &str) -> Result<(), NameError> {
 
 /// Whether two unit names name one unit: the one comparison rule, Python's lower-casing of
 /// configparser keys (`str.lower`), which the leader's database and `hostname` follow too.
+/// (config.ini's keys compare by it: the INI layer imports it from here.)
 pub fn same(a: &str, b: &str) -> bool {
-    crate::config::ini::key_eq(a, b)
+    key_eq(a, b)
+}
+
+/// A key as Python's `str.lower` spells it (the Python releases up to 2023 lower-case every key),
+/// borrowed when it is lower-case ASCII already.
+pub fn fold_key(key: &str) -> Cow<'_, str> {
+    if key.is_ascii() {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(key.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(key)
+        }
+    } else {
+        // Unicode lower-casing with Final_Sigma, as Python's: KELVIN SIGN is `k`.
+        Cow::Owned(key.to_lowercase())
+    }
+}
+
+/// Whether two keys are one key to a Python release that lower-cases keys (`str.lower`).
+pub fn key_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        fold_key(a) == fold_key(b)
+    }
+}
+
+/// Orders keys as their [`fold_key`] spellings, allocating only for non-ASCII keys (this runs
+/// inside the sorts of inventories with thousands of workers). Consistent with [`key_eq`].
+pub fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        for (p, q) in x.iter().zip(y) {
+            let (p, q) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
+            if p != q {
+                return p.cmp(&q);
+            }
+        }
+        x.len().cmp(&y.len())
+    } else {
+        fold_key(a).cmp(&fold_key(b))
+    }
 }
 
 #[cfg(test)]

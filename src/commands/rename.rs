@@ -520,7 +520,7 @@ impl Back<'_> {
                 let model = model.as_ref().map(|(m, v)| (m.as_str(), v.as_str()));
                 let said = join::join(
                     &conn,
-                    &self.release.needs(),
+                    self.release,
                     self.leader_address,
                     model,
                     step_deadline(),

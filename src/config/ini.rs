@@ -175,46 +175,8 @@ fn indent(line: &str) -> usize {
     line.chars().take_while(|&c| is_py_space(c)).count()
 }
 
-/// A key as Python's `str.lower` spells it (the Python releases up to 2023 lower-case every key),
-/// borrowed when it is lower-case ASCII already.
-pub fn fold_key(key: &str) -> Cow<'_, str> {
-    if key.is_ascii() {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(key.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(key)
-        }
-    } else {
-        // Unicode lower-casing with Final_Sigma, as Python's: KELVIN SIGN is `k`.
-        Cow::Owned(key.to_lowercase())
-    }
-}
-
-/// Whether two keys are one key to a Python release that lower-cases keys (`str.lower`).
-pub fn key_eq(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        fold_key(a) == fold_key(b)
-    }
-}
-
-/// Orders keys as their [`fold_key`] spellings, allocating only for non-ASCII keys (this runs
-/// inside the sorts of inventories with thousands of workers). Consistent with [`key_eq`].
-pub fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        let (x, y) = (a.as_bytes(), b.as_bytes());
-        for (p, q) in x.iter().zip(y) {
-            let (p, q) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
-            if p != q {
-                return p.cmp(&q);
-            }
-        }
-        x.len().cmp(&y.len())
-    } else {
-        fold_key(a).cmp(&fold_key(b))
-    }
-}
+// Keys compare as unit names do: one rule, in `cluster::name`.
+pub use crate::cluster::name::{fold_key, key_cmp, key_eq};
 
 fn is_comment(stripped: &str) -> bool {
     stripped.starts_with('#') || stripped.starts_with(';')

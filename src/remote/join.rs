@@ -3,7 +3,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::release::{Needs, TimeSource};
+use crate::release::{Release, TimeSource};
 use crate::transport::ssh::Connection;
 
 use super::{commands, run_checked};
@@ -13,7 +13,7 @@ use super::{commands, run_checked};
 /// on 24.5.1-26.10 (as the Python add did), `sudo date` alone before. Says what ran.
 pub fn join(
     conn: &Connection,
-    needs: &Needs,
+    release: &Release,
     leader_address: &str,
     model: Option<(&str, &str)>,
     deadline: Instant,
@@ -21,6 +21,7 @@ pub fn join(
     let epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let needs = release.needs();
     match needs.time_source {
         TimeSource::Join => {
             let join = commands::cluster_join(epoch, model);
@@ -47,7 +48,8 @@ pub fn join(
 }
 
 /// The plan of [`join`], for `--dry-run`.
-pub fn join_plan(needs: &Needs, leader_address: &str, model: Option<(&str, &str)>) -> String {
+pub fn join_plan(release: &Release, leader_address: &str, model: Option<(&str, &str)>) -> String {
+    let needs = release.needs();
     let date = commands::set_clock(0).replace("@0", "@<now>");
     match needs.time_source {
         TimeSource::Join => format!(

@@ -173,7 +173,7 @@ fn finish_set_up(
     let leader_address = leader_address(inventory, ctx)?;
     let said = join::join(
         &conn,
-        &release.needs(),
+        &release,
         &leader_address,
         model_of(args),
         session_end,
@@ -269,7 +269,7 @@ fn add_plan(
         format!(
             "copy {}; {}",
             files::copy_plan(&release),
-            join::join_plan(&release.needs(), &leader_address, model_of(args))
+            join::join_plan(&release, &leader_address, model_of(args))
         )
     };
     let clock = format!(
