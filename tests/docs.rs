@@ -100,3 +100,33 @@ fn man_pages_have_exit_status_environment_and_see_also_naming_pages_that_exist()
         }
     }
 }
+
+#[test]
+fn man_page_synopses_name_each_options_value() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let synopsis = |page: &str| {
+        let text = fs::read_to_string(root.join("man").join(page)).unwrap();
+        let start = text.find(".SH SYNOPSIS\n").expect("a SYNOPSIS") + 13;
+        let line = text[start..].lines().next().unwrap().to_string();
+        line.replace("\\fB", "")
+            .replace("\\fI", "")
+            .replace("\\fR", "")
+            .replace("\\-", "-")
+    };
+    let reboot = synopsis("pio-reboot.1");
+    for want in [
+        "pio reboot [",
+        "[--timeout SECS]",
+        "[--fanout N]",
+        "[-y|--yes]",
+        "[--config PATH]",
+        "[UNITS]...",
+    ] {
+        assert!(reboot.contains(want), "{want}: {reboot}");
+    }
+    let set_active = synopsis("pio-workers-set-active.1");
+    assert!(
+        set_active.starts_with("pio workers set-active ") && set_active.ends_with("HOSTNAME 1|0"),
+        "{set_active}"
+    );
+}

@@ -29,7 +29,7 @@ pub fn render() -> Vec<(String, Vec<u8>)> {
     // page that does not exist.
     let mut cmd = without_help(pio::cli::command());
     cmd.build();
-    man_pages(&cmd, "pio", None, &mut files);
+    man_pages(&cmd, ("pio", "pio"), None, &mut files);
     files
 }
 
@@ -41,7 +41,7 @@ fn without_help(cmd: clap::Command) -> clap::Command {
 /// A page for the command and one for each visible subcommand, named like git's (`pio-workers-add.1`).
 fn man_pages(
     cmd: &clap::Command,
-    name: &str,
+    (name, typed): (&str, &str),
     parent: Option<&str>,
     files: &mut Vec<(String, Vec<u8>)>,
 ) {
@@ -49,11 +49,17 @@ fn man_pages(
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
         .collect();
-    files.push((format!("man/{name}.1"), man_page(cmd, name, parent, &subs)));
+    files.push((
+        format!("man/{name}.1"),
+        man_page(cmd, (name, typed), parent, &subs),
+    ));
     for sub in subs {
         man_pages(
             sub,
-            &format!("{name}-{}", sub.get_name()),
+            (
+                &format!("{name}-{}", sub.get_name()),
+                &format!("{typed} {}", sub.get_name()),
+            ),
             Some(name),
             files,
         );
@@ -65,7 +71,7 @@ fn man_pages(
 /// subcommands').
 fn man_page(
     cmd: &clap::Command,
-    name: &str,
+    (name, typed): (&str, &str),
     parent: Option<&str>,
     subs: &[&clap::Command],
 ) -> Vec<u8> {
@@ -75,7 +81,7 @@ fn man_page(
     let ok = "rendering to memory does not fail";
     man.render_title(&mut buf).expect(ok);
     man.render_name_section(&mut buf).expect(ok);
-    man.render_synopsis_section(&mut buf).expect(ok);
+    buf.extend(synopsis(&cmd, typed).bytes());
     man.render_description_section(&mut buf).expect(ok);
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut buf).expect(ok);
@@ -117,6 +123,58 @@ fn man_page(
     buf.extend(roff.bytes());
     man.render_version_section(&mut buf).expect(ok);
     buf
+}
+
+/// SYNOPSIS with each option's value name (clap_mangen's names the options only): `[--timeout
+/// SECS]`, `[-y|--yes]`, `[UNITS]...`; the command's own options before the global ones.
+fn synopsis(cmd: &clap::Command, typed: &str) -> String {
+    let bold = |t: &str| format!("\\fB{}\\fR", escape(t));
+    let italic = |t: &str| format!("\\fI{}\\fR", escape(t));
+    let mut parts = vec![bold(typed)];
+    let args: Vec<&clap::Arg> = cmd.get_arguments().filter(|a| !a.is_hide_set()).collect();
+    let (globals, own): (Vec<&clap::Arg>, Vec<&clap::Arg>) =
+        args.iter().partition(|a| a.is_global_set());
+    for arg in own.iter().chain(&globals).filter(|a| !a.is_positional()) {
+        let mut names = Vec::new();
+        if let Some(c) = arg.get_short() {
+            names.push(bold(&format!("-{c}")));
+        }
+        if let Some(l) = arg.get_long() {
+            names.push(bold(&format!("--{l}")));
+        }
+        let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
+            && !matches!(
+                arg.get_action(),
+                clap::ArgAction::SetTrue
+                    | clap::ArgAction::SetFalse
+                    | clap::ArgAction::Count
+                    | clap::ArgAction::Help
+                    | clap::ArgAction::Version
+            );
+        let value = match (takes_value, arg.get_value_names()) {
+            (true, Some(v)) => format!(" {}", italic(v[0].as_str())),
+            (true, None) => format!(" {}", italic(&arg.get_id().as_str().to_uppercase())),
+            _ => String::new(),
+        };
+        parts.push(format!("[{}{value}]", names.join("|")));
+    }
+    for arg in own.iter().filter(|a| a.is_positional()) {
+        let name = arg
+            .get_value_names()
+            .and_then(|v| v.first().map(|n| n.to_string()))
+            .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+        let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let dots = if many { "..." } else { "" };
+        parts.push(if arg.is_required_set() {
+            format!("{}{dots}", italic(&name))
+        } else {
+            format!("[{}]{dots}", italic(&name))
+        });
+    }
+    if cmd.has_subcommands() {
+        parts.push(italic("COMMAND"));
+    }
+    format!(".SH SYNOPSIS\n{}\n", parts.join(" "))
 }
 
 /// Text as roff reads it literally: backslashes doubled, a leading `.` or `'` guarded.
