@@ -463,7 +463,8 @@ fn reboot_of_8_units_with_2_failing() {
         );
     }
     assert!(
-        run.stderr.contains("pio03: FAILED (via ssh)"),
+        run.stderr
+            .contains("pio03: FAILED (via http, then ssh): over HTTP: "),
         "{}",
         run.stderr
     );

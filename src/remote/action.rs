@@ -51,20 +51,24 @@ impl<'c> Remote<'c> {
                     address: None,
                     via: None,
                     result: Err(e),
+                    fell_back: false,
                 };
             }
         };
-        let outcome = |via, result| Outcome {
+        let outcome = |via, result, fell_back| Outcome {
             unit: name.to_string(),
             address: Some(address.clone()),
             via: Some(via),
             result,
+            fell_back,
         };
         let http_error = match self.via {
             Via::Ssh => None,
             Via::Http | Via::Auto => match by_http(&self.until(deadline).web(&address)) {
-                Ok(v) => return outcome(Used::Http, Ok(v)),
-                Err(e) if self.via == Via::Http => return outcome(Used::Http, Err(e.to_string())),
+                Ok(v) => return outcome(Used::Http, Ok(v), false),
+                Err(e) if self.via == Via::Http => {
+                    return outcome(Used::Http, Err(e.to_string()), false);
+                }
                 Err(e) => Some(e),
             },
         };
@@ -72,14 +76,15 @@ impl<'c> Remote<'c> {
             .ssh_run(name, &address, &ssh_command, deadline)
             .and_then(&ssh_check)
         {
-            Ok(v) => outcome(Used::Ssh, Ok(v)),
-            Err(e) => outcome(
-                Used::Ssh,
-                Err(match http_error {
-                    Some(h) => format!("{h}; over SSH: {e}"),
+            Ok(v) => outcome(Used::Ssh, Ok(v), http_error.is_some()),
+            Err(e) => {
+                let fell_back = http_error.is_some();
+                let why = match http_error {
+                    Some(h) => format!("over HTTP: {h}; over SSH: {e}"),
                     None => e,
-                }),
-            ),
+                };
+                outcome(Used::Ssh, Err(why), fell_back)
+            }
         }
     }
 
@@ -136,6 +141,7 @@ impl<'c> Remote<'c> {
             address,
             via: Some(Used::Ssh),
             result,
+            fell_back: false,
         }
     }
 
@@ -207,6 +213,7 @@ impl<'c> Remote<'c> {
             address: address.ok(),
             via: Some(Used::Ssh),
             result,
+            fell_back: false,
         }
     }
 

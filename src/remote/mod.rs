@@ -65,6 +65,8 @@ pub struct Outcome {
     pub via: Option<Used>,
     /// What the unit said (e.g. a version), or why it failed.
     pub result: std::result::Result<String, String>,
+    /// SSH was tried after the web API failed (`--via auto`).
+    pub fell_back: bool,
 }
 
 impl Outcome {
@@ -83,7 +85,11 @@ impl Outcome {
 
     /// One line for the operator: `unit: message (via http)` or `unit: FAILED (via ssh): why`.
     pub fn describe(&self) -> String {
-        let via = self.via.map(|v| format!(" (via {v})")).unwrap_or_default();
+        let via = match (self.via, self.fell_back && !self.ok()) {
+            (Some(v), true) => format!(" (via http, then {v})"),
+            (Some(v), false) => format!(" (via {v})"),
+            (None, _) => String::new(),
+        };
         match &self.result {
             Ok(msg) => format!("{}: {msg}{via}", self.unit),
             Err(e) => format!("{}: FAILED{via}: {e}", self.unit),

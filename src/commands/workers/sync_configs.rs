@@ -201,6 +201,7 @@ impl Job<'_> {
             address: address.ok(),
             via: Some(Used::Ssh),
             result,
+            fell_back: false,
         }
     }
 }
