@@ -236,3 +236,32 @@ fn a_unit_that_stalls_costs_one_timeout_and_holds_up_no_other() {
         "{r:?}"
     );
 }
+
+#[test]
+fn fixes_on_an_80_column_terminal_wrap_between_words_never_inside_a_command() {
+    // pio02's host key is not known: its fix names two commands.
+    let lab = Lab::start(&["leader1", "pio02"], 240, &[Web::Down, Web::Down]);
+    lab.write_config("leader1");
+    let screen = lab
+        .env
+        .on_terminal_of(Some(80), "--color never doctor pio02", &[], "");
+    let fix: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("fix pio02 ssh:"))
+        .take_while(|l| l.starts_with("fix pio02 ssh:") || l.starts_with("    "))
+        .collect();
+    assert!(fix.len() > 1, "one long line: {screen}");
+    for line in &fix {
+        assert!(line.trim_end().chars().count() <= 80, "{line:?}\n{screen}");
+        assert_eq!(
+            line.matches('`').count() % 2,
+            0,
+            "a command split: {line:?}"
+        );
+    }
+    assert!(
+        fix.iter()
+            .any(|l| l.contains("`pio workers add pio02 --no-reboot`")),
+        "{fix:?}"
+    );
+}

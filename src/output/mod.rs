@@ -100,6 +100,43 @@ impl serde_json::ser::Formatter for SafeJson {
 
 pub use crate::text::{escape_controls, escape_line};
 
+/// `text` wrapped at `width` columns, continued lines indented by `indent`: breaks fall between
+/// words, never inside a `backticked command`, which a copy from the terminal must get whole
+/// (one longer than the line gets a line of its own).
+pub fn wrap_keeping_commands(text: &str, width: usize, indent: &str) -> String {
+    // Words, with each backticked span one word.
+    let mut words: Vec<String> = Vec::new();
+    let mut in_command = false;
+    for piece in text.split(' ') {
+        match words.last_mut() {
+            Some(last) if in_command => {
+                last.push(' ');
+                last.push_str(piece);
+            }
+            _ => words.push(piece.to_string()),
+        }
+        if piece.matches('`').count() % 2 == 1 {
+            in_command = !in_command;
+        }
+    }
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in words {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            out.push_str(indent);
+            line_len = indent.chars().count();
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(&word);
+        line_len += len;
+    }
+    out
+}
+
 /// Writes to stderr with control characters escaped, ignoring a closed stderr (narration to
 /// `pio reboot --all 2>&1 | head -1` must not stop an operation midway). The crate's
 /// `eprintln!` and `eprint!` come here.
@@ -392,6 +429,22 @@ mod tests {
         );
         assert_eq!(escape_line("a\nb"), "a\\x0ab");
         assert_eq!(escape_controls("µ-lab ✓"), "µ-lab ✓");
+    }
+
+    #[test]
+    fn wrapping_never_breaks_a_command() {
+        let fix = "Install this leader's key on it: `pio workers add pio02 --no-reboot` (asks for \
+                   the password once), or `ssh-copy-id -p 22 pioreactor@10.0.0.2`.";
+        let wrapped = wrap_keeping_commands(fix, 40, "    ");
+        for line in wrapped.lines() {
+            assert_eq!(line.matches('`').count() % 2, 0, "{wrapped}");
+            assert!(
+                line.chars().count() <= 44 || line.trim_start().starts_with('`'),
+                "{wrapped}"
+            );
+        }
+        assert!(wrapped.contains("`pio workers add pio02 --no-reboot`"));
+        assert_eq!(wrapped.replace("\n    ", " "), fix);
     }
 
     #[test]

@@ -17,6 +17,11 @@ pub struct Style {
     pub color: bool,
 }
 
+/// The terminal's width in columns, where stdout is one that reports it (40 or more).
+pub fn terminal_width() -> Option<usize> {
+    Table::new().width().map(usize::from).filter(|w| *w >= 40)
+}
+
 fn table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);

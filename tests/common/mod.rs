@@ -108,10 +108,22 @@ impl Env {
     /// Runs pio on a pseudo-terminal (script(1)), as from an operator's ssh session, typing
     /// `input` at it; returns what the terminal showed.
     pub fn on_terminal(&self, args: &str, vars: &[(&str, &str)], input: &str) -> String {
+        self.on_terminal_of(None, args, vars, input)
+    }
+
+    /// [`Env::on_terminal`] on a terminal `columns` wide.
+    pub fn on_terminal_of(
+        &self,
+        columns: Option<u16>,
+        args: &str,
+        vars: &[(&str, &str)],
+        input: &str,
+    ) -> String {
         use std::io::Write;
         let pio = env!("CARGO_BIN_EXE_pio");
+        let size = columns.map_or(String::new(), |c| format!("stty cols {c} rows 24; "));
         let mut child = Command::new("script")
-            .args(["-qec", &format!("{pio} {args}"), "/dev/null"])
+            .args(["-qec", &format!("{size}{pio} {args}"), "/dev/null"])
             .env_clear()
             .env("HOME", self.home())
             .env("PIO_HOSTNAME", HOSTNAME)

@@ -74,7 +74,7 @@ fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
         Ok(c) => {
             let detail = if c.exists {
                 format!(
-                    "{} (from {}), valid",
+                    "{} (from {}): its topology and addresses are valid",
                     ctx.config_path.display(),
                     ctx.config_source
                 )
@@ -169,10 +169,25 @@ fn finish(ctx: &Context, args: &DoctorArgs, checks: &[Check]) -> Result<()> {
         };
         output::data_with(|out| {
             table::generic(&["unit", "check", "verdict", "detail"], &cells, style, out)?;
+            // On a terminal, fixes wrap between words, never inside a command to copy.
+            let width = if ctx.stdout_is_terminal {
+                table::terminal_width()
+            } else {
+                None
+            };
             for c in checks.iter().filter(|c| c.verdict != Verdict::Ok) {
                 if let Some(fix) = &c.fix {
-                    let fix = output::escape_controls(fix);
-                    writeln!(out, "fix {} {}: {fix}", c.unit, c.check)?;
+                    let line = format!(
+                        "fix {} {}: {}",
+                        c.unit,
+                        c.check,
+                        output::escape_controls(fix)
+                    );
+                    let line = match width {
+                        Some(w) => output::wrap_keeping_commands(&line, w, "    "),
+                        None => line,
+                    };
+                    writeln!(out, "{line}")?;
                 }
             }
             Ok(())
