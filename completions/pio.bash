@@ -1207,7 +1207,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__set__subcmd__active)
-            opts="-q -v -h -V --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version 1 0 yes no true false on off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,7 +1388,62 @@ _pio() {
 }
 
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _pio -o nosort -o bashdefault -o default pio
+    complete -F _pio_with_units -o nosort -o bashdefault -o default pio
 else
-    complete -F _pio -o bashdefault -o default pio
+    complete -F _pio_with_units -o bashdefault -o default pio
 fi
+
+# pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
+# command asks for them: (command as typed | position | units, unit or state).
+_pio_unit_positions="workers remove|0|units
+workers set-active|0|unit
+workers set-active|1|state
+workers update-active|0|unit
+workers update-active|1|state
+workers assign|0|unit
+workers unassign|0|unit
+workers sync-configs|0|units
+workers status|0|units
+workers model get|0|unit
+workers model set|0|unit
+workers update-model|0|unit
+doctor|0|units
+identify|0|units
+rename|0|unit
+reboot|0|units"
+_pio_value_options=" --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
+_pio_with_units() {
+    _pio "$@"
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    [[ $cur == -* ]] && return 0
+    if [[ $prev == --units ]]; then
+        COMPREPLY=( $(compgen -W "$(pio workers list --names 2>/dev/null)" -- "$cur") )
+        return 0
+    fi
+    [[ $_pio_value_options == *" $prev "* ]] && return 0
+    local -a plain=()
+    local i w skip=0
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        w=${COMP_WORDS[i]}
+        if (( skip )); then skip=0; continue; fi
+        if [[ $w == -* ]]; then
+            [[ $_pio_value_options == *" $w "* ]] && skip=1
+            continue
+        fi
+        plain+=("$w")
+    done
+    local words="${plain[*]}" path index kind n
+    local -a rest
+    while IFS='|' read -r path index kind; do
+        [[ "$words " == "$path "* ]] || continue
+        read -ra rest <<< "${words#"$path"}"
+        n=${#rest[@]}
+        if [[ $kind == units ]]; then (( n >= index )) || continue; else (( n == index )) || continue; fi
+        if [[ $kind == state ]]; then
+            COMPREPLY=( $(compgen -W "1 0" -- "$cur") )
+        else
+            COMPREPLY=( $(compgen -W "$(pio workers list --names 2>/dev/null)" -- "$cur") )
+        fi
+        return 0
+    done <<< "$_pio_unit_positions"
+}

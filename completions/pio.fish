@@ -194,7 +194,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -283,7 +283,7 @@ complete -c pio -n "__fish_pio_using_subcommand doctor" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand identify" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
+complete -c pio -n "__fish_pio_using_subcommand identify" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
 complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l pause -d 'Seconds between units in a roll call' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l fanout -d 'How many units at once (without --roll-call)' -r
@@ -315,7 +315,7 @@ complete -c pio -n "__fish_pio_using_subcommand rename" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand rename" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand reboot" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -353,3 +353,46 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
+
+# pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
+# command asks for them: (command as typed | position | units, unit or state).
+function __fish_pio_asks --argument-names want
+    set -l options --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l plain
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if string match -q -- '-*' $w
+            contains -- $w $options; and set skip 1
+            continue
+        end
+        set -a plain $w
+    end
+    set -l typed (string join ' ' $plain)
+    for line in 'workers remove|0|units' 'workers set-active|0|unit' 'workers set-active|1|state' 'workers update-active|0|unit' 'workers update-active|1|state' 'workers assign|0|unit' 'workers unassign|0|unit' 'workers sync-configs|0|units' 'workers status|0|units' 'workers model get|0|unit' 'workers model set|0|unit' 'workers update-model|0|unit' 'doctor|0|units' 'identify|0|units' 'rename|0|unit' 'reboot|0|units'
+        set -l f (string split '|' $line)
+        set -l path $f[1]
+        string match -q -- "$path" "$typed"; or string match -q -- "$path *" "$typed"; or continue
+        set -l n (count (string split -n ' ' (string replace -- "$path" '' "$typed")))
+        if test $f[3] = units
+            test $n -ge $f[2]; or continue
+        else
+            test $n -eq $f[2]; or continue
+        end
+        if test $want = state
+            test $f[3] = state; and return 0
+        else
+            test $f[3] != state; and return 0
+        end
+        return 1
+    end
+    return 1
+end
+complete -c pio -n '__fish_pio_asks unit' -f -a '(pio workers list --names 2>/dev/null)'
+complete -c pio -n '__fish_pio_asks state' -f -a '1 0'
+complete -c pio -l units -f -a '(pio workers list --names 2>/dev/null)'

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{parse_flag, parse_pause, parse_seconds};
+use super::{parse_pause, parse_seconds, state_parser};
 
 /// How pio reaches units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -27,11 +27,11 @@ pub struct RemoteArgs {
 #[derive(Debug, Args)]
 pub struct UnitSelection {
     /// Units: names, comma lists or node sets like pio[01-08]
-    #[arg(value_name = "UNITS")]
+    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
     pub units: Vec<String>,
 
     /// A unit, as the Python `pios` names one (repeatable; the same as naming it)
-    #[arg(long = "units", value_name = "UNIT")]
+    #[arg(long = "units", value_name = "UNIT", value_hint = clap::ValueHint::Hostname)]
     pub units_option: Vec<String>,
 
     /// Every worker in the inventory (the leader only if named)
@@ -79,6 +79,7 @@ pub struct IdentifyArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The worker's current hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub old: String,
 
     /// Its new hostname
@@ -131,7 +132,7 @@ pub struct RebootArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Units (default: every unit in the inventory)
-    #[arg(value_name = "UNITS")]
+    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
     pub units: Vec<String>,
 
     /// How many units at once
@@ -150,6 +151,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct AssignArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub unit: String,
 
     /// The experiment's name
@@ -159,6 +161,7 @@ pub struct AssignArgs {
 #[derive(Debug, Args)]
 pub struct UnassignArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub unit: String,
 
     /// The experiment it should leave (default: its current one)
@@ -180,12 +183,14 @@ Examples:
 #[derive(Debug, Args)]
 pub struct ModelGetArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub unit: String,
 }
 
 #[derive(Debug, Args)]
 pub struct ModelSetArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub unit: String,
 
     /// The model, e.g. pioreactor_40ml
@@ -200,6 +205,7 @@ pub struct ModelSetArgs {
 #[derive(Debug, Args)]
 pub struct UpdateModelArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub unit: String,
 
     /// The model, e.g. pioreactor_40ml
@@ -251,7 +257,7 @@ pub struct DiscoverArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Units (default: every unit in the inventory)
-    #[arg(value_name = "UNITS")]
+    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
     pub units: Vec<String>,
 
     /// How many units at once
@@ -350,7 +356,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The workers' hostnames
-    #[arg(required = true, value_name = "HOSTNAME")]
+    #[arg(required = true, value_name = "HOSTNAME", value_hint = clap::ValueHint::Hostname)]
     pub hostnames: Vec<String>,
 
     /// Do not halt the workers' jobs
@@ -371,10 +377,11 @@ pub struct RemoveArgs {
 #[derive(Debug, Args)]
 pub struct SetActiveArgs {
     /// The worker's hostname
+    #[arg(value_hint = clap::ValueHint::Hostname)]
     pub hostname: String,
 
     /// 1/0, yes/no, true/false or on/off
-    #[arg(value_name = "1|0", value_parser = parse_flag, action = clap::ArgAction::Set)]
+    #[arg(value_name = "1|0", value_parser = state_parser(), action = clap::ArgAction::Set)]
     pub active: bool,
 
     /// Only change the inventory; do not contact the worker (no copy of config.ini, no halting)

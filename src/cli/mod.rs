@@ -306,6 +306,38 @@ fn parse_flag(s: &str) -> Result<bool, String> {
         .ok_or_else(|| format!("'{s}' is not one of 1/0, yes/no, true/false, on/off"))
 }
 
+/// A state as [`parse_flag`] reads it, with `1` and `0` offered to shell completion.
+fn state_parser() -> impl clap::builder::TypedValueParser<Value = bool> {
+    use clap::builder::{PossibleValue, TypedValueParser};
+    #[derive(Clone)]
+    struct State;
+    impl TypedValueParser for State {
+        type Value = bool;
+        fn parse_ref(
+            &self,
+            cmd: &clap::Command,
+            arg: Option<&clap::Arg>,
+            value: &std::ffi::OsStr,
+        ) -> Result<bool, clap::Error> {
+            // parse_flag's own message, as a plain function parser gives it.
+            clap::builder::StringValueParser::new()
+                .try_map(|s: String| parse_flag(&s))
+                .parse_ref(cmd, arg, value)
+        }
+        fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+            let hidden = ["yes", "no", "true", "false", "on", "off"];
+            let shown = [
+                PossibleValue::new("1").help("active"),
+                PossibleValue::new("0").help("inactive"),
+            ];
+            Some(Box::new(shown.into_iter().chain(
+                hidden.into_iter().map(|v| PossibleValue::new(v).hide(true)),
+            )))
+        }
+    }
+    State
+}
+
 /// The Python CLI's `pio workers add NAME -m MODEL -v VERSION`: there `-v` is the model's
 /// version, here it is `--verbose`. After `workers add`, a `-v` followed by a version number
 /// (digits and dots, which no hostname is) is read as `--model-version`.

@@ -23,7 +23,7 @@ pub fn render() -> Vec<(String, Vec<u8>)> {
             Shell::Elvish => "pio.elv".to_string(),
             _ => "_pio.ps1".to_string(),
         };
-        files.push((format!("completions/{name}"), buf));
+        files.push((format!("completions/{name}"), with_unit_names(shell, buf)));
     }
     // No `help` subcommands in the pages: `pio help X` is `man pio-X`, and pio-help(1) would be a
     // page that does not exist.
@@ -142,15 +142,7 @@ fn synopsis(cmd: &clap::Command, typed: &str) -> String {
         if let Some(l) = arg.get_long() {
             names.push(bold(&format!("--{l}")));
         }
-        let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values())
-            && !matches!(
-                arg.get_action(),
-                clap::ArgAction::SetTrue
-                    | clap::ArgAction::SetFalse
-                    | clap::ArgAction::Count
-                    | clap::ArgAction::Help
-                    | clap::ArgAction::Version
-            );
+        let takes_value = takes_value(arg);
         let value = match (takes_value, arg.get_value_names()) {
             (true, Some(v)) => format!(" {}", italic(v[0].as_str())),
             (true, None) => format!(" {}", italic(&arg.get_id().as_str().to_uppercase())),
@@ -177,6 +169,19 @@ fn synopsis(cmd: &clap::Command, typed: &str) -> String {
     format!(".SH SYNOPSIS\n{}\n", parts.join(" "))
 }
 
+/// Whether an option is given a value (`--timeout SECS`), not set by being named.
+fn takes_value(arg: &clap::Arg) -> bool {
+    arg.get_num_args().is_some_and(|n| n.takes_values())
+        && !matches!(
+            arg.get_action(),
+            clap::ArgAction::SetTrue
+                | clap::ArgAction::SetFalse
+                | clap::ArgAction::Count
+                | clap::ArgAction::Help
+                | clap::ArgAction::Version
+        )
+}
+
 /// Text as roff reads it literally: backslashes doubled, a leading `.` or `'` guarded.
 fn escape(text: &str) -> String {
     let text = text.replace('\\', "\\\\").replace('-', "\\-");
@@ -186,3 +191,184 @@ fn escape(text: &str) -> String {
         text
     }
 }
+
+/// Where a command asks for units, from the clap tree: `(path as typed, position, kind)`, kind
+/// `units` (from that position on), `unit` (that position) or `state` (1/0). Aliases included.
+fn unit_positions(cmd: &clap::Command, path: &str, out: &mut Vec<(String, usize, &'static str)>) {
+    let positionals = cmd.get_arguments().filter(|a| a.is_positional());
+    for (i, arg) in positionals.enumerate() {
+        let many = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let kind = if arg.get_value_hint() == clap::ValueHint::Hostname {
+            if many { "units" } else { "unit" }
+        } else if arg
+            .get_value_names()
+            .is_some_and(|v| v.iter().any(|n| n == "1|0"))
+        {
+            "state"
+        } else {
+            continue;
+        };
+        out.push((path.to_string(), i, kind));
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let names = std::iter::once(sub.get_name()).chain(sub.get_visible_aliases());
+        for name in names {
+            let typed = if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path} {name}")
+            };
+            unit_positions(sub, &typed, out);
+        }
+    }
+}
+
+/// Options that take a value, as typed (`--timeout`, `-a`): their values are not positions.
+fn value_options(cmd: &clap::Command, out: &mut std::collections::BTreeSet<String>) {
+    for arg in cmd.get_arguments().filter(|a| !a.is_positional()) {
+        if takes_value(arg) {
+            out.extend(arg.get_long().map(|l| format!("--{l}")));
+            out.extend(arg.get_short().map(|s| format!("-{s}")));
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        value_options(sub, out);
+    }
+}
+
+/// Unit names (`pio workers list --names`, this leader's inventory) and `1`/`0` where a command
+/// asks for them, added to clap_complete's scripts: bash and fish by a table of positions, zsh
+/// through the `_hosts` clap writes for a host name.
+fn with_unit_names(shell: clap_complete::Shell, script: Vec<u8>) -> Vec<u8> {
+    let script = String::from_utf8(script).expect("a script is text");
+    let mut cmd = pio::cli::command();
+    cmd.build();
+    let mut positions = Vec::new();
+    unit_positions(&cmd, "", &mut positions);
+    let mut options = std::collections::BTreeSet::new();
+    value_options(&cmd, &mut options);
+    let table: Vec<String> = positions
+        .iter()
+        .map(|(path, i, kind)| format!("{path}|{i}|{kind}"))
+        .collect();
+    let options: Vec<String> = options.into_iter().collect();
+    let out = match shell {
+        clap_complete::Shell::Bash => {
+            let hook = BASH_HOOK
+                .replace("@TABLE@", &table.join("\n"))
+                .replace("@OPTIONS@", &options.join(" "));
+            script.replace("complete -F _pio ", "complete -F _pio_with_units ") + &hook
+        }
+        clap_complete::Shell::Zsh => script.replace(":_hosts'", ":_pio_units'").replacen(
+            "autoload -U is-at-least\n",
+            &format!("autoload -U is-at-least\n{ZSH_HOOK}"),
+            1,
+        ),
+        clap_complete::Shell::Fish => {
+            let quoted: Vec<String> = table.iter().map(|l| format!("'{l}'")).collect();
+            let hook = FISH_HOOK
+                .replace("@TABLE_LINES@", &quoted.join(" "))
+                .replace("@OPTIONS@", &options.join(" "));
+            script + &hook
+        }
+        _ => script,
+    };
+    out.into_bytes()
+}
+
+const BASH_HOOK: &str = r#"
+# pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
+# command asks for them: (command as typed | position | units, unit or state).
+_pio_unit_positions="@TABLE@"
+_pio_value_options=" @OPTIONS@ "
+_pio_with_units() {
+    _pio "$@"
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    [[ $cur == -* ]] && return 0
+    if [[ $prev == --units ]]; then
+        COMPREPLY=( $(compgen -W "$(pio workers list --names 2>/dev/null)" -- "$cur") )
+        return 0
+    fi
+    [[ $_pio_value_options == *" $prev "* ]] && return 0
+    local -a plain=()
+    local i w skip=0
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        w=${COMP_WORDS[i]}
+        if (( skip )); then skip=0; continue; fi
+        if [[ $w == -* ]]; then
+            [[ $_pio_value_options == *" $w "* ]] && skip=1
+            continue
+        fi
+        plain+=("$w")
+    done
+    local words="${plain[*]}" path index kind n
+    local -a rest
+    while IFS='|' read -r path index kind; do
+        [[ "$words " == "$path "* ]] || continue
+        read -ra rest <<< "${words#"$path"}"
+        n=${#rest[@]}
+        if [[ $kind == units ]]; then (( n >= index )) || continue; else (( n == index )) || continue; fi
+        if [[ $kind == state ]]; then
+            COMPREPLY=( $(compgen -W "1 0" -- "$cur") )
+        else
+            COMPREPLY=( $(compgen -W "$(pio workers list --names 2>/dev/null)" -- "$cur") )
+        fi
+        return 0
+    done <<< "$_pio_unit_positions"
+}
+"#;
+
+const ZSH_HOOK: &str = r#"
+# pio: unit names from this leader's inventory (`pio workers list --names`).
+(( $+functions[_pio_units] )) ||
+_pio_units() {
+    local -a units
+    units=(${(f)"$(pio workers list --names 2>/dev/null)"})
+    _describe -t units 'unit' units
+}
+"#;
+
+const FISH_HOOK: &str = r#"
+# pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
+# command asks for them: (command as typed | position | units, unit or state).
+function __fish_pio_asks --argument-names want
+    set -l options @OPTIONS@
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l plain
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if string match -q -- '-*' $w
+            contains -- $w $options; and set skip 1
+            continue
+        end
+        set -a plain $w
+    end
+    set -l typed (string join ' ' $plain)
+    for line in @TABLE_LINES@
+        set -l f (string split '|' $line)
+        set -l path $f[1]
+        string match -q -- "$path" "$typed"; or string match -q -- "$path *" "$typed"; or continue
+        set -l n (count (string split -n ' ' (string replace -- "$path" '' "$typed")))
+        if test $f[3] = units
+            test $n -ge $f[2]; or continue
+        else
+            test $n -eq $f[2]; or continue
+        end
+        if test $want = state
+            test $f[3] = state; and return 0
+        else
+            test $f[3] != state; and return 0
+        end
+        return 1
+    end
+    return 1
+end
+complete -c pio -n '__fish_pio_asks unit' -f -a '(pio workers list --names 2>/dev/null)'
+complete -c pio -n '__fish_pio_asks state' -f -a '1 0'
+complete -c pio -l units -f -a '(pio workers list --names 2>/dev/null)'
+"#;
