@@ -21,6 +21,7 @@ mod ini_regressions;
 mod json_schema;
 mod layout;
 mod leader_api;
+mod leader_hostile;
 mod reboot_wait;
 mod releases;
 mod remote;

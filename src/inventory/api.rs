@@ -68,10 +68,16 @@ impl ApiError {
     /// The API's remediation, to show as the hint.
     pub fn remediation(&self) -> Option<&str> {
         match self {
-            ApiError::Refused { remediation, .. } => remediation.as_deref(),
+            ApiError::Refused { remediation, .. } => remediation.as_deref().map(one_line),
             _ => None,
         }
     }
+}
+
+/// The peer's remediation as pio prints it: the first line only (a hint is one paragraph of
+/// pio's), control characters refused.
+fn one_line(text: &str) -> &str {
+    text.split(|c: char| c.is_control()).next().unwrap_or("")
 }
 
 impl fmt::Display for ApiError {
@@ -92,11 +98,13 @@ impl fmt::Display for ApiError {
                     f,
                     "the leader's web API answered {method} {url} with HTTP {status}"
                 )?;
+                // The peer's words, escaped whole: a line break in them forges no line of pio's.
+                let esc = |t: &str| crate::text::escape_line(t).into_owned();
                 if let Some(m) = message {
-                    write!(f, ": {m}")?;
+                    write!(f, ": {}", esc(m))?;
                 }
                 match cause {
-                    Some(c) if Some(c) != message.as_ref() => write!(f, " (cause: {c})"),
+                    Some(c) if Some(c) != message.as_ref() => write!(f, " (cause: {})", esc(c)),
                     _ => Ok(()),
                 }
             }
@@ -165,6 +173,8 @@ impl LeaderApi {
         body: Option<Value>,
     ) -> Result<(u16, Value), ApiError> {
         let url = self.url(segments);
+        // One deadline per request, the body's every read included.
+        let deadline = Instant::now() + self.timeout;
         let mut req = self.client().request(method.clone(), url.clone());
         if let Some(b) = body {
             req = req.json(&b);
@@ -174,7 +184,15 @@ impl LeaderApi {
             why: crate::transport::http::describe(&e),
         })?;
         let status = resp.status().as_u16();
-        let value = crate::transport::http::read_json(resp).unwrap_or(Value::Null);
+        let body = crate::transport::http::read_json_by(resp, Some(deadline));
+        if let (Err(why), true) = (&body, (200..300).contains(&status)) {
+            // A success that is not JSON is not the leader's API (an HTML page, a proxy).
+            return Err(ApiError::BadAnswer {
+                url: url.to_string(),
+                why: format!("HTTP {status} with a body that is not JSON ({why})"),
+            });
+        }
+        let value = body.unwrap_or(Value::Null);
         if !(200..300).contains(&status) {
             let field = |k: &str| value[k].as_str().map(str::to_string);
             return Err(ApiError::Refused {
@@ -197,10 +215,7 @@ impl LeaderApi {
         let Some(path) = answer["result_url_path"].as_str() else {
             return Ok(()); // accepted with nothing to follow
         };
-        let url = self.base.join(path).map_err(|e| ApiError::BadAnswer {
-            url: self.base().to_string(),
-            why: format!("result_url_path '{path}': {e}"),
-        })?;
+        let url = self.same_origin(path)?;
         let deadline = Instant::now() + self.task_wait;
         let mut pause = Duration::from_millis(20);
         loop {
@@ -213,7 +228,8 @@ impl LeaderApi {
                         why: crate::transport::http::describe(&e),
                     })?;
             let status = resp.status().as_u16();
-            let v = crate::transport::http::read_json(resp).unwrap_or(Value::Null);
+            let v =
+                crate::transport::http::read_json_by(resp, Some(deadline)).unwrap_or(Value::Null);
             match v["status"].as_str() {
                 Some("succeeded") => return Ok(()),
                 Some("failed") => {
@@ -245,6 +261,26 @@ impl LeaderApi {
                 }
             }
         }
+    }
+
+    /// A task's `result_url_path`, followed only as a path on the leader's own API (same scheme,
+    /// host and port): an answer naming another host is a bad answer, never a request elsewhere.
+    fn same_origin(&self, path: &str) -> Result<Url, ApiError> {
+        let bad = |why: String| ApiError::BadAnswer {
+            url: self.base().to_string(),
+            why: format!(
+                "result_url_path '{}': {why}",
+                crate::text::escape_line(path)
+            ),
+        };
+        if !path.starts_with('/') || path.starts_with("//") || path.contains('\\') {
+            return Err(bad("not a path on the leader's own web API".to_string()));
+        }
+        let url = self.base.join(path).map_err(|e| bad(e.to_string()))?;
+        if url.origin() != self.base.origin() {
+            return Err(bad("it points away from the leader's web API".to_string()));
+        }
+        Ok(url)
     }
 
     fn decode<T: serde::de::DeserializeOwned>(

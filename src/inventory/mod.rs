@@ -298,6 +298,12 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend + Send + Sy
             );
             Err(api_down(&probe.expect_err("tried above"), &why))
         }
+        // Something answered HTTP, but not as the leader's API: only a leader whose own software
+        // reads config.ini may go on with config.ini.
+        None if matches!(probe, Err(ApiError::BadAnswer { .. })) => Err(not_the_api(
+            &probe.expect_err("tried above"),
+            "no Pioreactor software was found installed here",
+        )),
         Some((version, file)) => Ok((
             Box::new(ConfigIni),
             format!(
@@ -315,10 +321,38 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend + Send + Sy
     }
 }
 
+/// A web server answers where the leader's API should, but not as it: nothing is decided from
+/// that (exit 1), unless `--inventory` says where the inventory is.
+fn not_the_api(e: &ApiError, why: &str) -> Error {
+    Error::failed(format!(
+        "{e}, and {why}: pio cannot tell where the inventory is; nothing was changed"
+    ))
+    .with_hint(
+        "Check [ui] proto/port in config.ini name the leader's web server. On a cluster of \
+         Pioreactor 24.3 or older, `--inventory config` makes pio use config.ini.",
+    )
+}
+
 /// The database's workers, each name checked by the rule command-line names follow before it
-/// reaches SSH, a URL or a printed command: a name that breaks it is a bad answer.
+/// reaches SSH, a URL or a printed command, and named once (by [`same`], as config.ini's keys):
+/// a name that breaks either rule is a bad answer.
 fn trusted(api: &LeaderApi, workers: Vec<ApiWorker>) -> Result<Vec<ApiWorker>> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for w in &workers {
+        let folded = crate::cluster::name::fold_key(&w.pioreactor_unit).into_owned();
+        if !seen.insert(folded) {
+            let bad = ApiError::BadAnswer {
+                url: api.url(&["workers"]).to_string(),
+                why: format!(
+                    "it lists the worker '{}' more than once",
+                    shown(&w.pioreactor_unit)
+                ),
+            };
+            return Err(Error::failed(format!("{bad}; nothing was done")).with_hint(
+                "pio contacts no unit of an inventory that names one twice (a unit would be \
+                 acted on twice). Remove the duplicate on the leader, then run pio again.",
+            ));
+        }
         if let Err(e) = UnitName::parse(&crate::config::ini::fold_key(&w.pioreactor_unit)) {
             let bad = ApiError::BadAnswer {
                 url: api.url(&["workers"]).to_string(),

@@ -42,13 +42,31 @@ pub const MAX_BODY: u64 = 1 << 20;
 /// An answer's JSON, reading at most [`MAX_BODY`] bytes (an endless body is an error, not an
 /// out-of-memory).
 pub fn read_json(resp: reqwest::blocking::Response) -> Result<Value, String> {
+    read_json_by(resp, None)
+}
+
+/// [`read_json`], done by `deadline`: a peer that trickles its body (a chunk now and then,
+/// each within the client's per-read timeout) is cut off when the time is up, checked between
+/// reads.
+pub fn read_json_by(
+    mut resp: reqwest::blocking::Response,
+    deadline: Option<std::time::Instant>,
+) -> Result<Value, String> {
     use std::io::Read;
     let mut body = Vec::new();
-    resp.take(MAX_BODY + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| e.to_string())?;
-    if body.len() as u64 > MAX_BODY {
-        return Err(format!("the answer is larger than {} KiB", MAX_BODY / 1024));
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return Err("the answer did not arrive in time (it came too slowly)".to_string());
+        }
+        let n = resp.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if body.len() as u64 > MAX_BODY {
+            return Err(format!("the answer is larger than {} KiB", MAX_BODY / 1024));
+        }
     }
     serde_json::from_slice(&body).map_err(|e| e.to_string())
 }
@@ -174,6 +192,8 @@ impl WebApi {
         url: &str,
         ok: &[u16],
     ) -> Result<Value, HttpError> {
+        // One deadline for the whole request, body included.
+        let deadline = self.timeout.map(|t| std::time::Instant::now() + t);
         let req = match self.timeout {
             Some(t) => req.timeout(t),
             None => req,
@@ -188,7 +208,7 @@ impl WebApi {
                 status,
             });
         }
-        read_json(resp).map_err(|e| HttpError::BadAnswer {
+        read_json_by(resp, deadline).map_err(|e| HttpError::BadAnswer {
             url: url.to_string(),
             why: e.to_string(),
         })
