@@ -407,7 +407,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;rename'= {
-            cand --timeout 'Seconds to wait for it to come back under the new name'
+            cand --timeout 'Seconds the whole rename may take, the wait for it to come back under the new name included'
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
             cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'

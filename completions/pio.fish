@@ -301,7 +301,7 @@ complete -c pio -n "__fish_pio_using_subcommand identify" -s q -l quiet -d 'Say 
 complete -c pio -n "__fish_pio_using_subcommand identify" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand identify" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand identify" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand rename" -l timeout -d 'Seconds to wait for it to come back under the new name' -r
+complete -c pio -n "__fish_pio_using_subcommand rename" -l timeout -d 'Seconds the whole rename may take, the wait for it to come back under the new name included' -r
 complete -c pio -n "__fish_pio_using_subcommand rename" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand rename" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''

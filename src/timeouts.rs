@@ -25,8 +25,6 @@ pub const ADD_SESSION: Duration = Duration::from_secs(15);
 pub const ADD_CONNECT_ATTEMPT: Duration = Duration::from_secs(2);
 /// `rename`: logging in to the unit.
 pub const RENAME_LOGIN: Duration = Duration::from_secs(15);
-/// `rename`: each command run on the unit.
-pub const RENAME_STEP: Duration = Duration::from_secs(30);
 /// The leader's web API: on this machine or next to it.
 pub const LEADER_API: Duration = Duration::from_secs(15);
 /// A background task of the leader's API may take at least this long to finish.

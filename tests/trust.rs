@@ -818,3 +818,54 @@ fn an_unreadable_known_hosts_file_is_skipped_but_never_lets_a_new_key_in() {
         "a key was stored"
     );
 }
+
+/// Every remote command against a unit that logs in and then never answers (no command output,
+/// no SFTP): each ends within its stated bound, and no teardown waits on the unit.
+#[test]
+fn every_remote_command_ends_within_its_bound_on_a_unit_that_stalls_after_login() {
+    let lab = lab(105, Web::Down);
+    lab.trust_all();
+    std::fs::write(lab.unit_dir(1).join("hang"), "").unwrap();
+    let slack = Duration::from_millis(1500);
+    let secs = Duration::from_secs;
+    let cases: [(&[&str], Duration); 10] = [
+        (&["workers", "status", "pio02", "--timeout", "2"], secs(2)),
+        (&["reboot", "pio02", "--yes", "--timeout", "2"], secs(2)),
+        (
+            &["workers", "set-active", "pio02", "0", "--timeout", "2"],
+            secs(2),
+        ),
+        (
+            &["workers", "sync-configs", "pio02", "--timeout", "2"],
+            secs(2),
+        ),
+        (
+            &["workers", "list", "--releases", "--timeout", "2"],
+            secs(2),
+        ),
+        (
+            &["workers", "remove", "pio02", "--timeout", "2", "--dry-run"],
+            secs(2),
+        ),
+        (&["doctor", "pio02", "--timeout", "2"], secs(2)),
+        // Reaching it within --timeout, then the blink's duration and 5 s more.
+        (
+            &["identify", "pio02", "--timeout", "2", "--duration", "1"],
+            secs(8),
+        ),
+        // The whole rename, steps and waiting alike.
+        (&["rename", "pio02", "pio09", "--timeout", "3"], secs(3)),
+        // --timeout, or 15 s after its SSH server greeted if that is later.
+        (&["workers", "add", "pio02", "--timeout", "3"], secs(15)),
+    ];
+    for (args, bound) in cases {
+        let (run, took) = run_bounded(lab.env.command(args), Duration::from_secs(60));
+        assert!(
+            took < bound + slack,
+            "{args:?} took {took:?} (bound {bound:?}): {}",
+            run.stderr
+        );
+    }
+    // The unit was never renamed: its config.ini line is where it was.
+    assert!(lab.env.read_config().contains("pio02"));
+}

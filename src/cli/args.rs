@@ -85,7 +85,8 @@ pub struct RenameArgs {
     /// Its new hostname
     pub new: String,
 
-    /// Seconds to wait for it to come back under the new name
+    /// Seconds the whole rename may take, the wait for it to come back under the new name
+    /// included
     #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::COME_BACK, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 

@@ -36,6 +36,8 @@ fn refused(e: RenameRefused) -> Error {
 /// What happened so far, for the operator when a later step fails.
 struct Steps {
     done: Vec<String>,
+    /// The whole rename's end (`--timeout`): every step, the wait for the unit included.
+    deadline: Instant,
 }
 
 impl Steps {
@@ -68,7 +70,10 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         || format!("{}.local", cluster.leader.to_ascii_lowercase()),
         str::to_string,
     );
-    let mut steps = Steps { done: Vec::new() };
+    let mut steps = Steps {
+        done: Vec::new(),
+        deadline: Instant::now() + Duration::from_secs_f64(args.timeout),
+    };
     let progress = Progress::spinner(ctx, &format!("renaming {old} to {new}"));
     let address = remote.address(&cluster, &old).map_err(|e| {
         steps.failed(
@@ -141,7 +146,7 @@ fn push_before_reboot(
             unit.learnt.release(),
         )?;
         let conn = unit.conn.as_ref().expect("open until the reboot");
-        push_over(conn, &files, step_deadline())
+        push_over(conn, &files, steps.deadline)
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.to_string()))?;
         steps
             .done
@@ -152,11 +157,6 @@ fn push_before_reboot(
 
 /// How long logging in to the unit may take.
 const STEP_TIME: Duration = crate::timeouts::RENAME_LOGIN;
-
-/// A deadline for one command on the unit.
-fn step_deadline() -> Instant {
-    Instant::now() + crate::timeouts::RENAME_STEP
-}
 
 /// The worker's name as the inventory spells it, once the rename is known to be possible.
 fn checked(ctx: &Context, inventory: &Inventory, old: &str, new: &UnitName) -> Result<String> {
@@ -271,9 +271,10 @@ impl Unit {
         progress.set_message(&format!("checking the unit at {address}"));
         let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
         let conn = remote
+            .until(steps.deadline)
             .ssh(old, address)
             .map_err(|e| steps.failed("connect", e, retry.clone()))?;
-        let answer = run_checked(&conn, commands::HOSTNAME, step_deadline())
+        let answer = run_checked(&conn, commands::HOSTNAME, steps.deadline)
             .map_err(|e| steps.failed("check hostname", e, retry.clone()))?;
         let resuming = answer == new.as_str();
         if !same(&answer, old) && !resuming {
@@ -284,7 +285,7 @@ impl Unit {
             ));
         }
         // Its release decides which files it is given and how it re-joins.
-        let learnt = crate::remote::release::release_over(&conn, step_deadline());
+        let learnt = crate::remote::release::release_over(&conn, steps.deadline);
         Ok(Unit {
             conn: Some(conn),
             old: old.to_string(),
@@ -307,7 +308,7 @@ impl Unit {
     /// Runs `command` on it as a step of the rename.
     fn run(&self, steps: &mut Steps, command: &str, what: &str, next: &str) -> Result<()> {
         let conn = self.conn.as_ref().expect("open until the reboot");
-        run_checked(conn, command, step_deadline())
+        run_checked(conn, command, steps.deadline)
             .map_err(|e| steps.failed(what, e, next.to_string()))?;
         steps.done.push(format!("ran `{command}`"));
         Ok(())
@@ -358,7 +359,7 @@ impl Unit {
         let new = self.new.to_string();
         let new = new.as_str();
         let conn = self.conn.as_ref().expect("open until the reboot");
-        let before = run_checked(conn, commands::BOOT_ID, step_deadline()).ok();
+        let before = run_checked(conn, commands::BOOT_ID, steps.deadline).ok();
         let next = format!("Everything else is done: reboot it with `pio reboot {new}`.");
         self.run(steps, commands::REBOOT, "reboot", &next)?;
         self.conn = None;
@@ -371,7 +372,7 @@ impl Unit {
             Some(a) => Ok(a.clone()),
             None => r.resolve_mdns(new).map(|ip| ip.to_string()),
         };
-        let until = Instant::now() + Duration::from_secs_f64(args.timeout);
+        let until = steps.deadline;
         Ok(remote
             .wait_back(new, address, Used::Ssh, before.as_deref(), until)
             .and_then(|_| address(remote))
@@ -508,7 +509,7 @@ impl Back<'_> {
                     unit.learnt.release(),
                 )?;
                 let conn = self.connect(steps, new, at, "copy config.ini to it")?;
-                push_over(&conn, &files, step_deadline()).map_err(|e| {
+                push_over(&conn, &files, steps.deadline).map_err(|e| {
                     steps.failed("copy config.ini to it", e, self.sync_hint.to_string())
                 })?;
                 steps.done.push("copied config.ini to it".to_string());
@@ -523,7 +524,7 @@ impl Back<'_> {
                     self.release,
                     self.leader_address,
                     model,
-                    step_deadline(),
+                    steps.deadline,
                 )
                 .map_err(|e| {
                     steps.failed(
@@ -543,6 +544,7 @@ impl Back<'_> {
 
     fn connect(&self, steps: &mut Steps, new: &str, at: &str, what: &str) -> Result<Connection> {
         self.remote
+            .until(steps.deadline)
             .ssh(new, at)
             .map_err(|e| steps.failed(what, e, self.sync_hint.to_string()))
     }

@@ -8,6 +8,8 @@ unit=$state/units/$addr
 printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
 # A unit that is rebooting: the connection drops before any answer.
 test -e "$unit/down" && exit 255
+# A unit that logs in and then never answers (no command output, no SFTP).
+test -e "$unit/hang" && exec sleep 600
 # A unit that runs a real Pioreactor release: its own pio answers (tests/support/releases).
 if [ -e "$unit/release" ]; then
   case "$SSH_ORIGINAL_COMMAND" in

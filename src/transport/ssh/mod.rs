@@ -201,6 +201,17 @@ pub struct Connection {
     /// Set when this connection stored a new host key (its fingerprint).
     pub stored_host_key: Option<String>,
     _proxy: Option<Proxy>,
+    /// An operation ran out of time: the unit may be stalled, so nothing more is asked of it
+    /// and tearing it down waits for nothing.
+    abandoned: std::cell::Cell<bool>,
+}
+
+impl Drop for Connection {
+    /// Closing never blocks: a unit that stopped answering gets its TCP connection closed, not
+    /// a wait for its goodbye (which a stalled unit never sends).
+    fn drop(&mut self) {
+        self.session.set_blocking(false);
+    }
 }
 
 /// Resolves the target address to the socket addresses to try, IPv4 first.
@@ -471,6 +482,7 @@ impl Connection {
             target: target.clone(),
             stored_host_key,
             _proxy: proxy,
+            abandoned: std::cell::Cell::new(false),
         })
     }
 
@@ -523,13 +535,18 @@ impl Connection {
     /// up at `deadline`.
     pub fn exec(&self, command: &str, deadline: Instant) -> Result<Output, SshError> {
         let what = format!("running `{command}`");
-        set_timeout(&self.session, deadline, &what)?;
+        self.begin(deadline, &what)?;
         let mut channel = self.session.channel_session().map_err(protocol(&what))?;
         channel.exec(command).map_err(protocol(&what))?;
         // Both streams are read as they come: a command that fills stderr while pio waits on
         // stdout would otherwise stall until the deadline.
         self.session.set_blocking(false);
         let read = self.read_both(&mut channel, deadline, &what);
+        if read.is_err() {
+            // Left non-blocking: the channel is dropped without waiting on the unit.
+            self.abandoned.set(true);
+            return Err(read.expect_err("checked"));
+        }
         self.session.set_blocking(true);
         let (stdout, stderr) = read?;
         if set_timeout(&self.session, deadline, &what).is_ok() {
@@ -541,6 +558,25 @@ impl Connection {
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
         })
+    }
+
+    /// Starts an operation due by `deadline`: refused on a connection that ran out of time.
+    fn begin(&self, deadline: Instant, what: &str) -> Result<(), SshError> {
+        if self.abandoned.get() {
+            return Err(SshError::Timeout(format!(
+                "{what}: an earlier step on this connection ran out of time"
+            )));
+        }
+        set_timeout(&self.session, deadline, what)
+    }
+
+    /// Marks the connection abandoned when `result` ran out of time (see [`Connection::begin`]).
+    fn settle<T>(&self, result: Result<T, SshError>, deadline: Instant) -> Result<T, SshError> {
+        if result.is_err() && Instant::now() >= deadline {
+            self.abandoned.set(true);
+            self.session.set_blocking(false);
+        }
+        result
     }
 
     /// Reads stdout and stderr until the command ends, on a non-blocking session.
