@@ -31,6 +31,7 @@ pub mod commands;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod files;
 pub mod handoff;
 pub mod hardware;
 pub mod inventory;

@@ -179,6 +179,33 @@ fn add_with_a_wrong_password_fails_and_changes_nothing() {
 }
 
 #[test]
+fn a_password_on_an_endless_stdin_is_read_as_one_bounded_line() {
+    let (lab, before) = add_lab(27);
+    let addr = lab.units[1].addr.clone();
+    let mut cmd = lab
+        .env
+        .command(&["workers", "add", "newbie", "-a", &addr, "--password-stdin"]);
+    // As `pio workers add ... --password-stdin < /dev/zero`, through a pipe that never ends.
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let zeros = [0u8; 65536];
+        while stdin.write_all(&zeros).is_ok() {}
+    });
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("longer than 4096 bytes"), "{stderr}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    config_unchanged(&lab, &before);
+}
+
+#[test]
 fn add_refuses_a_hostname_mismatch() {
     let (lab, before) = add_lab(30);
     lab.authorize_leader(1);

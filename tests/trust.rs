@@ -869,3 +869,38 @@ fn every_remote_command_ends_within_its_bound_on_a_unit_that_stalls_after_login(
     // The unit was never renamed: its config.ini line is where it was.
     assert!(lab.env.read_config().contains("pio02"));
 }
+
+/// SSH's own files are read as config.ini is: a FIFO or an endless Include is named in a
+/// warning and skipped, never waited on nor read to the end.
+#[test]
+fn ssh_files_that_are_fifos_or_endless_are_skipped_with_a_warning() {
+    let lab = lab(107, Web::Down);
+    lab.trust_all();
+    let ssh = lab.env.home().join(".ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    let fifo = |path: &std::path::Path| {
+        let _ = std::fs::remove_file(path);
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    fifo(&ssh.join("config"));
+    let (run, took) = run_bounded(
+        lab.env
+            .command(&["workers", "status", "pio02", "--timeout", "3"]),
+        Duration::from_secs(30),
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}: {}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    // An Include of a file far larger than any SSH config stops at pio's budget.
+    std::fs::remove_file(ssh.join("config")).unwrap();
+    let big = ssh.join("big.conf");
+    let line = "# filler filler filler filler filler filler filler filler filler\n";
+    std::fs::write(&big, line.repeat((8 << 20) / line.len())).unwrap();
+    std::fs::write(ssh.join("config"), "Include big.conf\n").unwrap();
+    let (run, _) = run_bounded(
+        lab.env
+            .command(&["workers", "status", "pio02", "--timeout", "3"]),
+        Duration::from_secs(30),
+    );
+    assert!(run.stderr.contains("larger than"), "{}", run.stderr);
+}

@@ -188,6 +188,9 @@ impl Entry {
     }
 }
 
+/// The most of a known_hosts file pio reads (a large fleet's is well under a megabyte).
+const MAX_KNOWN_HOSTS: u64 = 16 << 20;
+
 impl KnownHosts {
     /// Reads `files`: those that do not exist count as empty; those that cannot be read (a
     /// root-only `/etc/ssh/ssh_known_hosts`, say) are skipped, as OpenSSH skips them, and named
@@ -196,7 +199,7 @@ impl KnownHosts {
         let mut entries = Vec::new();
         let mut unread = Vec::new();
         for file in files {
-            let text = match fs::read(file) {
+            let text = match crate::files::read_bounded(file, MAX_KNOWN_HOSTS) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
@@ -281,7 +284,7 @@ pub fn add(path: &Path, pattern: &str, blob: &[u8]) -> std::io::Result<()> {
         fs::create_dir_all(dir)?;
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     }
-    let needs_newline = fs::read(path)
+    let needs_newline = crate::files::read_bounded(path, MAX_KNOWN_HOSTS)
         .map(|b| !b.is_empty() && !b.ends_with(b"\n"))
         .unwrap_or(false);
     let mut f = fs::OpenOptions::new()
@@ -303,8 +306,9 @@ pub fn add(path: &Path, pattern: &str, blob: &[u8]) -> std::io::Result<()> {
 /// Removes every entry for any of `patterns` (a line naming other hosts too keeps those).
 /// Returns the removed host names, one per removed entry, in file order.
 pub fn remove(path: &Path, patterns: &[String]) -> std::io::Result<Vec<String>> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
+    let text = match crate::files::read_bounded(path, MAX_KNOWN_HOSTS) {
+        Ok(t) => String::from_utf8(t)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };

@@ -120,10 +120,14 @@ pub struct SshConfig {
     home: PathBuf,
     local_user: String,
     load_warnings: Vec<String>,
+    /// Bytes read so far, every file together (at most [`MAX_TOTAL`]).
+    read_bytes: u64,
 }
 
 /// At most this many nested includes (OpenSSH's limit is 16).
 const MAX_DEPTH: usize = 16;
+/// The most of SSH config pio reads, every included file together.
+const MAX_TOTAL: u64 = 4 << 20;
 
 fn split_keyword(line: &str) -> (&str, &str) {
     match line.find(|c: char| c.is_whitespace() || c == '=') {
@@ -176,6 +180,7 @@ impl SshConfig {
             home: home.to_path_buf(),
             local_user: local_user.to_string(),
             load_warnings: Vec::new(),
+            read_bytes: 0,
         };
         config.items = config.read(path, 0);
         config
@@ -188,14 +193,27 @@ impl SshConfig {
             home: home.to_path_buf(),
             local_user: String::new(),
             load_warnings: Vec::new(),
+            read_bytes: 0,
         };
         config.items = config.parse_text(text, "config", 0);
         config
     }
 
     fn read(&mut self, path: &Path, depth: usize) -> Vec<Item> {
-        match std::fs::read(path) {
+        // Every file read, Includes and all, counts against one budget: an Include of huge or
+        // endless files stops there.
+        let left = MAX_TOTAL.saturating_sub(self.read_bytes);
+        if left == 0 {
+            self.load_warnings.push(format!(
+                "{}: not read: the SSH config files read so far hold {} KiB, the most pio reads",
+                path.display(),
+                MAX_TOTAL / 1024
+            ));
+            return Vec::new();
+        }
+        match crate::files::read_bounded(path, left) {
             Ok(bytes) => {
+                self.read_bytes += bytes.len() as u64;
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 self.parse_text(&text, &path.display().to_string(), depth)
             }

@@ -496,6 +496,31 @@ fn check_identity(
     Ok(())
 }
 
+/// The most of stdin read for `--password-stdin`: a password is one line, not a stream.
+const MAX_PASSWORD: u64 = 4096;
+
+/// `--password-stdin`: the first line of stdin, at most [`MAX_PASSWORD`] bytes read whatever
+/// stdin holds (`< /dev/zero` ends at once).
+fn password_from_stdin() -> std::result::Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_PASSWORD + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    let line = match bytes.iter().position(|b| *b == b'\n') {
+        Some(end) => &bytes[..end],
+        None if bytes.len() as u64 > MAX_PASSWORD => {
+            return Err(format!(
+                "the password on stdin is longer than {MAX_PASSWORD} bytes; give it as one line"
+            ));
+        }
+        None => &bytes[..],
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    String::from_utf8(line.to_vec()).map_err(|_| "the password on stdin is not UTF-8".to_string())
+}
+
 /// Logs in with `-p`/`--password`, else `--password-stdin`, else the image default, else (on a
 /// terminal) a password asked for without echo.
 fn log_in_with_password(login: &Login) -> Result<Connection> {
@@ -517,15 +542,7 @@ fn log_in_with_password(login: &Login) -> Result<Connection> {
     let first = if let Some(pw) = &args.password {
         pw.clone()
     } else if args.password_stdin {
-        let mut pw = String::new();
-        std::io::stdin().read_to_string(&mut pw).map_err(|e| {
-            step_failed(
-                3,
-                "log in",
-                format!("cannot read the password from stdin: {e}"),
-            )
-        })?;
-        pw.trim_end_matches(['\n', '\r']).to_string()
+        password_from_stdin().map_err(|e| step_failed(3, "log in", e))?
     } else {
         IMAGE_DEFAULT_PASSWORD.to_string()
     };
