@@ -264,3 +264,53 @@ fn a_closed_stderr_does_not_stop_a_rename_midway() {
     assert!(lab.env.read_config().contains("pio09 = 0"));
     assert!(commands(&lab).contains(&"sudo reboot".to_string()));
 }
+
+/// Ctrl-C after the inventory changed says what was done; the same command then resumes (the old
+/// name gone, the new one there) instead of saying the old name is not in the inventory.
+#[test]
+fn an_interrupted_rename_says_what_was_done_and_the_same_command_finishes_it() {
+    let (lab, _) = lab(95);
+    // The unit hangs when asked to reboot: the rename is interrupted there.
+    fs::write(lab.unit_dir(1).join("hang-on"), "sudo reboot").unwrap();
+    let child = lab
+        .env
+        .command(&["rename", "pio02", "pio09", "--timeout", "30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !commands(&lab).iter().any(|c| c == "sudo reboot") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            commands(&lab)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("rename interrupted; done so far:")
+            && stderr.contains("renamed pio02 to pio09 in config.ini")
+            && stderr.contains("Run `pio rename pio02 pio09` to finish it"),
+        "{stderr}"
+    );
+    assert!(lab.env.read_config().contains("pio09 = 0"));
+
+    // The same command again: it resumes, and the unit is rebooted this time.
+    fs::remove_file(lab.unit_dir(1).join("hang-on")).unwrap();
+    let run = lab.env.run(&["rename", "pio02", "pio09", "--no-wait"]);
+    assert!(
+        run.ok().stderr.contains("resuming an interrupted rename")
+            && run
+                .stderr
+                .contains("Renamed pio02 to pio09; it is rebooting"),
+        "{}",
+        run.stderr
+    );
+    assert!(lab.env.config().with_file_name("config_pio09.ini").exists());
+}

@@ -1,6 +1,7 @@
 //! `pio rename <old> <new>`: a worker's hostname, its config.ini entries, then a reboot.
 
 use std::fs;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::cli::RenameArgs;
@@ -35,17 +36,26 @@ fn refused(e: RenameRefused) -> Error {
 
 /// What happened so far, for the operator when a later step fails.
 struct Steps {
-    done: Vec<String>,
+    /// Shared with the thread that reports an interrupt.
+    done: Arc<Mutex<Vec<String>>>,
     /// The whole rename's end (`--timeout`): every step, the wait for the unit included.
     deadline: Instant,
 }
 
 impl Steps {
+    fn push(&mut self, step: String) {
+        self.done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(step);
+    }
+
     fn failed(&self, step: &str, why: impl std::fmt::Display, next: String) -> Error {
-        let done = if self.done.is_empty() {
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let done = if done.is_empty() {
             "nothing was changed".to_string()
         } else {
-            format!("done so far: {}", self.done.join("; "))
+            format!("done so far: {}", done.join("; "))
         };
         Error::new(
             Kind::Failed,
@@ -58,28 +68,36 @@ impl Steps {
 pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let new =
         UnitName::parse(&args.new).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
+    // Before any thread starts: Ctrl-C midway says what was done (see report_interrupts).
+    let done = Arc::new(Mutex::new(Vec::new()));
+    if !args.dry_run {
+        report_interrupts(done.clone(), format!("pio rename {} {new}", args.old));
+    }
     let mut inventory = open_inventory(ctx)?;
-    let old = checked(ctx, &inventory, &args.old, &new)?;
+    let (old, resume) = checked(ctx, &inventory, &args.old, &new)?;
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, STEP_TIME)?;
     if args.dry_run {
         return dry_run(ctx, &inventory, &remote, &old, &new, args.timeout);
     }
-    let cluster = inventory.cluster(&ctx.hostname)?;
-    let static_address = cluster.address_of(&old).map(str::to_string);
-    let leader_address = cluster.leader_address.map_or_else(
-        || format!("{}.local", cluster.leader.to_ascii_lowercase()),
-        str::to_string,
-    );
     let mut steps = Steps {
-        done: Vec::new(),
+        done,
         deadline: Instant::now() + Duration::from_secs_f64(args.timeout),
     };
+    // Where it is found: under its old name, or (resuming) its new one.
+    let now_named = if resume { new.as_str() } else { old.as_str() };
+    if resume {
+        Narrator::new(ctx).say(&format!(
+            "{old} is gone from the inventory and {new} is there: resuming an interrupted rename."
+        ));
+    }
+    let cluster = inventory.cluster(&ctx.hostname)?;
+    let static_address = cluster.address_of(now_named).map(str::to_string);
     let progress = Progress::spinner(ctx, &format!("renaming {old} to {new}"));
-    let address = remote.address(&cluster, &old).map_err(|e| {
+    let address = remote.address(&cluster, now_named).map_err(|e| {
         steps.failed(
             "find the unit",
             e,
-            format!("Check {old} is on and reachable, then run the rename again."),
+            format!("Check {now_named} is on and reachable, then run the rename again."),
         )
     })?;
     drop(cluster);
@@ -92,52 +110,135 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let experiment = inventory
         .api()
         .and_then(|api| api.experiment_of(&old).ok().flatten());
-    let applied = in_inventory(ctx, &mut inventory, &mut steps, &unit)?;
+    let work = if resume {
+        let renamed = Change::RenameWorker {
+            old: old.clone(),
+            new: new.to_string(),
+        };
+        inventory.follow_up(&ctx.hostname, &renamed, true)?
+    } else {
+        in_inventory(ctx, &mut inventory, &mut steps, &unit)?.follow_up
+    };
     move_unit_config(ctx, &mut steps, own_settings.as_deref(), &old, &new)?;
-    let sync_hint =
-        format!("When it is back, run `pio workers sync-configs {new}` to give it config.ini.");
-    push_before_reboot(ctx, &inventory, &applied, &unit, &mut steps, &sync_hint)?;
-    forget_old_host_keys(ctx, &remote, &mut steps, &old);
-    let waited = unit.reboot_and_wait(&remote, &mut steps, &progress, args, static_address)?;
-    progress.finish();
-    let back = Back {
+    let after = AfterRename {
         ctx,
         inventory: &inventory,
         remote: &remote,
         release: &release,
-        leader_address: &leader_address,
-        sync_hint: &sync_hint,
+        sync_hint: format!(
+            "When it is back, run `pio workers sync-configs {new}` to give it config.ini."
+        ),
     };
-    for work in applied.follow_up.iter().filter(|w| w.after_reboot()) {
-        back.carry_out(&mut steps, work, &unit, experiment.as_deref(), &waited)?;
+    after.finish(
+        args,
+        &mut steps,
+        &mut unit,
+        &work,
+        (experiment, static_address),
+        &progress,
+    )
+}
+
+/// The rename's last part, once the unit and the inventory have the new name: config.ini
+/// before the reboot (where the unit reads its own), the reboot, the wait, and the work left for
+/// after it (the database era's registration and join).
+struct AfterRename<'a> {
+    ctx: &'a Context,
+    inventory: &'a Inventory,
+    remote: &'a Remote<'a>,
+    release: &'a Release,
+    sync_hint: String,
+}
+
+impl AfterRename<'_> {
+    fn finish(
+        &self,
+        args: &RenameArgs,
+        steps: &mut Steps,
+        unit: &mut Unit,
+        work: &[FollowUp],
+        (experiment, static_address): (Option<String>, Option<String>),
+        progress: &Progress,
+    ) -> Result<()> {
+        let (ctx, old, new) = (self.ctx, unit.old.clone(), unit.new.to_string());
+        push_before_reboot(ctx, self.inventory, work, unit, steps, &self.sync_hint)?;
+        forget_old_host_keys(ctx, self.remote, steps, &old);
+        let waited = unit.reboot_and_wait(self.remote, steps, progress, args, static_address)?;
+        progress.finish();
+        let cluster = self.inventory.cluster(&ctx.hostname)?;
+        let leader_address = cluster.leader_address.map_or_else(
+            || format!("{}.local", cluster.leader.to_ascii_lowercase()),
+            str::to_string,
+        );
+        let back = Back {
+            ctx,
+            inventory: self.inventory,
+            remote: self.remote,
+            release: self.release,
+            leader_address: &leader_address,
+            sync_hint: &self.sync_hint,
+        };
+        for w in work.iter().filter(|w| w.after_reboot()) {
+            back.carry_out(steps, w, unit, experiment.as_deref(), &waited)?;
+        }
+        let at = waited.map_err(|last| {
+            steps.failed(
+                "wait for it to come back",
+                format!(
+                    "{new} did not answer as {new} within {:.0} s ({last})",
+                    args.timeout
+                ),
+                format!("The rename is done; check the unit with `pio workers status {new}`."),
+            )
+        })?;
+        Narrator::new(ctx).say(&match at {
+            Some(at) => format!("Renamed {old} to {new}; it is back, answering as {new} at {at}."),
+            None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
+        });
+        Ok(())
     }
-    let at = waited.map_err(|last| {
-        steps.failed(
-            "wait for it to come back",
-            format!(
-                "{new} did not answer as {new} within {:.0} s ({last})",
-                args.timeout
-            ),
-            format!("The rename is done; check the unit with `pio workers status {new}`."),
-        )
-    })?;
-    Narrator::new(ctx).say(&match at {
-        Some(at) => format!("Renamed {old} to {new}; it is back, answering as {new} at {at}."),
-        None => format!("Renamed {old} to {new}; it is rebooting (not waiting, --no-wait)."),
+}
+
+/// Ctrl-C (or SIGTERM) midway through a rename: what was done so far, and the command that
+/// finishes it, then exit 130. The signals are blocked in every thread and taken by one that
+/// waits for them (set up before any other thread starts, which inherit the mask).
+fn report_interrupts(done: Arc<Mutex<Vec<String>>>, again: String) {
+    // SAFETY: plain libc calls on a zeroed, initialised signal set.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::spawn(move || {
+        let mut signal = 0;
+        // SAFETY: waits on the set blocked above.
+        if unsafe { libc::sigwait(&set, &mut signal) } != 0 {
+            return;
+        }
+        let done = done.lock().unwrap_or_else(|e| e.into_inner());
+        let said = if done.is_empty() {
+            "nothing was changed".to_string()
+        } else {
+            format!("done so far: {}", done.join("; "))
+        };
+        eprintln!("error: rename interrupted; {said}.\n  hint: Run `{again}` to finish it.");
+        std::process::exit(130);
     });
-    Ok(())
 }
 
 /// A unit that reads its own copy of config.ini gets the one naming it, before the reboot.
 fn push_before_reboot(
     ctx: &Context,
     inventory: &Inventory,
-    applied: &Applied,
+    work: &[FollowUp],
     unit: &Unit,
     steps: &mut Steps,
     sync_hint: &str,
 ) -> Result<()> {
-    let now = applied.follow_up.iter().filter(|w| !w.after_reboot());
+    let now = work.iter().filter(|w| !w.after_reboot());
     for _ in now.filter(|w| matches!(w, FollowUp::PushConfig { .. })) {
         let files = crate::remote::files::files_for_unit(
             &ctx.config_path,
@@ -148,9 +249,7 @@ fn push_before_reboot(
         let conn = unit.conn.as_ref().expect("open until the reboot");
         push_over(conn, &files, steps.deadline)
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.to_string()))?;
-        steps
-            .done
-            .push("copied the new config.ini to it".to_string());
+        steps.push("copied the new config.ini to it".to_string());
     }
     Ok(())
 }
@@ -159,10 +258,21 @@ fn push_before_reboot(
 const STEP_TIME: Duration = crate::timeouts::RENAME_LOGIN;
 
 /// The worker's name as the inventory spells it, once the rename is known to be possible.
-fn checked(ctx: &Context, inventory: &Inventory, old: &str, new: &UnitName) -> Result<String> {
+/// The worker's name as the inventory spells it, once the rename is known to be possible; and
+/// whether it resumes one that was interrupted after the inventory changed (the old name gone,
+/// the new one there).
+fn checked(
+    ctx: &Context,
+    inventory: &Inventory,
+    old: &str,
+    new: &UnitName,
+) -> Result<(String, bool)> {
     let cluster = inventory.cluster(&ctx.hostname)?;
     if cluster.worker(old).is_none() {
         UnitName::parse(old).map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
+        if cluster.worker(new.as_str()).is_some() {
+            return Ok((old.to_ascii_lowercase(), true));
+        }
     }
     plan::rename(&cluster, old, new).map_err(refused)?;
     let old = cluster
@@ -177,7 +287,7 @@ fn checked(ctx: &Context, inventory: &Inventory, old: &str, new: &UnitName) -> R
                 .with_hint("Move it away first: pio will not overwrite another unit's config."),
         );
     }
-    Ok(old)
+    Ok((old, false))
 }
 
 /// `--dry-run`: the steps, on stderr (and with `--json` as one document on stdout).
@@ -310,7 +420,7 @@ impl Unit {
         let conn = self.conn.as_ref().expect("open until the reboot");
         run_checked(conn, command, steps.deadline)
             .map_err(|e| steps.failed(what, e, next.to_string()))?;
-        steps.done.push(format!("ran `{command}`"));
+        steps.push(format!("ran `{command}`"));
         Ok(())
     }
 
@@ -320,7 +430,7 @@ impl Unit {
         let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
         let undo = self.undo();
         if self.resuming {
-            steps.done.push(format!("the hostname was already {new}"));
+            steps.push(format!("the hostname was already {new}"));
         } else {
             progress.set_message("set the hostname");
             self.run(
@@ -393,9 +503,7 @@ fn in_inventory(
     })
     .map_err(|e| steps.failed("update the inventory", e.message, unit.undo()))?;
     let place = inventory.place();
-    steps
-        .done
-        .push(format!("renamed {old} to {new} in {place}"));
+    steps.push(format!("renamed {old} to {new} in {place}"));
     Ok(applied)
 }
 
@@ -434,7 +542,7 @@ fn move_unit_config(
             ),
         )
     })?;
-    steps.done.push(format!(
+    steps.push(format!(
         "renamed {} to {}",
         old_side.display(),
         new_side.display()
@@ -447,7 +555,7 @@ fn forget_old_host_keys(ctx: &Context, remote: &Remote, steps: &mut Steps, old: 
     let patterns = remote.known_host_patterns(old, &[]);
     let file = remote.known_hosts_file(old);
     match known_hosts::remove(&file, &patterns) {
-        Ok(removed) if !removed.is_empty() => steps.done.push(format!(
+        Ok(removed) if !removed.is_empty() => steps.push(format!(
             "removed known_hosts entries {}",
             removed.join(", ")
         )),
@@ -487,9 +595,7 @@ impl Back<'_> {
                         register_by_hand(new, model.as_ref(), *active),
                     )
                 })?;
-                steps
-                    .done
-                    .push(format!("registered {new} with the leader's database"));
+                steps.push(format!("registered {new} with the leader's database"));
                 narrator.say(&format!(
                     "Registered {new} with the leader's database ({}); {old}'s history stays under {old}.",
                     yes_no(*active)
@@ -512,7 +618,7 @@ impl Back<'_> {
                 push_over(&conn, &files, steps.deadline).map_err(|e| {
                     steps.failed("copy config.ini to it", e, self.sync_hint.to_string())
                 })?;
-                steps.done.push("copied config.ini to it".to_string());
+                steps.push("copied config.ini to it".to_string());
             }
             // The leader's DELETE of the old name made a 26.11 unit leave the cluster (its chrony
             // source went with it): it joins again under its new name.
@@ -533,7 +639,7 @@ impl Back<'_> {
                         format!("Run `pio workers add {new}` to finish."),
                     )
                 })?;
-                steps.done.push(said.clone());
+                steps.push(said.clone());
                 narrator.say(&format!("{new}: {said}"));
             }
             (FollowUp::PushConfig { .. }, _) => narrator.warn(self.sync_hint),

@@ -10,6 +10,8 @@ printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state
 test -e "$unit/down" && exit 255
 # A unit that logs in and then never answers (no command output, no SFTP).
 test -e "$unit/hang" && exec sleep 600
+# A unit that hangs on one command only (the one $unit/hang-on names).
+test -e "$unit/hang-on" && [ "$SSH_ORIGINAL_COMMAND" = "$(cat "$unit/hang-on")" ] && exec sleep 600
 # A unit that runs a real Pioreactor release: its own pio answers (tests/support/releases).
 if [ -e "$unit/release" ]; then
   case "$SSH_ORIGINAL_COMMAND" in
