@@ -57,6 +57,59 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Which step of [`replace_atomically`] failed (for the caller's message), and why.
+pub struct ReplaceError {
+    pub step: &'static str,
+    pub path: std::path::PathBuf,
+    pub error: io::Error,
+}
+
+/// Replaces the file at `path` with `bytes` atomically, keeping its mode and owner (0644 for a
+/// new one): a new file under an unpredictable name beside it, created exclusively and never
+/// through a link, written and synced, renamed over `path`, then the folder synced. Nothing is
+/// left behind when a step fails.
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let failed = |step, path: &Path, error| ReplaceError {
+        step,
+        path: path.to_path_buf(),
+        error,
+    };
+    let tmp = crate::random::temporary_name(path);
+    let old = fs::metadata(path).ok();
+    let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
+    let write = || -> io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .mode(mode)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        if let Some(m) = &old {
+            f.set_permissions(fs::Permissions::from_mode(mode))?;
+            // Only root can give a file away; anyone else already owns what they write.
+            let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
+        }
+        f.sync_all()
+    };
+    if let Err(e) = write() {
+        let _ = fs::remove_file(&tmp);
+        return Err(failed("write", &tmp, e));
+    }
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(failed("replace", path, e));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| failed("sync the folder", dir, e))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -238,45 +238,14 @@ fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
 /// Replaces the file at `path` with `text` atomically, keeping its mode and owner. The temporary
 /// file is created new (`O_EXCL`, never through a symbolic link) under an unpredictable name.
 pub fn save(path: &Path, text: impl AsRef<[u8]>, _lock: &Lock) -> Result<()> {
-    let text = text.as_ref();
-    let tmp = crate::random::temporary_name(path);
-    let old = fs::metadata(path).ok();
-    let mode = old.as_ref().map(|m| m.mode() & 0o7777).unwrap_or(0o644);
-    let write = || -> std::io::Result<()> {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .mode(mode)
-            .open(&tmp)?;
-        f.write_all(text)?;
-        if let Some(m) = &old {
-            f.set_permissions(fs::Permissions::from_mode(mode))?;
-            // Only root can give a file away; anyone else already owns what they write.
-            let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
-        }
-        f.sync_all()?;
-        Ok(())
-    };
-    if let Err(e) = write() {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error("write", &tmp, &e));
-    }
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io_error("replace", path, &e)
-    })?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| io_error("sync the folder", dir, &e))?;
-    }
-    Ok(())
+    crate::files::replace_atomically(path, text.as_ref())
+        .map_err(|e| io_error(e.step, &e.path, &e.error))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn save_keeps_mode_and_replaces_content() {

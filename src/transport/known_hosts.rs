@@ -345,23 +345,7 @@ pub fn remove(path: &Path, patterns: &[String]) -> std::io::Result<Vec<String>> 
         }
     }
     if !removed.is_empty() {
-        // A new file under a name nobody can plant anything at in advance.
-        let tmp = crate::random::temporary_name(path);
-        let mode = fs::metadata(path)?.permissions().mode();
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        let written = f
-            .write_all(out.as_bytes())
-            .and_then(|()| f.sync_all())
-            .and_then(|()| fs::rename(&tmp, path));
-        if written.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        written?;
+        crate::files::replace_atomically(path, out.as_bytes()).map_err(|e| e.error)?;
     }
     Ok(removed)
 }
