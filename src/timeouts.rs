@@ -39,3 +39,45 @@ pub const MDNS_RESOLVE_MAX: Duration = Duration::from_secs(5);
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// A blink takes its duration and this much more.
 pub const BLINK_EXTRA: Duration = Duration::from_secs(5);
+
+/// When a command's (or a unit's) time is up: one per command or unit, handed down to every
+/// step, which gets what is left of it, never a fresh allowance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Deadline(std::time::Instant);
+
+impl Deadline {
+    /// `time` from now.
+    pub fn after(time: Duration) -> Deadline {
+        Deadline(std::time::Instant::now() + time)
+    }
+
+    /// What is left (zero once passed).
+    pub fn left(self) -> Duration {
+        self.0.saturating_duration_since(std::time::Instant::now())
+    }
+
+    pub fn passed(self) -> bool {
+        self.left().is_zero()
+    }
+
+    /// The instant, for the transports, which take one.
+    pub fn instant(self) -> std::time::Instant {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_only_shrinks() {
+        let d = Deadline::after(Duration::from_millis(200));
+        let first = d.left();
+        assert!(first <= Duration::from_millis(200) && !d.passed());
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(d.left() < first);
+        let past = Deadline::after(Duration::ZERO);
+        assert!(past.passed() && past.left().is_zero());
+    }
+}

@@ -1,7 +1,7 @@
 //! Carrying out what an inventory change leaves the units to do ([`FollowUp`]): the same steps
 //! whichever era the inventory is in, since the inventory decided which are needed.
 
-use std::time::Instant;
+use crate::timeouts::Deadline;
 
 use crate::cluster::Cluster;
 use crate::cluster::name::same;
@@ -41,13 +41,13 @@ pub fn carry_out(
         }
     }
     let mut failures = Vec::new();
-    let mut deadlines: Vec<(&str, Instant)> = Vec::new();
+    let mut deadlines: Vec<(&str, Deadline)> = Vec::new();
     for w in work.iter().filter(|w| !w.after_reboot()) {
         let unit = w.unit();
         let deadline = match deadlines.iter().find(|(u, _)| same(u, unit)) {
             Some((_, d)) => *d,
             None => {
-                let d = Instant::now() + remote.timeout();
+                let d = Deadline::after(remote.timeout());
                 deadlines.push((unit, d));
                 d
             }
@@ -125,8 +125,8 @@ struct Step<'a> {
     ctx: &'a Context,
     inventory: &'a Inventory,
     remote: &'a Remote<'a>,
-    /// The unit's share of `--timeout` ends then: every action gets what is left of it.
-    deadline: Instant,
+    /// The unit's share of `--timeout`: every action gets what is left of it.
+    deadline: Deadline,
     cluster: &'a Cluster<'a>,
     narrator: &'a Narrator,
 }
@@ -134,7 +134,7 @@ struct Step<'a> {
 impl Step<'_> {
     /// The remote, with what is left of the unit's time.
     fn remote(&self) -> Remote<'_> {
-        self.remote.until(self.deadline)
+        self.remote.until(self.deadline.instant())
     }
 
     /// `Ok(Err(why))`: the unit's step failed; `Err`: pio itself could not go on.

@@ -2,7 +2,9 @@
 
 use std::fs;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::timeouts::Deadline;
 
 use crate::cli::RenameArgs;
 use crate::cluster::name::same;
@@ -39,7 +41,7 @@ struct Steps {
     /// Shared with the thread that reports an interrupt.
     done: Arc<Mutex<Vec<String>>>,
     /// The whole rename's end (`--timeout`): every step, the wait for the unit included.
-    deadline: Instant,
+    deadline: Deadline,
 }
 
 impl Steps {
@@ -81,7 +83,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     }
     let mut steps = Steps {
         done,
-        deadline: Instant::now() + Duration::from_secs_f64(args.timeout),
+        deadline: Deadline::after(Duration::from_secs_f64(args.timeout)),
     };
     // Where it is found: under its old name, or (resuming) its new one.
     let now_named = if resume { new.as_str() } else { old.as_str() };
@@ -247,7 +249,7 @@ fn push_before_reboot(
             unit.learnt.release(),
         )?;
         let conn = unit.conn.as_ref().expect("open until the reboot");
-        push_over(conn, &files, steps.deadline)
+        push_over(conn, &files, steps.deadline.instant())
             .map_err(|e| steps.failed("copy config.ini to it", e, sync_hint.to_string()))?;
         steps.push("copied the new config.ini to it".to_string());
     }
@@ -381,10 +383,10 @@ impl Unit {
         progress.set_message(&format!("checking the unit at {address}"));
         let retry = format!("Fix that, then run `pio rename {old} {new}` again.");
         let conn = remote
-            .until(steps.deadline)
+            .until(steps.deadline.instant())
             .ssh(old, address)
             .map_err(|e| steps.failed("connect", e, retry.clone()))?;
-        let answer = run_checked(&conn, commands::HOSTNAME, steps.deadline)
+        let answer = run_checked(&conn, commands::HOSTNAME, steps.deadline.instant())
             .map_err(|e| steps.failed("check hostname", e, retry.clone()))?;
         let resuming = answer == new.as_str();
         if !same(&answer, old) && !resuming {
@@ -395,7 +397,7 @@ impl Unit {
             ));
         }
         // Its release decides which files it is given and how it re-joins.
-        let learnt = crate::remote::release::release_over(&conn, steps.deadline);
+        let learnt = crate::remote::release::release_over(&conn, steps.deadline.instant());
         Ok(Unit {
             conn: Some(conn),
             old: old.to_string(),
@@ -418,7 +420,7 @@ impl Unit {
     /// Runs `command` on it as a step of the rename.
     fn run(&self, steps: &mut Steps, command: &str, what: &str, next: &str) -> Result<()> {
         let conn = self.conn.as_ref().expect("open until the reboot");
-        run_checked(conn, command, steps.deadline)
+        run_checked(conn, command, steps.deadline.instant())
             .map_err(|e| steps.failed(what, e, next.to_string()))?;
         steps.push(format!("ran `{command}`"));
         Ok(())
@@ -469,7 +471,7 @@ impl Unit {
         let new = self.new.to_string();
         let new = new.as_str();
         let conn = self.conn.as_ref().expect("open until the reboot");
-        let before = run_checked(conn, commands::BOOT_ID, steps.deadline).ok();
+        let before = run_checked(conn, commands::BOOT_ID, steps.deadline.instant()).ok();
         let next = format!("Everything else is done: reboot it with `pio reboot {new}`.");
         self.run(steps, commands::REBOOT, "reboot", &next)?;
         self.conn = None;
@@ -482,7 +484,7 @@ impl Unit {
             Some(a) => Ok(a.clone()),
             None => r.resolve_mdns(new).map(|ip| ip.to_string()),
         };
-        let until = steps.deadline;
+        let until = steps.deadline.instant();
         Ok(remote
             .wait_back(new, address, Used::Ssh, before.as_deref(), until)
             .and_then(|_| address(remote))
@@ -615,7 +617,7 @@ impl Back<'_> {
                     unit.learnt.release(),
                 )?;
                 let conn = self.connect(steps, new, at, "copy config.ini to it")?;
-                push_over(&conn, &files, steps.deadline).map_err(|e| {
+                push_over(&conn, &files, steps.deadline.instant()).map_err(|e| {
                     steps.failed("copy config.ini to it", e, self.sync_hint.to_string())
                 })?;
                 steps.push("copied config.ini to it".to_string());
@@ -630,7 +632,7 @@ impl Back<'_> {
                     self.release,
                     self.leader_address,
                     model,
-                    steps.deadline,
+                    steps.deadline.instant(),
                 )
                 .map_err(|e| {
                     steps.failed(
@@ -650,7 +652,7 @@ impl Back<'_> {
 
     fn connect(&self, steps: &mut Steps, new: &str, at: &str, what: &str) -> Result<Connection> {
         self.remote
-            .until(steps.deadline)
+            .until(steps.deadline.instant())
             .ssh(new, at)
             .map_err(|e| steps.failed(what, e, self.sync_hint.to_string()))
     }
