@@ -71,6 +71,10 @@ pub struct ReplaceError {
 pub fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
     use std::io::Write;
     use std::os::unix::fs::PermissionsExt;
+    // SIGINT and SIGTERM wait until the temporary file is renamed or removed; what a killed
+    // writer (SIGKILL, a power cut) left is swept first.
+    let _writing = WriteGuard::enter();
+    sweep_dead_writers(path);
     let failed = |step, path: &Path, error| ReplaceError {
         step,
         path: path.to_path_buf(),
@@ -108,6 +112,104 @@ pub fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError>
             .map_err(|e| failed("sync the folder", dir, e))?;
     }
     Ok(())
+}
+
+/// Removes the temporary files beside `path` whose writer is gone (its process id is not a
+/// running process): the leftovers of a writer killed midway.
+fn sweep_dead_writers(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = crate::random::temporary_prefix(&name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // SAFETY: signal 0 only asks whether the process exists.
+        let gone = pid > 0
+            && unsafe { libc::kill(pid, 0) } != 0
+            && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        let ours = entry
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.uid() == unsafe { libc::geteuid() });
+        if gone && ours {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A write in progress: SIGINT and SIGTERM that arrive meanwhile are held until it is over (the
+/// temporary file renamed or removed), then take their usual effect.
+struct WriteGuard;
+
+static IN_WRITE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PENDING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+/// Held by every write; [`wait_for_writes`] takes it to let them finish.
+static WRITES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+extern "C" fn hold_signal(signal: libc::c_int) {
+    use std::sync::atomic::Ordering;
+    if IN_WRITE.load(Ordering::SeqCst) > 0 {
+        PENDING.store(signal, Ordering::SeqCst);
+    } else {
+        // SAFETY: async-signal-safe calls: the default action, taken now.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+}
+
+impl WriteGuard {
+    fn enter() -> (WriteGuard, std::sync::MutexGuard<'static, ()>) {
+        static INSTALLED: std::sync::Once = std::sync::Once::new();
+        INSTALLED.call_once(|| {
+            for signal in [libc::SIGINT, libc::SIGTERM] {
+                // SAFETY: installs a handler that only touches atomics or restores the default.
+                unsafe {
+                    let handler = hold_signal as extern "C" fn(libc::c_int);
+                    libc::signal(signal, handler as libc::sighandler_t);
+                }
+            }
+        });
+        let lock = WRITES.lock().unwrap_or_else(|e| e.into_inner());
+        IN_WRITE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        (WriteGuard, lock)
+    }
+}
+
+impl Drop for WriteGuard {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering;
+        if IN_WRITE.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let signal = PENDING.swap(0, Ordering::SeqCst);
+            if signal != 0 {
+                // SAFETY: the held signal's default action, now that nothing is half written.
+                unsafe {
+                    libc::signal(signal, libc::SIG_DFL);
+                    libc::raise(signal);
+                }
+            }
+        }
+    }
+}
+
+/// Waits until no write is in progress (for a thread about to end the process).
+pub fn wait_for_writes() -> std::sync::MutexGuard<'static, ()> {
+    WRITES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -3,12 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
-/// `.<name>.pio-tmp.<16 random hex digits>` beside `path`, where pio writes a new `path` before
-/// renaming it over the old one.
+/// `.<name>.pio-tmp.<pid>.<16 random hex digits>` beside `path`, where pio writes a new `path`
+/// before renaming it over the old one. The writer's process id lets a later write sweep what a
+/// killed one left ([`crate::files::replace_atomically`]).
 pub fn temporary_name(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let n = unguessable();
-    path.with_file_name(format!(".{}.pio-tmp.{n:016x}", name.unwrap_or_default()))
+    path.with_file_name(format!(
+        "{}{}.{n:016x}",
+        temporary_prefix(name.as_deref().unwrap_or_default()),
+        std::process::id()
+    ))
+}
+
+/// What every temporary name for a file called `name` begins with.
+pub fn temporary_prefix(name: &str) -> String {
+    format!(".{name}.pio-tmp.")
 }
 
 /// 64 bits from the kernel's random source (the clock's nanoseconds, should it fail).

@@ -119,3 +119,74 @@ fn sigkill_at_random_moments_leaves_old_or_new() {
         "old {kept_old}, new {got_new} (seed {seed})"
     );
 }
+
+/// Temporary files beside config.ini: pio's own leftovers and a planted name.
+fn leftovers(env: &Env) -> Vec<String> {
+    let dir = env.config().parent().unwrap().to_path_buf();
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pio-tmp"))
+        .collect()
+}
+
+#[test]
+fn sigint_and_sigterm_mid_write_leave_no_temporary_file_and_a_dead_writers_is_swept() {
+    let env = Env::new();
+    let mut text =
+        String::from("[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\n");
+    for i in 0..5000 {
+        text.push_str(&format!("pio{i:04}=1\n"));
+    }
+    env.write_config(&text);
+    let start = Instant::now();
+    env.run(&["workers", "set-active", "pio0000", "0", "--offline"])
+        .ok();
+    let span = start.elapsed().as_micros() as u64 + 1;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..120 {
+        let active = if round % 2 == 0 { "1" } else { "0" };
+        let child = env
+            .command(&[
+                "-q",
+                "workers",
+                "set-active",
+                "pio0000",
+                active,
+                "--offline",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next() % (span * 6 / 5)));
+        let signal = if round % 3 == 0 {
+            libc::SIGINT
+        } else {
+            libc::SIGTERM
+        };
+        // SAFETY: a signal to the child this test started.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let mut child = child;
+        child.wait().unwrap();
+    }
+    assert_eq!(leftovers(&env), Vec::<String>::new());
+    common::python_reads(&env.config(), "legacy").unwrap();
+
+    // What a SIGKILLed writer left (its process gone) is swept by the next write; a name that
+    // is not pio's is left alone.
+    let mut dead = std::process::Command::new("true").spawn().unwrap();
+    let pid = dead.id();
+    dead.wait().unwrap();
+    let dir = env.config().parent().unwrap().to_path_buf();
+    std::fs::write(
+        dir.join(format!(".config.ini.pio-tmp.{pid}.00ff00ff00ff00ff")),
+        "half",
+    )
+    .unwrap();
+    std::fs::write(dir.join(".config.ini.pio-tmp"), "someone else's").unwrap();
+    env.run(&["workers", "set-active", "pio0001", "0", "--offline"])
+        .ok();
+    assert_eq!(leftovers(&env), [".config.ini.pio-tmp"]);
+}

@@ -227,6 +227,8 @@ fn report_interrupts(done: Arc<Mutex<Vec<String>>>, again: String) {
             format!("done so far: {}", done.join("; "))
         };
         eprintln!("error: rename interrupted; {said}.\n  hint: Run `{again}` to finish it.");
+        // Never midway through writing a file: config.ini is whole, old or new.
+        let _writes = crate::files::wait_for_writes();
         std::process::exit(130);
     });
 }
