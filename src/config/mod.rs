@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::cluster::name::shown;
 use crate::cluster::{Change, Cluster, UnitName, Worker, check_static_address};
 use crate::error::{Error, Kind, Result};
-use ini::{Document, Entry, key_cmp, key_eq};
+use ini::{Document, Entry, Section, key_eq};
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -130,8 +130,8 @@ impl Config {
     pub fn inventory(&self) -> Result<Inventory<'_>> {
         let doc = &self.doc;
         let names = &self.sections;
-        // One sorted list alive at a time: an inventory can hold thousands of workers.
-        drop(self.by_hostname(names.inventory)?);
+        // The document's key index answers both, with no list of thousands of workers.
+        self.by_hostname(names.inventory)?;
         let addresses = self.by_hostname(names.addresses)?;
         for entry in self.entries(names.addresses) {
             self.address(names.addresses, entry)?;
@@ -226,10 +226,7 @@ impl Config {
         let mut other_addresses = Vec::new();
         for e in self.entries(self.sections.addresses) {
             let key = self.doc.key(e);
-            if by_name
-                .binary_search_by(|w| key_cmp(self.doc.key(w), key))
-                .is_err()
-            {
+            if by_name.and_then(|s| self.doc.find_folded(s, key)).is_none() {
                 other_addresses.push((key, first_line(&self.doc, e)));
             }
         }
@@ -246,7 +243,7 @@ impl Config {
     /// its own for the database era, where `[cluster.inventory]` is a stale leftover at best.
     pub fn addresses(&self) -> Result<Vec<(&str, &str)>> {
         let section = self.sections.addresses;
-        drop(self.by_hostname(section)?);
+        self.by_hostname(section)?;
         self.entries(section)
             .iter()
             .map(|e| Ok((self.doc.key(e), self.address(section, e)?)))
@@ -263,6 +260,9 @@ impl Config {
     }
 
     fn check_address(&self, section: &str, entry: &Entry, value: &str) -> Result<()> {
+        if is_plain_ipv4(value) {
+            return Ok(());
+        }
         check_static_address(value).map_err(|e| {
             invalid(
                 &self.path,
@@ -283,6 +283,9 @@ impl Config {
     /// `pio02`): such names reach SSH, URLs and printed commands.
     fn unit_name(&self, section: &str, entry: &Entry) -> Result<()> {
         let key = self.doc.key(entry);
+        if is_plain_unit_name(key) {
+            return Ok(());
+        }
         UnitName::parse(&ini::fold_key(key)).map(drop).map_err(|e| {
             invalid(
                 &self.path,
@@ -318,22 +321,16 @@ impl Config {
         }
     }
 
-    /// The section's entries sorted by hostname as Python lower-cases it (`str.lower`, for binary
-    /// search). Two spellings of one hostname would be a duplicate to one of the Python releases
-    /// (older ones lower-case keys), so pio refuses to guess which one is meant.
-    fn by_hostname(&self, section: &str) -> Result<Vec<&Entry>> {
+    /// The section, for lookups by hostname as Python lower-cases it (`str.lower`:
+    /// [`Document::find_folded`]), once checked: two spellings of one hostname would be a
+    /// duplicate to one of the Python releases (older ones lower-case keys), so pio refuses to
+    /// guess which one is meant.
+    fn by_hostname(&self, section: &str) -> Result<Option<&Section>> {
         let doc = &self.doc;
-        let mut sorted: Vec<&Entry> = doc
-            .section(section)
-            .map_or(Vec::new(), |s| doc.entries(s).iter().collect());
-        sorted
-            .sort_unstable_by(|a, b| key_cmp(doc.key(a), doc.key(b)).then(a.line().cmp(&b.line())));
-        let duplicate = sorted
-            .windows(2)
-            .filter(|w| key_eq(doc.key(w[0]), doc.key(w[1])))
-            .min_by_key(|w| w[1].line());
-        if let Some(w) = duplicate {
-            let (first, later) = (w[0], w[1]);
+        let Some(found) = doc.section(section) else {
+            return Ok(None);
+        };
+        if let Some((first, later)) = doc.folded_duplicate(found) {
             return Err(invalid(
                 &self.path,
                 later.line(),
@@ -346,7 +343,7 @@ impl Config {
             )
             .with_hint("Delete one of the two lines."));
         }
-        Ok(sorted)
+        Ok(Some(found))
     }
 
     /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
@@ -415,16 +412,12 @@ impl Config {
             match change {
                 Change::AddWorker { name, active } | Change::SetActive { name, active } => {
                     let value = if *active { "1" } else { "0" };
-                    self.doc
-                        .set(names.inventory, &name.to_ascii_lowercase(), value, |k| {
-                            key_eq(k, name)
-                        });
+                    let key = name.to_ascii_lowercase();
+                    self.doc.set_folded(names.inventory, &key, value, name);
                 }
                 Change::SetAddress { name, new, .. } => {
-                    self.doc
-                        .set(names.addresses, &name.to_ascii_lowercase(), new, |k| {
-                            key_eq(k, name)
-                        });
+                    let key = name.to_ascii_lowercase();
+                    self.doc.set_folded(names.addresses, &key, new, name);
                 }
                 Change::RemoveWorker { name } => {
                     self.doc.remove(names.inventory, |k| key_eq(k, name));
@@ -465,8 +458,8 @@ impl Config {
 pub struct Inventory<'a> {
     doc: &'a Document,
     entries: &'a [Entry],
-    /// `[cluster.addresses]` entries sorted by hostname, for binary search.
-    addresses: Vec<&'a Entry>,
+    /// `[cluster.addresses]`, checked, whose entries are looked up by hostname.
+    addresses: Option<&'a Section>,
 }
 
 impl<'a> Inventory<'a> {
@@ -480,9 +473,8 @@ impl<'a> Inventory<'a> {
         let value = first_line(self.doc, entry);
         let address = self
             .addresses
-            .binary_search_by(|e| key_cmp(self.doc.key(e), name))
-            .ok()
-            .map(|i| first_line(self.doc, self.addresses[i]));
+            .and_then(|s| self.doc.find_folded(s, name))
+            .map(|e| first_line(self.doc, e));
         Worker {
             name,
             active: python_bool(value).expect("checked by Config::inventory"),
@@ -499,8 +491,62 @@ fn first_line<'a>(doc: &'a Document, entry: &Entry) -> &'a str {
     }
 }
 
+/// Whether a key is a unit name as it stands: lower-case ASCII letters, digits and `-`, 1 to 63
+/// of them, not starting or ending with `-`, and not `localhost`. Exactly the keys that
+/// [`UnitName::parse`] accepts without lower-casing them (with no `.` or `:` a key can be
+/// neither an IP address nor a `.local` name), checked without its allocations; any other key
+/// goes to it, for its verdict and its message.
+fn is_plain_unit_name(key: &str) -> bool {
+    let b = key.as_bytes();
+    let plain = (1..=63).contains(&b.len())
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && (b.len() != 9 || key != "localhost");
+    debug_assert!(!plain || UnitName::parse(key).is_ok(), "{key}");
+    plain
+}
+
+/// Whether an address is a dotted IPv4 address of a single host as most are written: four
+/// numbers 0-255 without leading zeros, neither 0.0.0.0 nor 255.255.255.255 nor multicast
+/// (224-239 first). [`check_static_address`] accepts every one of them; checked here without
+/// parsing each twice, as it does. Any other value goes to it, for its verdict and message.
+fn is_plain_ipv4(value: &str) -> bool {
+    // Each octet's value and digit count, one byte at a time.
+    let (mut octets, mut count, mut digits) = ([0u32; 4], 0, 0);
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' if digits < 3 && count < 4 => {
+                // A leading zero only as the whole number.
+                if digits == 1 && octets[count] == 0 {
+                    return false;
+                }
+                octets[count] = octets[count] * 10 + u32::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && count < 3 => (count, digits) = (count + 1, 0),
+            _ => return false,
+        }
+    }
+    let plain = count == 3
+        && digits > 0
+        && octets.iter().all(|&o| o <= 255)
+        && octets != [0; 4]
+        && octets != [255; 4]
+        && !(224..=239).contains(&octets[0]);
+    debug_assert!(!plain || check_static_address(value).is_ok(), "{value}");
+    plain
+}
+
 /// Python's `ConfigParser.getboolean` values.
 pub fn python_bool(value: &str) -> Option<bool> {
+    // What pio and the Python stack write, at once: this runs for every worker of an inventory.
+    match value {
+        "1" => return Some(true),
+        "0" => return Some(false),
+        _ => {}
+    }
     let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(value));
     if is(["1", "yes", "true", "on"]) {
         Some(true)
@@ -589,6 +635,63 @@ mod tests {
             active: false,
         }]);
         assert_eq!(c.render(), "[cluster.inventory]\n\u{212a}io=0\n");
+    }
+
+    #[test]
+    fn plain_names_and_addresses_are_those_the_full_checks_accept() {
+        for (v, plain) in [
+            ("10.0.0.1", true),
+            ("0.1.2.3", true),
+            ("240.0.0.1", true),
+            ("192.168.255.254", true),
+            ("0.0.0.0", false),
+            ("255.255.255.255", false),
+            ("224.0.0.1", false),
+            ("239.255.0.1", false),
+            ("01.2.3.4", false),
+            ("1.2.3", false),
+            ("1.2.3.4.", false),
+            ("1..2.3", false),
+            (".1.2.3", false),
+            ("256.1.1.1", false),
+            ("1.2.3.4.5", false),
+            ("1.2.3.1000", false),
+            ("", false),
+            ("pio02.local", false),
+        ] {
+            assert_eq!(is_plain_ipv4(v), plain, "{v}");
+        }
+        for (k, plain) in [
+            ("pio02", true),
+            ("a", true),
+            ("0-0", true),
+            ("localhost", false),
+            ("Pio02", false),
+            ("-pio", false),
+            ("pio-", false),
+            ("pio.02", false),
+            ("", false),
+        ] {
+            assert_eq!(is_plain_unit_name(k), plain, "{k}");
+        }
+        // Every plain one passes the full check (each function asserts it in debug builds).
+        let alphabet = b"0125.9-az";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 16) as usize;
+            let s: String = (0..len)
+                .map(|k| alphabet[(x >> (4 + 3 * k)) as usize % alphabet.len()] as char)
+                .collect();
+            if is_plain_ipv4(&s) {
+                assert!(check_static_address(&s).is_ok(), "{s}");
+            }
+            if is_plain_unit_name(&s) {
+                assert!(UnitName::parse(&s).is_ok(), "{s}");
+            }
+        }
     }
 
     #[test]
