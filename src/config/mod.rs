@@ -220,16 +220,28 @@ impl Config {
     /// `hostname` stands in for an empty `leader_hostname`.
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
         let inventory = self.inventory()?;
-        let workers: Vec<Worker> = inventory.iter().collect();
-        // Address lines of units that are not workers (a leader that is not one), in file order.
-        let by_name = self.by_hostname(self.sections.inventory)?;
-        let mut other_addresses = Vec::new();
-        for e in self.entries(self.sections.addresses) {
-            let key = self.doc.key(e);
-            if by_name.and_then(|s| self.doc.find_folded(s, key)).is_none() {
-                other_addresses.push((key, first_line(&self.doc, e)));
-            }
-        }
+        let addresses = self.entries(self.sections.addresses);
+        // Each worker finds its address line, if any (no hostname is there twice, checked above):
+        // the lines no worker found are those of units that are not workers (a leader that is
+        // not one), kept in file order.
+        let mut of_a_worker = vec![false; addresses.len()];
+        let workers: Vec<Worker> = inventory
+            .entries
+            .iter()
+            .map(|e| {
+                let (worker, line) = inventory.decode_at(e);
+                if let Some(k) = line {
+                    of_a_worker[k] = true;
+                }
+                worker
+            })
+            .collect();
+        let other_addresses = addresses
+            .iter()
+            .zip(&of_a_worker)
+            .filter(|(_, of_a_worker)| !**of_a_worker)
+            .map(|(e, _)| (self.doc.key(e), first_line(&self.doc, e)))
+            .collect();
         let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
             leader,
@@ -469,17 +481,23 @@ impl<'a> Inventory<'a> {
     }
 
     fn decode(&self, entry: &'a Entry) -> Worker<'a> {
+        self.decode_at(entry).0
+    }
+
+    /// The worker, and the position of its address line among `[cluster.addresses]`'s entries.
+    fn decode_at(&self, entry: &'a Entry) -> (Worker<'a>, Option<usize>) {
         let name = self.doc.key(entry);
         let value = first_line(self.doc, entry);
-        let address = self
+        let found = self
             .addresses
-            .and_then(|s| self.doc.find_folded(s, name))
-            .map(|e| first_line(self.doc, e));
-        Worker {
+            .and_then(|s| Some((s, self.doc.find_folded_at(s, name)?)));
+        let address = found.map(|(s, k)| first_line(self.doc, &self.doc.entries(s)[k]));
+        let worker = Worker {
             name,
             active: python_bool(value).expect("checked by Config::inventory"),
             address,
-        }
+        };
+        (worker, found.map(|(_, k)| k))
     }
 }
 
