@@ -382,12 +382,17 @@ impl Document {
             text.len() < u32::MAX as usize,
             "config.ini larger than 4 GiB"
         );
-        // Lines are streamed while indexing; not kept, to stay small.
+        // The same text as the last document dropped on this thread (config.ini read again by
+        // the same command, unchanged): its index is this one's, with no parse.
         let Index {
             sections,
             entries,
             keys,
-        } = index(&text)?;
+        } = match last_index(&text) {
+            Some(index) => index,
+            // Lines are streamed while indexing; not kept, to stay small.
+            None => index(&text)?,
+        };
         Ok(Document {
             text,
             sections,
@@ -845,10 +850,14 @@ struct Index {
 /// a file of thousands of sections must not take quadratic time.
 const SECTIONS_SCANNED: usize = 32;
 
-/// Memory a dropped document leaves for the next to parse into. A command reads config.ini more
-/// than once, one document after the other: memory already touched costs no page faults (each
-/// of which costs about as much as reading a few hundred lines), and the peak stays that of one.
+/// What a dropped document leaves for the next parse on its thread. A command reads config.ini
+/// more than once, one document after the other: when the text read again is the same, byte for
+/// byte, the last document's index is the new one's (a pure function of the text); else its
+/// memory is parsed into, and memory already touched costs no page faults (each costs about as
+/// much as reading a few hundred lines).
 struct Spare {
+    /// The last document dropped: its text and index.
+    last: Option<(String, Index)>,
     text: Vec<u8>,
     entries: Vec<Entry>,
     keys: Vec<u32>,
@@ -857,11 +866,37 @@ struct Spare {
 thread_local! {
     static SPARE: std::cell::RefCell<Spare> = const {
         std::cell::RefCell::new(Spare {
+            last: None,
             text: Vec::new(),
             entries: Vec::new(),
             keys: Vec::new(),
         })
     };
+}
+
+/// The index of the last document dropped on this thread when its text is `text`. Otherwise
+/// that document's index memory is left for the parse to come.
+fn last_index(text: &str) -> Option<Index> {
+    let last = SPARE
+        .try_with(|s| s.try_borrow_mut().ok()?.last.take())
+        .ok()
+        .flatten()?;
+    let (old, index) = last;
+    // The old text is freed, not kept: the new one stands in for it.
+    if old == text {
+        return Some(index);
+    }
+    spare_index(index.entries, index.keys);
+    None
+}
+
+/// Leaves a text's memory for the next file read on this thread.
+fn spare_text(text: String) {
+    let _ = SPARE.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            keep_larger(&mut s.text, text.into_bytes());
+        }
+    });
 }
 
 /// Keeps `v`'s memory for later, emptied, unless more is kept already.
@@ -896,17 +931,23 @@ pub fn text_buffer(len: usize) -> Vec<u8> {
 }
 
 impl Drop for Document {
+    /// Leaves the text and its index for the next parse on this thread ([`Spare`]); the one
+    /// left before goes on as spare memory.
     fn drop(&mut self) {
-        spare_index(
-            std::mem::take(&mut self.entries),
-            std::mem::take(&mut self.keys),
-        );
-        let text = std::mem::take(&mut self.text).into_bytes();
-        let _ = SPARE.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                keep_larger(&mut s.text, text);
-            }
-        });
+        let index = Index {
+            sections: std::mem::take(&mut self.sections),
+            entries: std::mem::take(&mut self.entries),
+            keys: std::mem::take(&mut self.keys),
+        };
+        let last = (std::mem::take(&mut self.text), index);
+        let before = SPARE
+            .try_with(|s| s.try_borrow_mut().ok()?.last.replace(last))
+            .ok()
+            .flatten();
+        if let Some((text, index)) = before {
+            spare_text(text);
+            spare_index(index.entries, index.keys);
+        }
     }
 }
 
@@ -1717,6 +1758,29 @@ mod tests {
         assert_eq!(reused.render(), "[a]\nx=2\n[b]\n");
         assert!(reused.find_folded(&reused.sections()[0], "X").is_some());
         assert!(reused.get("b", "y").is_none());
+    }
+
+    #[test]
+    fn the_same_text_read_again_has_the_same_index() {
+        let text = "[s]\nw = 1 ; x\n  more\n[t]\nPio1=2\n";
+        let mut d = doc(text);
+        d.set("s", "w", "10.0.0.1", |k| k == "w");
+        d.set("t", "pio1", "3", |k| key_eq(k, "pio1"));
+        let edited = d.render().to_string();
+        drop(d);
+        // From what the dropped document left (this thread), and parsed anew (another thread).
+        let again = Document::parse(&edited).unwrap();
+        let copy = edited.clone();
+        let fresh = std::thread::spawn(move || Document::parse(&copy).unwrap())
+            .join()
+            .unwrap();
+        assert_eq!(again, fresh);
+        assert_eq!(again.render(), edited);
+        drop(again);
+        // Another text: parsed, not taken for the last one.
+        let other = Document::parse("[s]\nw=2\n").unwrap();
+        assert_eq!(other.get("s", "w").map(|e| e.line()), Some(1));
+        assert!(other.get("t", "pio1").is_none());
     }
 
     #[test]
