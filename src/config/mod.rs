@@ -220,27 +220,31 @@ impl Config {
     /// `hostname` stands in for an empty `leader_hostname`.
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
         let inventory = self.inventory()?;
+        let doc = &self.doc;
+        let by_name = doc.section(self.sections.inventory);
         let addresses = self.entries(self.sections.addresses);
-        // Each worker finds its address line, if any (no hostname is there twice, checked above):
-        // the lines no worker found are those of units that are not workers (a leader that is
-        // not one), kept in file order.
-        let mut of_a_worker = vec![false; addresses.len()];
+        // Each address line finds its worker, if any (no hostname is in either section twice,
+        // checked above): one lookup per address rather than per worker. The lines that find
+        // none are those of units that are not workers (a leader that is not one), in file order.
+        const NONE: u32 = u32::MAX;
+        let mut address_of = vec![NONE; inventory.entries.len()];
+        let mut other_addresses = Vec::new();
+        for (k, e) in addresses.iter().enumerate() {
+            let key = doc.key(e);
+            match by_name.and_then(|s| doc.find_folded_at(s, key)) {
+                Some(worker) => address_of[worker] = k as u32,
+                None => other_addresses.push((key, first_line(doc, e))),
+            }
+        }
         let workers: Vec<Worker> = inventory
             .entries
             .iter()
-            .map(|e| {
-                let (worker, line) = inventory.decode_at(e);
-                if let Some(k) = line {
-                    of_a_worker[k] = true;
-                }
-                worker
+            .zip(&address_of)
+            .map(|(e, &k)| Worker {
+                name: doc.key(e),
+                active: python_bool(first_line(doc, e)).expect("checked by Config::inventory"),
+                address: (k != NONE).then(|| first_line(doc, &addresses[k as usize])),
             })
-            .collect();
-        let other_addresses = addresses
-            .iter()
-            .zip(&of_a_worker)
-            .filter(|(_, of_a_worker)| !**of_a_worker)
-            .map(|(e, _)| (self.doc.key(e), first_line(&self.doc, e)))
             .collect();
         let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
@@ -481,23 +485,17 @@ impl<'a> Inventory<'a> {
     }
 
     fn decode(&self, entry: &'a Entry) -> Worker<'a> {
-        self.decode_at(entry).0
-    }
-
-    /// The worker, and the position of its address line among `[cluster.addresses]`'s entries.
-    fn decode_at(&self, entry: &'a Entry) -> (Worker<'a>, Option<usize>) {
         let name = self.doc.key(entry);
         let value = first_line(self.doc, entry);
-        let found = self
+        let address = self
             .addresses
-            .and_then(|s| Some((s, self.doc.find_folded_at(s, name)?)));
-        let address = found.map(|(s, k)| first_line(self.doc, &self.doc.entries(s)[k]));
-        let worker = Worker {
+            .and_then(|s| self.doc.find_folded(s, name))
+            .map(|e| first_line(self.doc, e));
+        Worker {
             name,
             active: python_bool(value).expect("checked by Config::inventory"),
             address,
-        };
-        (worker, found.map(|(_, k)| k))
+        }
     }
 }
 
