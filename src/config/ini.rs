@@ -8,32 +8,16 @@
 //! millisecond. A new value on its key's line is written in place (the index shifted);
 //! any other edit splices the text and indexes it again.
 
+mod index;
+mod scan;
+
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-/// One line as Python reads a file opened in text mode (universal newlines): `text[start..end]`
-/// is its content, `text[end..next]` its line ending (`\n`, `\r\n`, a lone `\r`, or nothing for a
-/// last line without a final newline). Other characters `str.splitlines` breaks at (`\x0b`,
-/// `\x0c`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029) do not end a line for `configparser`: it
-/// iterates the file object, not `splitlines()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    end: u32,
-    next: u32,
-}
-
-impl Span {
-    fn content(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-    /// Whether the line has no line ending (the last line of a file without a final newline).
-    fn is_open(self) -> bool {
-        self.next == self.end
-    }
-}
+use index::*;
+pub use scan::is_py_space;
+use scan::*;
 
 /// A `key=value` (or `key: value`, or bare `key`) entry and the lines it spans.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,8 +137,11 @@ impl ParseError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Document {
+    /// Which document this is, in which state: new at each parse and each edit (so that what is
+    /// worked out from a document can be kept while this stays the same).
+    generation: u64,
     text: String,
     sections: Vec<Section>,
     /// Every entry of every section, in file order (one allocation, sized up front).
@@ -168,207 +155,23 @@ pub struct Document {
     changed: bool,
 }
 
-/// Python's `str.isspace`: Unicode white space plus the ASCII separators `\x1c`-`\x1f` (which
-/// Rust's `char::is_whitespace` leaves out). Python's `re` `\s`, used for indentation and around
-/// delimiters, is the same set.
-pub fn is_py_space(c: char) -> bool {
-    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
-}
-
-/// [`is_py_space`] for an ASCII byte: `\t`, `\n`, `\x0b`, `\x0c`, `\r`, `\x1c`-`\x1f` and space.
-#[inline(always)]
-fn is_ascii_py_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
-}
-
-/// Python's `str.strip()`: exactly `s.trim_matches(is_py_space)` (an all-space text gives the
-/// empty slice at its start), byte by byte unless a non-ASCII character stands at an end.
-fn py_strip(s: &str) -> &str {
-    let b = s.as_bytes();
-    let Some(start) = b.iter().position(|&c| !is_ascii_py_space(c)) else {
-        return &s[..0];
-    };
-    let end = b
-        .iter()
-        .rposition(|&c| !is_ascii_py_space(c))
-        .map_or(start, |e| e + 1);
-    if b[start] >= 0x80 || b[end - 1] >= 0x80 {
-        return s.trim_matches(is_py_space);
-    }
-    &s[start..end]
-}
-
-/// A line's indentation as `configparser` measures it: the index, in characters (not bytes), of
-/// its first non-white-space character.
-fn indent(line: &str) -> usize {
-    let ascii = line.bytes().take_while(|&b| is_ascii_py_space(b)).count();
-    match line.as_bytes().get(ascii) {
-        Some(&b) if b >= 0x80 => {
-            ascii
-                + line[ascii..]
-                    .chars()
-                    .take_while(|&c| is_py_space(c))
-                    .count()
-        }
-        _ => ascii,
+/// Documents are the same when their text, index and edit state are: which parse made them (the
+/// generation) does not count.
+impl PartialEq for Document {
+    fn eq(&self, other: &Document) -> bool {
+        (self.text == other.text)
+            && self.sections == other.sections
+            && self.entries == other.entries
+            && self.keys == other.keys
+            && self.original == other.original
+            && (self.keep_original, self.changed) == (other.keep_original, other.changed)
     }
 }
+
+impl Eq for Document {}
 
 // Keys compare as unit names do: one rule, in `cluster::name`.
 pub use crate::cluster::name::{fold_key, key_cmp, key_eq};
-
-fn is_comment(stripped: &str) -> bool {
-    matches!(stripped.as_bytes().first(), Some(b'#' | b';'))
-}
-
-/// The range of `inner` within `outer` (`inner` must be a sub-slice of `outer`).
-fn range_in(outer: &str, outer_start: u32, inner: &str) -> Range<u32> {
-    let start = outer_start + (inner.as_ptr() as usize - outer.as_ptr() as usize) as u32;
-    start..start + inner.len() as u32
-}
-
-fn usize_range(r: &Range<u32>) -> Range<usize> {
-    r.start as usize..r.end as usize
-}
-
-/// The section name if the stripped line is a header: configparser's `\[(?P<header>.+)\]`,
-/// anchored at the start only, so the name runs to the last `]`.
-fn header_name(stripped: &str) -> Option<&str> {
-    if stripped.as_bytes().first() != Some(&b'[') {
-        return None;
-    }
-    let rest = &stripped[1..];
-    let close = rest.rfind(']')?;
-    (close > 0).then(|| &rest[..close])
-}
-
-/// The position of the first `=` or `:` (keys are short: mostly one step of eight bytes).
-fn find_delimiter(b: &[u8]) -> Option<usize> {
-    find_either(b, b'=', b':')
-}
-
-/// Splits an option line at the first `=` or `:` like configparser's OPTCRE_NV: the stripped key,
-/// and the stripped value if a delimiter was present.
-fn split_option(stripped: &str) -> (&str, Option<&str>) {
-    match find_delimiter(stripped.as_bytes()) {
-        Some(pos) => (
-            py_strip(&stripped[..pos]),
-            Some(py_strip(&stripped[pos + 1..])),
-        ),
-        None => (stripped, None),
-    }
-}
-
-/// The lines of a text, one [`Span`] at a time (no list of them: parsing needs none).
-struct Lines<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        Lines {
-            bytes: text.as_bytes(),
-            at: 0,
-        }
-    }
-}
-
-/// Eight bytes at a time (pio is built for size, so plain byte loops are not vectorised).
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `word` that is `byte`, and no other bit (exact: no carries
-/// between bytes).
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    let low7 = ONES * 0x7f;
-    !(((x & low7) + low7) | x | low7)
-}
-
-/// The high bit of each `\n` and `\r` byte of `word`.
-#[inline(always)]
-fn breaks_in(word: u64) -> u64 {
-    bytes_equal(word, b'\n') | bytes_equal(word, b'\r')
-}
-
-#[inline(always)]
-fn word(chunk: &[u8]) -> u64 {
-    u64::from_le_bytes(chunk.try_into().expect("eight bytes"))
-}
-
-/// The position of the first `\n` or `\r`.
-fn find_break(bytes: &[u8]) -> Option<usize> {
-    find_either(bytes, b'\n', b'\r')
-}
-
-/// The position of the first byte that is `one` or `other`, eight bytes at a time.
-#[inline(always)]
-fn find_either(bytes: &[u8], one: u8, other: u8) -> Option<usize> {
-    let mut at = 0;
-    while at + 8 <= bytes.len() {
-        let w = word(&bytes[at..at + 8]);
-        let found = bytes_equal(w, one) | bytes_equal(w, other);
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    bytes[at..]
-        .iter()
-        .position(|&b| b == one || b == other)
-        .map(|k| at + k)
-}
-
-impl Iterator for Lines<'_> {
-    type Item = Span;
-
-    fn next(&mut self) -> Option<Span> {
-        let (bytes, start) = (self.bytes, self.at);
-        if start >= bytes.len() {
-            return None;
-        }
-        let (end, next) = match find_break(&bytes[start..]) {
-            None => (bytes.len(), bytes.len()),
-            Some(k) => {
-                let end = start + k;
-                let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
-                (end, end + 1 + usize::from(crlf))
-            }
-        };
-        self.at = next;
-        Some(Span {
-            start: start as u32,
-            end: end as u32,
-            next: next as u32,
-        })
-    }
-}
-
-/// How many lines the text has (at most; a `\r\n` counts twice): a capacity, without a list.
-fn count_lines(text: &str) -> usize {
-    let b = text.as_bytes();
-    let (mut count, mut at) = (1, 0);
-    while at + 8 <= b.len() {
-        // One high bit per line break: their sum, in the top byte (no popcount instruction on
-        // every target).
-        count += ((breaks_in(word(&b[at..at + 8])) >> 7).wrapping_mul(ONES) >> 56) as usize;
-        at += 8;
-    }
-    count
-        + b[at..]
-            .iter()
-            .filter(|&&c| c == b'\n' || c == b'\r')
-            .count()
-}
-
-/// Every line's span, for edits (which need to look around a line); parsing streams them.
-fn split_lines(text: &str) -> Vec<Span> {
-    let mut lines = Vec::with_capacity(count_lines(text));
-    lines.extend(Lines::new(text));
-    lines
-}
-
 impl Document {
     /// Reads a text as configparser would, keeping every byte.
     pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -377,22 +180,26 @@ impl Document {
 
     /// As [`Document::parse`], keeping the string it is given rather than a copy.
     pub fn parse_owned(text: String) -> Result<Document, ParseError> {
+        Document::parse_into(text, Vec::new(), Vec::new())
+    }
+
+    /// [`Document::parse_owned`] into the memory of an index no longer needed (an edit's).
+    fn parse_into(
+        text: String,
+        entries: Vec<Entry>,
+        keys: Vec<u32>,
+    ) -> Result<Document, ParseError> {
         // Offsets are u32 to halve the index; config.ini is a few kilobytes, never 4 GiB.
         assert!(
             text.len() < u32::MAX as usize,
             "config.ini larger than 4 GiB"
         );
-        // The same text as the last document dropped on this thread (config.ini read again by
-        // the same command, unchanged): its index is this one's, with no parse.
+        // Lines are streamed while indexing; not kept, to stay small.
         let Index {
             sections,
             entries,
             keys,
-        } = match last_index(&text) {
-            Some(index) => index,
-            // Lines are streamed while indexing; not kept, to stay small.
-            None => index(&text)?,
-        };
+        } = index(&text, entries, keys)?;
         Ok(Document {
             text,
             sections,
@@ -401,6 +208,7 @@ impl Document {
             original: None,
             keep_original: false,
             changed: false,
+            generation: next_generation(),
         })
     }
 
@@ -417,6 +225,12 @@ impl Document {
             "the original was not kept"
         );
         self.original.as_deref().unwrap_or(&self.text)
+    }
+
+    /// This document in its present state: a number no other document, nor this one before or
+    /// after any edit, has had in this process.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Whether edits changed the text.
@@ -586,12 +400,15 @@ impl Document {
         // The old index's memory goes to the new one: a leader's inventory can hold thousands of
         // workers.
         self.sections = Vec::new();
-        spare_index(
+        let (mut entries, mut keys) = (
             std::mem::take(&mut self.entries),
             std::mem::take(&mut self.keys),
         );
+        entries.clear();
+        keys.clear();
         text.replace_range(usize_range(&range), with);
-        *self = Document::parse_owned(text).expect("an edit keeps the document parseable");
+        *self = Document::parse_into(text, entries, keys)
+            .expect("an edit keeps the document parseable");
         self.original = original;
         self.keep_original = keep_original;
         self.changed = true;
@@ -677,6 +494,7 @@ impl Document {
             shift_range(&mut s.name);
         }
         self.changed = true;
+        self.generation = next_generation();
         true
     }
 
@@ -792,467 +610,6 @@ impl Document {
         let (first, last) = (lines[entry.line()], lines[entry.last_line()]);
         self.remove_lines(first.start..last.next);
         true
-    }
-}
-
-/// The entry on a line that starts with its key, in ASCII and at the first column, as
-/// [`index`] would read it (its line numbers left 0); `None` for any other line, which
-/// [`index`] reads the long way. Such a line is no blank, comment, header or continuation (its
-/// indentation is 0), so it is an entry: the key up to the first `=` or `:` (or the whole line)
-/// and the value after it, each stripped. Whenever a stripped end would meet a non-ASCII
-/// character (which may be Unicode white space) the long way decides.
-fn plain_entry(text: &str, span: Span) -> Option<Entry> {
-    let line = &text.as_bytes()[span.content()];
-    let first = *line.first()?;
-    if first >= 0x80 || is_ascii_py_space(first) || matches!(first, b'[' | b'#' | b';') {
-        return None;
-    }
-    let solid = |b: &u8| !is_ascii_py_space(*b);
-    // `first` is solid, so the line is not blank; its stripped end must be ASCII.
-    let end = line.iter().rposition(solid)? + 1;
-    if line[end - 1] >= 0x80 {
-        return None;
-    }
-    let at = |k: usize| span.start + k as u32;
-    let Some(delimiter) = find_delimiter(&line[..end]) else {
-        return Some(Entry {
-            key: at(0)..at(end),
-            value: NO_VALUE,
-            line: 0,
-            last_line: 0,
-        });
-    };
-    // An empty key (`=1`) is an error, for the long way to report.
-    let key_end = line[..delimiter].iter().rposition(solid)? + 1;
-    let value_start = match line[delimiter + 1..end].iter().position(solid) {
-        None => delimiter + 1,
-        Some(k) => delimiter + 1 + k,
-    };
-    if line[key_end - 1] >= 0x80 || line.get(value_start).is_some_and(|&b| b >= 0x80) {
-        return None;
-    }
-    Some(Entry {
-        key: at(0)..at(key_end),
-        value: at(value_start)..at(end.max(value_start)),
-        line: 0,
-        last_line: 0,
-    })
-}
-
-/// What parsing finds: the sections, every entry, and each section's hash table of keys.
-struct Index {
-    sections: Vec<Section>,
-    entries: Vec<Entry>,
-    keys: Vec<u32>,
-}
-
-/// Past this many sections, duplicate headers are looked up in a hash map rather than by a scan:
-/// a file of thousands of sections must not take quadratic time.
-const SECTIONS_SCANNED: usize = 32;
-
-/// What a dropped document leaves for the next parse on its thread. A command reads config.ini
-/// more than once, one document after the other: when the text read again is the same, byte for
-/// byte, the last document's index is the new one's (a pure function of the text); else its
-/// memory is parsed into, and memory already touched costs no page faults (each costs about as
-/// much as reading a few hundred lines).
-struct Spare {
-    /// The last document dropped: its text and index.
-    last: Option<(String, Index)>,
-    text: Vec<u8>,
-    entries: Vec<Entry>,
-    keys: Vec<u32>,
-}
-
-thread_local! {
-    static SPARE: std::cell::RefCell<Spare> = const {
-        std::cell::RefCell::new(Spare {
-            last: None,
-            text: Vec::new(),
-            entries: Vec::new(),
-            keys: Vec::new(),
-        })
-    };
-}
-
-/// The index of the last document dropped on this thread when its text is `text`. Otherwise
-/// that document's index memory is left for the parse to come.
-fn last_index(text: &str) -> Option<Index> {
-    let last = SPARE
-        .try_with(|s| s.try_borrow_mut().ok()?.last.take())
-        .ok()
-        .flatten()?;
-    let (old, index) = last;
-    // The old text is freed, not kept: the new one stands in for it.
-    if old == text {
-        return Some(index);
-    }
-    spare_index(index.entries, index.keys);
-    None
-}
-
-/// Leaves a text's memory for the next file read on this thread.
-fn spare_text(text: String) {
-    let _ = SPARE.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            keep_larger(&mut s.text, text.into_bytes());
-        }
-    });
-}
-
-/// Keeps `v`'s memory for later, emptied, unless more is kept already.
-fn keep_larger<T>(kept: &mut Vec<T>, mut v: Vec<T>) {
-    if v.capacity() > kept.capacity() {
-        v.clear();
-        *kept = v;
-    }
-}
-
-/// Leaves an index's memory for the next parse on this thread.
-fn spare_index(entries: Vec<Entry>, keys: Vec<u32>) {
-    // Not at all while the thread ends (its spare memory is gone then).
-    let _ = SPARE.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            keep_larger(&mut s.entries, entries);
-            keep_larger(&mut s.keys, keys);
-        }
-    });
-}
-
-/// An empty buffer to read a file of `len` bytes into: the memory of the last document dropped
-/// on this thread when there is some (see [`Spare`]).
-pub fn text_buffer(len: usize) -> Vec<u8> {
-    let mut buffer = SPARE
-        .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut s.text)))
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    buffer.reserve(len);
-    buffer
-}
-
-impl Drop for Document {
-    /// Leaves the text and its index for the next parse on this thread ([`Spare`]); the one
-    /// left before goes on as spare memory.
-    fn drop(&mut self) {
-        let index = Index {
-            sections: std::mem::take(&mut self.sections),
-            entries: std::mem::take(&mut self.entries),
-            keys: std::mem::take(&mut self.keys),
-        };
-        let last = (std::mem::take(&mut self.text), index);
-        let before = SPARE
-            .try_with(|s| s.try_borrow_mut().ok()?.last.replace(last))
-            .ok()
-            .flatten();
-        if let Some((text, index)) = before {
-            spare_text(text);
-            spare_index(index.entries, index.keys);
-        }
-    }
-}
-
-/// Finds sections and entries, following configparser's `_read` line by line.
-fn index(text: &str) -> Result<Index, ParseError> {
-    let capacity = count_lines(text);
-    let mut sections: Vec<Section> = Vec::new();
-    // At most one entry per line: sized once, never grown (pages never written cost nothing).
-    let (mut entries, mut keys) = SPARE.with_borrow_mut(|s| {
-        let entries = std::mem::take(&mut s.entries);
-        (entries, std::mem::take(&mut s.keys))
-    });
-    entries.reserve(capacity);
-    let mut names: Option<HashMap<&str, usize>> = None;
-    // Since the current section's header: whether the last entry has a value (which deeper
-    // indented lines continue); `None` before its first entry.
-    let mut key_since_header: Option<bool> = None;
-    let mut indent_level = 0usize;
-    let mut line_count = 0;
-
-    for (i, span) in Lines::new(text).enumerate() {
-        line_count = i + 1;
-        // Most lines are `key=value` at the start of the line, in ASCII: read at once.
-        if let (Some(plain), Some(section)) = (plain_entry(text, span), sections.last_mut()) {
-            indent_level = 0;
-            key_since_header = Some(plain.value != NO_VALUE);
-            entries.push(Entry {
-                line: i as u32,
-                last_line: i as u32,
-                ..plain
-            });
-            section.entries.end = entries.len() as u32;
-            continue;
-        }
-        let line = &text[span.content()];
-        let stripped = py_strip(line);
-        // Blank and comment lines neither end a multi-line value nor start anything
-        // (configparser's empty_lines_in_values default).
-        if stripped.is_empty() || is_comment(stripped) {
-            continue;
-        }
-        let level = indent(line);
-        if level > indent_level {
-            match key_since_header {
-                Some(true) => {
-                    let entry = entries
-                        .last_mut()
-                        .expect("an open value belongs to an entry");
-                    entry.last_line = i as u32;
-                    continue;
-                }
-                // configparser raises here (3.11: AttributeError; 3.13: MultilineContinuationError).
-                Some(false) => return Err(ParseError::ContinuedBareKey { line: i }),
-                None => {}
-            }
-        }
-        indent_level = level;
-        if let Some(name) = header_name(stripped) {
-            let first = match &names {
-                Some(map) => map.get(name).copied(),
-                None => sections
-                    .iter()
-                    .position(|s| &text[usize_range(&s.name)] == name),
-            };
-            if let Some(first) = first {
-                return Err(ParseError::DuplicateSection {
-                    name: name.to_string(),
-                    first: sections[first].header_line,
-                    second: i,
-                });
-            }
-            if let Some(s) = sections.last_mut() {
-                s.end = i;
-                index_keys(text, s, &entries, &mut keys)?;
-            }
-            let at = entries.len() as u32;
-            sections.push(Section {
-                name: range_in(line, span.start, name),
-                header_line: i,
-                // Set at the next header, or once the last line is known.
-                end: usize::MAX,
-                entries: at..at,
-                table: 0..0,
-                folded_duplicate: None,
-            });
-            match &mut names {
-                Some(map) => {
-                    map.insert(name, sections.len() - 1);
-                }
-                None if sections.len() == SECTIONS_SCANNED => {
-                    names = Some(
-                        sections
-                            .iter()
-                            .enumerate()
-                            .map(|(k, s)| (&text[usize_range(&s.name)], k))
-                            .collect(),
-                    );
-                }
-                None => {}
-            }
-            key_since_header = None;
-            continue;
-        }
-        let Some(section) = sections.last_mut() else {
-            return Err(ParseError::MissingSectionHeader { line: i });
-        };
-        let (key, value) = split_option(stripped);
-        if key.is_empty() {
-            return Err(ParseError::EmptyKey { line: i });
-        }
-        key_since_header = Some(value.is_some());
-        entries.push(Entry {
-            key: range_in(line, span.start, key),
-            value: value.map_or(NO_VALUE, |v| range_in(line, span.start, v)),
-            line: i as u32,
-            last_line: i as u32,
-        });
-        section.entries.end = entries.len() as u32;
-    }
-    if let Some(s) = sections.last_mut() {
-        s.end = line_count;
-        index_keys(text, s, &entries, &mut keys)?;
-    }
-    Ok(Index {
-        sections,
-        entries,
-        keys,
-    })
-}
-
-/// A key's spelling as Python's `str.lower` gives it, hashed: keys that [`key_eq`] calls equal
-/// hash alike. Allocates only for a non-ASCII key.
-fn folded_hash(key: &str) -> u32 {
-    if key.is_ascii() {
-        hash_lower(key.as_bytes())
-    } else {
-        hash_lower(fold_key(key).as_bytes())
-    }
-}
-
-/// The eight bytes of `w` with ASCII capitals as small letters (other bytes as they are).
-#[inline(always)]
-fn lower(w: u64) -> u64 {
-    let low7 = w & (ONES * 0x7f);
-    let at_least_a = low7 + ONES * (0x80 - u64::from(b'A'));
-    let past_z = low7 + ONES * (0x80 - u64::from(b'Z') - 1);
-    let capital = at_least_a & !past_z & !w & (ONES * 0x80);
-    w | (capital >> 2)
-}
-
-/// This process's hash seed: a file written to make many keys hash alike (and so slow every
-/// lookup) cannot know it.
-fn seed() -> u64 {
-    use std::hash::BuildHasher;
-    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *SEED.get_or_init(|| std::hash::RandomState::new().hash_one(b"pio"))
-}
-
-/// A hash of the bytes with ASCII capitals as small letters (other bytes as they are), eight
-/// bytes at a time (FxHash's step, seeded, the length mixed in first).
-fn hash_lower(bytes: &[u8]) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
-    let n = bytes.len();
-    let mut h = step(seed(), n as u64);
-    let mut at = 0;
-    while at + 8 < n {
-        h = step(h, lower(word(&bytes[at..at + 8])));
-        at += 8;
-    }
-    // The last one to eight bytes, read whole (with the length mixed in, a fixed choice of
-    // bytes covering them all is as good as the bytes in order).
-    let rest = &bytes[at..];
-    let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
-    let last = match rest.len() {
-        0 => 0,
-        k @ 1..=3 => {
-            u64::from(rest[0]) | u64::from(rest[k / 2]) << 8 | u64::from(rest[k - 1]) << 16
-        }
-        k @ 4..=7 => half(&rest[..4]) | half(&rest[k - 4..]) << 32,
-        _ => word(rest),
-    };
-    (step(h, lower(last)) >> 32) as u32
-}
-
-/// Where a key of this hash is first looked for in a table of `len` slots (a power of two):
-/// the hash's top bits, which mix best. `None` for an empty table.
-fn first_slot(hash: u32, len: usize) -> Option<usize> {
-    let bits = len.checked_ilog2()?;
-    Some((u64::from(hash) << bits >> 32) as usize)
-}
-
-/// How a section's hash table slots read: `0` is empty, else the entry's index + 1 in the low 24
-/// bits and 8 bits of its key's hash above (so that keys are compared only where these agree),
-/// unless the entry list is too long for that (a file of tens of megabytes), when a slot is the
-/// index + 1 alone.
-#[derive(Clone, Copy)]
-struct Slots {
-    tagged: bool,
-}
-
-impl Slots {
-    const INDEX_BITS: u32 = 24;
-
-    fn of(section: &Section) -> Slots {
-        Slots {
-            tagged: section.entries.end < 1 << Slots::INDEX_BITS,
-        }
-    }
-
-    fn tag(self, hash: u32) -> u32 {
-        if self.tagged {
-            (hash & 0xff) << Slots::INDEX_BITS
-        } else {
-            0
-        }
-    }
-
-    fn fill(self, entry: usize, hash: u32) -> u32 {
-        self.tag(hash) | (entry as u32 + 1)
-    }
-
-    fn entry(self, filled: u32) -> usize {
-        let index = if self.tagged {
-            filled & ((1 << Slots::INDEX_BITS) - 1)
-        } else {
-            filled
-        };
-        index as usize - 1
-    }
-
-    /// Whether a filled slot may hold a key of this hash (then the keys are compared).
-    fn may_hold(self, filled: u32, hash: u32) -> bool {
-        !self.tagged || filled >> Slots::INDEX_BITS == hash & 0xff
-    }
-}
-
-/// Indexes the section's keys: a hash table (open addressing, linear probing, at most two
-/// thirds full) of each key's first entry as Python lower-cases keys, appended to `keys` (see
-/// [`Slots`]). Notes
-/// the earliest key written again in another case, and makes configparser's strict check: a
-/// key at most once per section, an error at the earliest second occurrence (Python stops
-/// there). Every key is hashed once; keys are compared only where their slots meet.
-fn index_keys(
-    text: &str,
-    section: &mut Section,
-    entries: &[Entry],
-    keys: &mut Vec<u32>,
-) -> Result<(), ParseError> {
-    let key = |i: usize| &text[usize_range(&entries[i].key)];
-    let range = section.entries.start as usize..section.entries.end as usize;
-    let n = range.len();
-    let len = if n == 0 {
-        0
-    } else {
-        (n + n / 2 + 1).next_power_of_two()
-    };
-    let from = keys.len();
-    keys.resize(from + len, 0);
-    section.table = from as u32..(from + len) as u32;
-    let table = &mut keys[from..];
-    let slots = Slots::of(section);
-    let mut folded = None;
-    for i in range.clone() {
-        let hash = folded_hash(key(i));
-        let Some(mut slot) = first_slot(hash, len) else {
-            break;
-        };
-        loop {
-            match table[slot] {
-                0 => {
-                    table[slot] = slots.fill(i, hash);
-                    break;
-                }
-                filled
-                    if slots.may_hold(filled, hash) && key_eq(key(slots.entry(filled)), key(i)) =>
-                {
-                    // In file order, the first repetition met is the earliest one.
-                    folded.get_or_insert((slots.entry(filled) as u32, i as u32));
-                    break;
-                }
-                _ => slot = (slot + 1) & (len - 1),
-            }
-        }
-    }
-    section.folded_duplicate = folded;
-    if folded.is_none() {
-        // The same spelling twice is the same key in any case too.
-        return Ok(());
-    }
-    // Rare (a key written in two cases): the plain check, sorting this section's keys.
-    let mut order: Vec<usize> = range.collect();
-    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
-    let repeated = order
-        .windows(2)
-        .filter(|w| key(w[0]) == key(w[1]))
-        .min_by_key(|w| w[1]);
-    match repeated {
-        Some(w) => Err(ParseError::DuplicateKey {
-            section: text[usize_range(&section.name)].to_string(),
-            key: key(w[1]).to_string(),
-            first: entries[w[0]].line(),
-            second: entries[w[1]].line(),
-        }),
-        None => Ok(()),
     }
 }
 
@@ -1740,47 +1097,6 @@ mod tests {
         assert!(d.is_changed());
         let mut d = doc("[s]\nw=1\n");
         assert!(d.replace_value(0, "1") && !d.is_changed());
-    }
-
-    #[test]
-    fn a_document_parsed_into_a_dropped_ones_memory_is_its_own() {
-        let big: String = (0..500)
-            .map(|i| format!("[s{i}]\nk{i}=v\nK{i}x=1\n"))
-            .collect();
-        let small = "[a]\nx=1\n[b]\ny=2\n";
-        let fresh = doc(small);
-        drop(doc(&big));
-        let mut reused =
-            Document::parse_owned(String::from_utf8(text_buffer(0)).unwrap() + small).unwrap();
-        assert_eq!(reused, fresh);
-        reused.set("a", "x", "2", |k| k == "x");
-        reused.remove("b", |k| k == "y");
-        assert_eq!(reused.render(), "[a]\nx=2\n[b]\n");
-        assert!(reused.find_folded(&reused.sections()[0], "X").is_some());
-        assert!(reused.get("b", "y").is_none());
-    }
-
-    #[test]
-    fn the_same_text_read_again_has_the_same_index() {
-        let text = "[s]\nw = 1 ; x\n  more\n[t]\nPio1=2\n";
-        let mut d = doc(text);
-        d.set("s", "w", "10.0.0.1", |k| k == "w");
-        d.set("t", "pio1", "3", |k| key_eq(k, "pio1"));
-        let edited = d.render().to_string();
-        drop(d);
-        // From what the dropped document left (this thread), and parsed anew (another thread).
-        let again = Document::parse(&edited).unwrap();
-        let copy = edited.clone();
-        let fresh = std::thread::spawn(move || Document::parse(&copy).unwrap())
-            .join()
-            .unwrap();
-        assert_eq!(again, fresh);
-        assert_eq!(again.render(), edited);
-        drop(again);
-        // Another text: parsed, not taken for the last one.
-        let other = Document::parse("[s]\nw=2\n").unwrap();
-        assert_eq!(other.get("s", "w").map(|e| e.line()), Some(1));
-        assert!(other.get("t", "pio1").is_none());
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod store;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Mutex, PoisonError};
 
 use crate::cluster::name::shown;
 use crate::cluster::{Change, Cluster, UnitName, Worker, check_static_address};
@@ -52,6 +54,52 @@ pub struct Config {
     pub sections: SectionNames,
     /// Notes for the operator about how the file is written (legacy sections, ...).
     pub warnings: Vec<String>,
+    /// The generation of `doc` whose inventory passed [`Config::inventory`]'s checks (0: none):
+    /// a command asks for the cluster several times, and only an edit can change the verdict.
+    checked: AtomicU64,
+    /// Where each worker's address line is, for one generation of `doc` (likewise).
+    layout: Mutex<Layout>,
+}
+
+/// Which `[cluster.addresses]` line is each worker's and whether it is active, and which lines
+/// are no worker's, as positions: what [`Config::cluster`] works out of one generation of the
+/// document.
+#[derive(Debug, Default)]
+struct Layout {
+    generation: u64,
+    /// Per worker, in inventory order: its address line ([`Layout::NONE`] for none) and state.
+    workers: Vec<(u32, bool)>,
+    /// The address lines of units that are not workers (a leader that is not one), in order.
+    others: Vec<u32>,
+}
+
+impl Layout {
+    const NONE: u32 = u32::MAX;
+
+    /// Each address line finds its worker, if any (no hostname is in either section twice:
+    /// `inventory` is checked): one lookup per address rather than per worker.
+    fn of(config: &Config, inventory: &Inventory, addresses: &[Entry]) -> Layout {
+        let doc = &config.doc;
+        let by_name = doc.section(config.sections.inventory);
+        let active = |e| python_bool(first_line(doc, e)).expect("checked by Config::inventory");
+        let mut workers: Vec<(u32, bool)> = inventory
+            .entries
+            .iter()
+            .map(|e| (Layout::NONE, active(e)))
+            .collect();
+        let mut others = Vec::new();
+        for (k, e) in addresses.iter().enumerate() {
+            match by_name.and_then(|s| doc.find_folded_at(s, doc.key(e))) {
+                Some(worker) => workers[worker].0 = k as u32,
+                None => others.push(k as u32),
+            }
+        }
+        Layout {
+            generation: doc.generation(),
+            workers,
+            others,
+        }
+    }
 }
 
 impl Config {
@@ -122,6 +170,8 @@ impl Config {
             doc,
             sections,
             warnings,
+            checked: AtomicU64::new(0),
+            layout: Mutex::new(Layout::default()),
         })
     }
 
@@ -130,6 +180,13 @@ impl Config {
     pub fn inventory(&self) -> Result<Inventory<'_>> {
         let doc = &self.doc;
         let names = &self.sections;
+        if self.checked.load(Relaxed) == doc.generation() {
+            return Ok(Inventory {
+                doc,
+                entries: self.entries(names.inventory),
+                addresses: doc.section(names.addresses),
+            });
+        }
         // The document's key index answers both, with no list of thousands of workers.
         self.by_hostname(names.inventory)?;
         let addresses = self.by_hostname(names.addresses)?;
@@ -157,6 +214,7 @@ impl Config {
                 )));
             }
         }
+        self.checked.store(doc.generation(), Relaxed);
         Ok(Inventory {
             doc,
             entries: self.entries(names.inventory),
@@ -221,31 +279,28 @@ impl Config {
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
         let inventory = self.inventory()?;
         let doc = &self.doc;
-        let by_name = doc.section(self.sections.inventory);
         let addresses = self.entries(self.sections.addresses);
-        // Each address line finds its worker, if any (no hostname is in either section twice,
-        // checked above): one lookup per address rather than per worker. The lines that find
-        // none are those of units that are not workers (a leader that is not one), in file order.
-        const NONE: u32 = u32::MAX;
-        let mut address_of = vec![NONE; inventory.entries.len()];
-        let mut other_addresses = Vec::new();
-        for (k, e) in addresses.iter().enumerate() {
-            let key = doc.key(e);
-            match by_name.and_then(|s| doc.find_folded_at(s, key)) {
-                Some(worker) => address_of[worker] = k as u32,
-                None => other_addresses.push((key, first_line(doc, e))),
-            }
+        let mut layout = self.layout.lock().unwrap_or_else(PoisonError::into_inner);
+        if layout.generation != doc.generation() {
+            *layout = Layout::of(self, &inventory, addresses);
         }
         let workers: Vec<Worker> = inventory
             .entries
             .iter()
-            .zip(&address_of)
-            .map(|(e, &k)| Worker {
+            .zip(&layout.workers)
+            .map(|(e, &(k, active))| Worker {
                 name: doc.key(e),
-                active: python_bool(first_line(doc, e)).expect("checked by Config::inventory"),
-                address: (k != NONE).then(|| first_line(doc, &addresses[k as usize])),
+                active,
+                address: (k != Layout::NONE).then(|| first_line(doc, &addresses[k as usize])),
             })
             .collect();
+        let other_addresses = layout
+            .others
+            .iter()
+            .map(|&k| &addresses[k as usize])
+            .map(|e| (doc.key(e), first_line(doc, e)))
+            .collect();
+        drop(layout);
         let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
             leader,

@@ -54,7 +54,7 @@ fn read_capped(
     if meta.is_file() && meta.len() > MAX_CONFIG_BYTES {
         return Ok(Err(too_big(format!("{} bytes", meta.len()))));
     }
-    let mut bytes = super::ini::text_buffer(usize::try_from(meta.len()).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Ok(Err(too_big(format!("more than {MAX_CONFIG_BYTES} bytes"))));
