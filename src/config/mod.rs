@@ -766,6 +766,51 @@ mod tests {
     }
 
     #[test]
+    fn the_cluster_follows_every_edit() {
+        let text =
+            "[cluster.inventory]\nw1=1\nw2=0\n[cluster.addresses]\nw2=10.0.0.2\nlead=10.0.0.9\n";
+        let mut c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        let before = c.cluster("me").unwrap();
+        assert!(!before.workers[1].active);
+        assert_eq!(before.workers[1].address, Some("10.0.0.2"));
+        assert_eq!(before.other_addresses, vec![("lead", "10.0.0.9")]);
+        assert_eq!(c.cluster("me").unwrap(), before);
+        c.apply(&[
+            Change::SetActive {
+                name: "w2".into(),
+                active: true,
+            },
+            Change::SetAddress {
+                name: "w1".into(),
+                old: None,
+                new: "10.0.0.1".into(),
+            },
+            Change::RemoveAddress {
+                name: "lead".into(),
+                address: "10.0.0.9".into(),
+            },
+        ]);
+        let after = c.cluster("me").unwrap();
+        assert!(after.workers[1].active);
+        assert_eq!(after.workers[0].address, Some("10.0.0.1"));
+        assert!(after.other_addresses.is_empty());
+        // An edit the checks refuse is refused at every ask, not only the first.
+        c.apply(&[Change::SetActive {
+            name: "w3".into(),
+            active: true,
+        }]);
+        c.doc.set("cluster.inventory", "w3", "maybe", |k| k == "w3");
+        for _ in 0..2 {
+            let e = c.cluster("me").unwrap_err();
+            assert!(
+                e.message.contains("w3 has the value 'maybe'"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
     fn two_spellings_of_one_name_are_refused() {
         let text = "[cluster.inventory]\nPio1=1\nx=1\npio1=0\n";
         let e = Config::from_text(Path::new("c.ini"), text.into(), true)
