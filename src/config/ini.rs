@@ -142,6 +142,9 @@ pub struct Document {
     /// Which document this is, in which state: new at each parse and each edit (so that what is
     /// worked out from a document can be kept while this stays the same).
     generation: u64,
+    /// When the last edit replaced one entry's value in place: the generation before it, and
+    /// that entry's index.
+    value_edit: Option<(u64, usize)>,
     text: String,
     sections: Vec<Section>,
     /// Every entry of every section, in file order (one allocation, sized up front).
@@ -209,6 +212,7 @@ impl Document {
             keep_original: false,
             changed: false,
             generation: next_generation(),
+            value_edit: None,
         })
     }
 
@@ -231,6 +235,13 @@ impl Document {
     /// after any edit, has had in this process.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// When the last edit replaced one entry's value on its line (and nothing else changed since):
+    /// the generation before it, and that entry.
+    pub fn value_edit(&self) -> Option<(u64, &Entry)> {
+        self.value_edit
+            .map(|(before, i)| (before, &self.entries[i]))
     }
 
     /// Whether edits changed the text.
@@ -494,6 +505,7 @@ impl Document {
             shift_range(&mut s.name);
         }
         self.changed = true;
+        self.value_edit = Some((self.generation, i));
         self.generation = next_generation();
         true
     }

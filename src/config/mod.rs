@@ -180,7 +180,8 @@ impl Config {
     pub fn inventory(&self) -> Result<Inventory<'_>> {
         let doc = &self.doc;
         let names = &self.sections;
-        if self.checked.load(Relaxed) == doc.generation() {
+        if self.checked.load(Relaxed) == doc.generation() || self.checked_but_one_value() {
+            self.checked.store(doc.generation(), Relaxed);
             return Ok(Inventory {
                 doc,
                 entries: self.entries(names.inventory),
@@ -220,6 +221,28 @@ impl Config {
             entries: self.entries(names.inventory),
             addresses,
         })
+    }
+
+    /// Whether the inventory passed the checks before the last edit, and that edit replaced one
+    /// value that passes them too (set-active's edit): then nothing else needs checking again.
+    /// Any other answer is `false`, and the full check decides (and words any error).
+    fn checked_but_one_value(&self) -> bool {
+        let Some((before, edited)) = self.doc.value_edit() else {
+            return false;
+        };
+        if self.checked.load(Relaxed) != before {
+            return false;
+        }
+        let (names, at) = (&self.sections, |e: &Entry| std::ptr::eq(e, edited));
+        if self.entries(names.inventory).iter().any(at) {
+            let value = self.doc.value(edited);
+            return value.as_deref().and_then(python_bool).is_some();
+        }
+        if self.entries(names.addresses).iter().any(at) {
+            return self.address(names.addresses, edited).is_ok();
+        }
+        // Another section's value: not the inventory's.
+        true
     }
 
     fn entries(&self, section: &str) -> &[Entry] {
@@ -282,7 +305,18 @@ impl Config {
         let addresses = self.entries(self.sections.addresses);
         let mut layout = self.layout.lock().unwrap_or_else(PoisonError::into_inner);
         if layout.generation != doc.generation() {
-            *layout = Layout::of(self, &inventory, addresses);
+            match doc.value_edit() {
+                // One value replaced since: at most one worker's state differs.
+                Some((before, edited)) if layout.generation == before => {
+                    let at = |e: &Entry| std::ptr::eq(e, edited);
+                    if let Some(k) = inventory.entries.iter().position(at) {
+                        layout.workers[k].1 = python_bool(first_line(doc, edited))
+                            .expect("checked by Config::inventory");
+                    }
+                    layout.generation = doc.generation();
+                }
+                _ => *layout = Layout::of(self, &inventory, addresses),
+            }
         }
         let workers: Vec<Worker> = inventory
             .entries
@@ -775,6 +809,29 @@ mod tests {
         assert_eq!(before.workers[1].address, Some("10.0.0.2"));
         assert_eq!(before.other_addresses, vec![("lead", "10.0.0.9")]);
         assert_eq!(c.cluster("me").unwrap(), before);
+        // One value replaced in place: checked and laid out again for that value alone.
+        c.apply(&[Change::SetActive {
+            name: "w2".into(),
+            active: true,
+        }]);
+        assert!(c.cluster("me").unwrap().workers[1].active);
+        c.doc
+            .set("cluster.addresses", "w2", "10.0.0.22", |k| k == "w2");
+        assert_eq!(
+            c.cluster("me").unwrap().workers[1].address,
+            Some("10.0.0.22")
+        );
+        c.doc.set("cluster.inventory", "w2", "maybe", |k| k == "w2");
+        for _ in 0..2 {
+            let e = c.cluster("me").unwrap_err();
+            assert!(
+                e.message.contains("w2 has the value 'maybe'"),
+                "{}",
+                e.message
+            );
+        }
+        c.doc
+            .set("cluster.addresses", "w2", "10.0.0.2", |k| k == "w2");
         c.apply(&[
             Change::SetActive {
                 name: "w2".into(),
