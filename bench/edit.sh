@@ -10,7 +10,7 @@
 # in release mode. Every set-active and sed run starts from the same file (hyperfine --prepare,
 # untimed) with the worker inactive, so that each run really writes (pio's lock, atomic save and
 # both fsyncs included; sed -i neither locks nor fsyncs) and none touches the network.
-# Targets (issue 3): set-active at 10000 workers within 2x `sed -i`; its peak RSS under 5 MB at
+# Targets (issue 15.7): set-active at 10000 workers within 2x `sed -i`; its peak RSS under 5 MB at
 # every size; start-up within 2x `/bin/true`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
