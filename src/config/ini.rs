@@ -2,35 +2,22 @@
 //!
 //! config.ini is shared with the Python side of the Pioreactor stack and holds operators' notes in
 //! comments, so an edit must change only the lines it means to change. The document is the file's
-//! text plus an index of where lines, sections and keys are (byte ranges, no copies, so a leader
-//! with ten thousand workers parses in about a millisecond). An edit splices the text and indexes
-//! it again.
+//! text plus an index of where sections and keys are (byte ranges, no copies) and a hash table of
+//! each section's keys as Python lower-cases them (for lookups and the duplicate checks, with no
+//! sort and no per-line allocation), so a leader with ten thousand workers parses in about a
+//! millisecond. A new value on its key's line is written in place (the index shifted);
+//! any other edit splices the text and indexes it again.
+
+mod index;
+mod scan;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-/// One line as Python reads a file opened in text mode (universal newlines): `text[start..end]`
-/// is its content, `text[end..next]` its line ending (`\n`, `\r\n`, a lone `\r`, or nothing for a
-/// last line without a final newline). Other characters `str.splitlines` breaks at (`\x0b`,
-/// `\x0c`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029) do not end a line for `configparser`: it
-/// iterates the file object, not `splitlines()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    end: u32,
-    next: u32,
-}
-
-impl Span {
-    fn content(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-    /// Whether the line has no line ending (the last line of a file without a final newline).
-    fn is_open(self) -> bool {
-        self.next == self.end
-    }
-}
+use index::*;
+pub use scan::is_py_space;
+use scan::*;
 
 /// A `key=value` (or `key: value`, or bare `key`) entry and the lines it spans.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +61,11 @@ pub struct Section {
     pub end: usize,
     /// The section's entries, as a range of the document's entry list.
     entries: Range<u32>,
+    /// The section's hash table of keys, as a range of the document's `keys`.
+    table: Range<u32>,
+    /// The earliest key written again in another case (`Pio1`, then `pio1`): its first entry and
+    /// the repetition (indices into the entry list).
+    folded_duplicate: Option<(u32, u32)>,
 }
 
 /// Why a text is not a config.ini that Python's `configparser` would read.
@@ -145,112 +137,44 @@ impl ParseError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Document {
+    /// Which document this is, in which state: new at each parse and each edit (so that what is
+    /// worked out from a document can be kept while this stays the same).
+    generation: u64,
+    /// When the last edit replaced one entry's value in place: the generation before it, and
+    /// that entry's index.
+    value_edit: Option<(u64, usize)>,
     text: String,
     sections: Vec<Section>,
     /// Every entry of every section, in file order (one allocation, sized up front).
     entries: Vec<Entry>,
+    /// Each section's hash table of its keys as Python lower-cases them (see [`index_keys`]),
+    /// one after the other, made once per parse.
+    keys: Vec<u32>,
     /// The text as first read, kept from the first edit on when asked for (for diffs).
     original: Option<String>,
     keep_original: bool,
     changed: bool,
 }
 
-/// Python's `str.isspace`: Unicode white space plus the ASCII separators `\x1c`-`\x1f` (which
-/// Rust's `char::is_whitespace` leaves out). Python's `re` `\s`, used for indentation and around
-/// delimiters, is the same set.
-pub fn is_py_space(c: char) -> bool {
-    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+/// Documents are the same when their text, index and edit state are: which parse made them (the
+/// generation) does not count.
+impl PartialEq for Document {
+    fn eq(&self, other: &Document) -> bool {
+        (self.text == other.text)
+            && self.sections == other.sections
+            && self.entries == other.entries
+            && self.keys == other.keys
+            && self.original == other.original
+            && (self.keep_original, self.changed) == (other.keep_original, other.changed)
+    }
 }
 
-/// Python's `str.strip()`.
-fn py_strip(s: &str) -> &str {
-    s.trim_matches(is_py_space)
-}
-
-/// A line's indentation as `configparser` measures it: the index, in characters (not bytes), of
-/// its first non-white-space character.
-fn indent(line: &str) -> usize {
-    line.chars().take_while(|&c| is_py_space(c)).count()
-}
+impl Eq for Document {}
 
 // Keys compare as unit names do: one rule, in `cluster::name`.
 pub use crate::cluster::name::{fold_key, key_cmp, key_eq};
-
-fn is_comment(stripped: &str) -> bool {
-    stripped.starts_with('#') || stripped.starts_with(';')
-}
-
-/// The range of `inner` within `outer` (`inner` must be a sub-slice of `outer`).
-fn range_in(outer: &str, outer_start: u32, inner: &str) -> Range<u32> {
-    let start = outer_start + (inner.as_ptr() as usize - outer.as_ptr() as usize) as u32;
-    start..start + inner.len() as u32
-}
-
-fn usize_range(r: &Range<u32>) -> Range<usize> {
-    r.start as usize..r.end as usize
-}
-
-/// The section name if the stripped line is a header: configparser's `\[(?P<header>.+)\]`,
-/// anchored at the start only, so the name runs to the last `]`.
-fn header_name(stripped: &str) -> Option<&str> {
-    let rest = stripped.strip_prefix('[')?;
-    let close = rest.rfind(']')?;
-    (close > 0).then(|| &rest[..close])
-}
-
-/// Splits an option line at the first `=` or `:` like configparser's OPTCRE_NV: the stripped key,
-/// and the stripped value if a delimiter was present.
-fn split_option(stripped: &str) -> (&str, Option<&str>) {
-    match stripped.bytes().position(|b| b == b'=' || b == b':') {
-        Some(pos) => (
-            py_strip(&stripped[..pos]),
-            Some(py_strip(&stripped[pos + 1..])),
-        ),
-        None => (stripped, None),
-    }
-}
-
-fn split_lines(text: &str) -> Vec<Span> {
-    let bytes = text.as_bytes();
-    let breaks = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count();
-    let mut lines = Vec::with_capacity(breaks + 1);
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let next = match bytes[i] {
-            b'\n' => i + 1,
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
-            b'\r' => i + 1,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        lines.push(Span {
-            start: start as u32,
-            end: i as u32,
-            next: next as u32,
-        });
-        start = next;
-        i = next;
-    }
-    if start < text.len() {
-        let len = text.len() as u32;
-        lines.push(Span {
-            start: start as u32,
-            end: len,
-            next: len,
-        });
-    }
-    lines
-}
-
 impl Document {
     /// Reads a text as configparser would, keeping every byte.
     pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -259,20 +183,36 @@ impl Document {
 
     /// As [`Document::parse`], keeping the string it is given rather than a copy.
     pub fn parse_owned(text: String) -> Result<Document, ParseError> {
+        Document::parse_into(text, Vec::new(), Vec::new())
+    }
+
+    /// [`Document::parse_owned`] into the memory of an index no longer needed (an edit's).
+    fn parse_into(
+        text: String,
+        entries: Vec<Entry>,
+        keys: Vec<u32>,
+    ) -> Result<Document, ParseError> {
         // Offsets are u32 to halve the index; config.ini is a few kilobytes, never 4 GiB.
         assert!(
             text.len() < u32::MAX as usize,
             "config.ini larger than 4 GiB"
         );
-        // Line spans are needed while indexing and editing only; not kept, to stay small.
-        let (sections, entries) = index(&text, &split_lines(&text))?;
+        // Lines are streamed while indexing; not kept, to stay small.
+        let Index {
+            sections,
+            entries,
+            keys,
+        } = index(&text, entries, keys)?;
         Ok(Document {
             text,
             sections,
             entries,
+            keys,
             original: None,
             keep_original: false,
             changed: false,
+            generation: next_generation(),
+            value_edit: None,
         })
     }
 
@@ -289,6 +229,19 @@ impl Document {
             "the original was not kept"
         );
         self.original.as_deref().unwrap_or(&self.text)
+    }
+
+    /// This document in its present state: a number no other document, nor this one before or
+    /// after any edit, has had in this process.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// When the last edit replaced one entry's value on its line (and nothing else changed since):
+    /// the generation before it, and that entry.
+    pub fn value_edit(&self) -> Option<(u64, &Entry)> {
+        self.value_edit
+            .map(|(before, i)| (before, &self.entries[i]))
     }
 
     /// Whether edits changed the text.
@@ -334,8 +287,18 @@ impl Document {
             return Some(Cow::Borrowed(first));
         }
         let mut value = first.to_string();
-        let lines = split_lines(&self.text);
-        for span in &lines[entry.line() + 1..=entry.last_line()] {
+        // The lines after the key's: from the end of the key's line on, not the whole file's.
+        let bytes = self.text.as_bytes();
+        let value_end = entry.value.end as usize;
+        let line_end =
+            value_end + find_break(&bytes[value_end..]).unwrap_or(bytes.len() - value_end);
+        let mut after = Lines {
+            bytes,
+            at: line_end,
+        };
+        after.next();
+        let continued = entry.last_line() - entry.line();
+        for span in after.take(continued) {
             let stripped = py_strip(&self.text[span.content()]);
             if !is_comment(stripped) {
                 value.push('\n');
@@ -352,8 +315,62 @@ impl Document {
 
     /// The first entry in `section` whose key satisfies `matches`.
     pub fn find(&self, section: &str, matches: impl Fn(&str) -> bool) -> Option<&Entry> {
+        self.find_index(section, matches).map(|i| &self.entries[i])
+    }
+
+    /// The index in the entry list of the first entry in `section` whose key satisfies `matches`.
+    fn find_index(&self, section: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
         let section = self.section(section)?;
-        self.entries(section).iter().find(|e| matches(self.key(e)))
+        let at = section.entries.start as usize;
+        let found = self
+            .entries(section)
+            .iter()
+            .position(|e| matches(self.key(e)));
+        found.map(|k| at + k)
+    }
+
+    /// The entry of `section` whose key is `key` as Python lower-cases keys ([`key_eq`]); the
+    /// first in the file should there be several. One look in the section's hash table: no scan,
+    /// and keys are compared only where their hashes agree.
+    pub fn find_folded(&self, section: &Section, key: &str) -> Option<&Entry> {
+        self.find_folded_index(section, key)
+            .map(|i| &self.entries[i])
+    }
+
+    /// [`Document::find_folded`], as the entry's position among the section's entries.
+    pub fn find_folded_at(&self, section: &Section, key: &str) -> Option<usize> {
+        let i = self.find_folded_index(section, key)?;
+        Some(i - section.entries.start as usize)
+    }
+
+    /// [`Document::find_folded`], as an index into the entry list.
+    fn find_folded_index(&self, section: &Section, key: &str) -> Option<usize> {
+        let table = &self.keys[usize_range(&section.table)];
+        let hash = folded_hash(key);
+        let slots = Slots::of(section);
+        let mut slot = first_slot(hash, table.len())?;
+        loop {
+            match table[slot] {
+                0 => return None,
+                filled if slots.may_hold(filled, hash) => {
+                    let i = slots.entry(filled);
+                    let found = self.key(&self.entries[i]);
+                    // The same spelling, the usual answer, before a comparison ignoring case.
+                    if found == key || key_eq(found, key) {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+            slot = (slot + 1) & (table.len() - 1);
+        }
+    }
+
+    /// The earliest entry of `section` whose key repeats an earlier one as Python lower-cases
+    /// keys (`Pio1`, then `pio1` or `PIO1`): the first spelling, then the repetition.
+    pub fn folded_duplicate(&self, section: &Section) -> Option<(&Entry, &Entry)> {
+        let (one, again) = section.folded_duplicate?;
+        Some((&self.entries[one as usize], &self.entries[again as usize]))
     }
 
     /// The ending a new line next to line `at` gets: its neighbours' (the nearest line at or
@@ -374,23 +391,35 @@ impl Document {
             .unwrap_or("\n")
     }
 
+    /// Keeps the text as read, before the first edit changes it (when asked to).
+    fn remember_original(&mut self) {
+        if self.keep_original && self.original.is_none() {
+            self.original = Some(self.text.clone());
+        }
+    }
+
     /// Replaces `range` of the text and indexes it again. Edits only splice whole well-formed
     /// lines or parts of a line's value or key, so the text stays parseable.
     fn splice(&mut self, range: Range<u32>, with: &str) {
         if self.text[usize_range(&range)] == *with {
             return;
         }
-        let original = match self.original.take() {
-            None if self.keep_original => Some(self.text.clone()),
-            kept => kept,
-        };
+        self.remember_original();
+        let original = self.original.take();
         let keep_original = self.keep_original;
         let mut text = std::mem::take(&mut self.text);
-        // Free the old index first: a leader's inventory can hold thousands of workers.
+        // The old index's memory goes to the new one: a leader's inventory can hold thousands of
+        // workers.
         self.sections = Vec::new();
-        self.entries = Vec::new();
+        let (mut entries, mut keys) = (
+            std::mem::take(&mut self.entries),
+            std::mem::take(&mut self.keys),
+        );
+        entries.clear();
+        keys.clear();
         text.replace_range(usize_range(&range), with);
-        *self = Document::parse_owned(text).expect("an edit keeps the document parseable");
+        *self = Document::parse_into(text, entries, keys)
+            .expect("an edit keeps the document parseable");
         self.original = original;
         self.keep_original = keep_original;
         self.changed = true;
@@ -410,6 +439,77 @@ impl Document {
         }
     }
 
+    /// Replaces the value of entry `i`, a value on its key's line alone, in place when the line
+    /// then reads as the same key with exactly the new value: no other line can read otherwise
+    /// (the line keeps its start, so its indentation, and still holds a value), so the index is
+    /// shifted rather than built again. Returns false, having changed nothing, when the value
+    /// needs the full re-read (a line break in it, white space at an end, a line that would
+    /// become a header, ...).
+    fn replace_value(&mut self, i: usize, value: &str) -> bool {
+        let entry = &self.entries[i];
+        if entry.value == NO_VALUE || entry.last_line != entry.line || value.contains(['\n', '\r'])
+        {
+            return false;
+        }
+        let old = usize_range(&entry.value);
+        if self.text[old.clone()] == *value {
+            return true;
+        }
+        let bytes = self.text.as_bytes();
+        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+        let line_start = bytes[..old.start]
+            .iter()
+            .rposition(is_break)
+            .map_or(0, |p| p + 1);
+        let line_end = old.end
+            + bytes[old.end..]
+                .iter()
+                .position(is_break)
+                .unwrap_or(bytes.len() - old.end);
+        let mut line = String::with_capacity(line_end - line_start + value.len());
+        line.push_str(&self.text[line_start..old.start]);
+        line.push_str(value);
+        line.push_str(&self.text[old.end..line_end]);
+        let stripped = py_strip(&line);
+        if header_name(stripped).is_some() {
+            return false;
+        }
+        let base = line_start as u32;
+        let new_value = entry.value.start..entry.value.start + value.len() as u32;
+        match split_option(stripped) {
+            (k, Some(v))
+                if range_in(&line, base, k) == entry.key
+                    && range_in(&line, base, v) == new_value => {}
+            _ => return false,
+        }
+        self.remember_original();
+        self.text.replace_range(old.clone(), value);
+        let delta = value.len() as i64 - old.len() as i64;
+        let shift = |at: &mut u32| *at = (i64::from(*at) + delta) as u32;
+        let shift_range = |r: &mut Range<u32>| {
+            shift(&mut r.start);
+            shift(&mut r.end);
+        };
+        self.entries[i].value = new_value;
+        for e in &mut self.entries[i + 1..] {
+            shift_range(&mut e.key);
+            if e.value != NO_VALUE {
+                shift_range(&mut e.value);
+            }
+        }
+        for s in self
+            .sections
+            .iter_mut()
+            .filter(|s| s.name.start as usize >= old.end)
+        {
+            shift_range(&mut s.name);
+        }
+        self.changed = true;
+        self.value_edit = Some((self.generation, i));
+        self.generation = next_generation();
+        true
+    }
+
     /// Sets `key` in `section`. An existing entry (found by `matches`) has only its value
     /// replaced on its own line, keeping key case, delimiter, spacing and line ending; its
     /// continuation lines go. A new key is written as `key=value` after the last non-blank line of
@@ -417,8 +517,27 @@ impl Document {
     /// section's header (so that an indented header stays a header and does not become part of the
     /// new value); a missing section is appended at the end of the file after one blank line.
     pub fn set(&mut self, section: &str, key: &str, value: &str, matches: impl Fn(&str) -> bool) {
-        let lines = split_lines(&self.text);
-        if let Some(entry) = self.find(section, matches).cloned() {
+        let found = self.find_index(section, matches);
+        self.set_found(found, section, key, value);
+    }
+
+    /// [`Document::set`] of the entry whose key is `name` as Python lower-cases keys (found
+    /// through the key index, not by a scan), else of a new `key`.
+    pub fn set_folded(&mut self, section: &str, key: &str, value: &str, name: &str) {
+        let found = self
+            .section(section)
+            .and_then(|s| self.find_folded_index(s, name));
+        self.set_found(found, section, key, value);
+    }
+
+    /// [`Document::set`] of the entry at `found` in the entry list, or of a new `key`.
+    fn set_found(&mut self, found: Option<usize>, section: &str, key: &str, value: &str) {
+        if let Some(i) = found {
+            if self.replace_value(i, value) {
+                return;
+            }
+            let entry = self.entries[i].clone();
+            let lines = split_lines(&self.text);
             let line = lines[entry.line()];
             if entry.last_line > entry.line {
                 // Whole lines only: the key's line keeps its own ending.
@@ -433,6 +552,7 @@ impl Document {
             }
             return;
         }
+        let lines = split_lines(&self.text);
         let new_line = format!("{key}={value}");
         match self.section(section) {
             Some(s) => {
@@ -502,111 +622,6 @@ impl Document {
         let (first, last) = (lines[entry.line()], lines[entry.last_line()]);
         self.remove_lines(first.start..last.next);
         true
-    }
-}
-
-/// Finds sections and entries, following configparser's `_read` line by line.
-fn index(text: &str, lines: &[Span]) -> Result<(Vec<Section>, Vec<Entry>), ParseError> {
-    let mut sections: Vec<Section> = Vec::new();
-    // At most one entry per line: sized once, never grown.
-    let mut entries: Vec<Entry> = Vec::with_capacity(lines.len());
-    // Since the current section's header: whether the last entry has a value (which deeper
-    // indented lines continue); `None` before its first entry.
-    let mut key_since_header: Option<bool> = None;
-    let mut indent_level = 0usize;
-
-    for (i, span) in lines.iter().enumerate() {
-        let line = &text[span.content()];
-        let stripped = py_strip(line);
-        // Blank and comment lines neither end a multi-line value nor start anything
-        // (configparser's empty_lines_in_values default).
-        if stripped.is_empty() || is_comment(stripped) {
-            continue;
-        }
-        let level = indent(line);
-        if level > indent_level {
-            match key_since_header {
-                Some(true) => {
-                    let entry = entries
-                        .last_mut()
-                        .expect("an open value belongs to an entry");
-                    entry.last_line = i as u32;
-                    continue;
-                }
-                // configparser raises here (3.11: AttributeError; 3.13: MultilineContinuationError).
-                Some(false) => return Err(ParseError::ContinuedBareKey { line: i }),
-                None => {}
-            }
-        }
-        indent_level = level;
-        if let Some(name) = header_name(stripped) {
-            if let Some(first) = sections
-                .iter()
-                .find(|s| &text[usize_range(&s.name)] == name)
-            {
-                return Err(ParseError::DuplicateSection {
-                    name: name.to_string(),
-                    first: first.header_line,
-                    second: i,
-                });
-            }
-            if let Some(s) = sections.last_mut() {
-                s.end = i;
-                check_unique_keys(text, s, &entries)?;
-            }
-            let at = entries.len() as u32;
-            sections.push(Section {
-                name: range_in(line, span.start, name),
-                header_line: i,
-                end: lines.len(),
-                entries: at..at,
-            });
-            key_since_header = None;
-            continue;
-        }
-        let Some(section) = sections.last_mut() else {
-            return Err(ParseError::MissingSectionHeader { line: i });
-        };
-        let (key, value) = split_option(stripped);
-        if key.is_empty() {
-            return Err(ParseError::EmptyKey { line: i });
-        }
-        key_since_header = Some(value.is_some());
-        entries.push(Entry {
-            key: range_in(line, span.start, key),
-            value: value.map_or(NO_VALUE, |v| range_in(line, span.start, v)),
-            line: i as u32,
-            last_line: i as u32,
-        });
-        section.entries.end = entries.len() as u32;
-    }
-    if let Some(s) = sections.last() {
-        check_unique_keys(text, s, &entries)?;
-    }
-    Ok((sections, entries))
-}
-
-/// configparser's strict check: a key at most once per section. Sorting indices keeps it
-/// O(n log n) with one small allocation, for inventories of thousands.
-fn check_unique_keys(text: &str, section: &Section, entries: &[Entry]) -> Result<(), ParseError> {
-    let range = section.entries.start as usize..section.entries.end as usize;
-    let key = |i: u32| &text[usize_range(&entries[i as usize].key)];
-    let mut order: Vec<u32> = (range.start as u32..range.end as u32).collect();
-    // By key, then by position: a run of equal keys lists its lines in file order.
-    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
-    // Python stops at the earliest second occurrence in the file.
-    let duplicate = order
-        .windows(2)
-        .filter(|w| key(w[0]) == key(w[1]))
-        .min_by_key(|w| w[1]);
-    match duplicate {
-        Some(w) => Err(ParseError::DuplicateKey {
-            section: text[usize_range(&section.name)].to_string(),
-            key: key(w[1]).to_string(),
-            first: entries[w[0] as usize].line(),
-            second: entries[w[1] as usize].line(),
-        }),
-        None => Ok(()),
     }
 }
 
@@ -836,6 +851,282 @@ mod tests {
         assert_eq!(key_cmp("\u{212a}io", "KIO"), std::cmp::Ordering::Equal);
         assert_eq!(key_cmp("a", "B"), std::cmp::Ordering::Less);
         assert_eq!(fold_key("A\u{3a3}"), "a\u{3c2}"); // final sigma, as Python's str.lower
+    }
+
+    /// A small generator for the checks of the fast paths against their plain definitions.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+        fn text(&mut self, alphabet: &[&str], len: usize) -> String {
+            (0..self.below(len + 1))
+                .map(|_| alphabet[self.below(alphabet.len())])
+                .collect()
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        " ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\u{a0}", "\u{3000}", "\u{85}", "\u{2028}",
+        "\r", "\n", "\r\n", "a", "Z", "k", "K", "\u{212a}", "\u{3a3}", "=", ":", "[", "]", "#",
+        ";", "é", "0",
+    ];
+
+    #[test]
+    fn fast_paths_agree_with_their_definitions() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let s = rng.text(PIECES, 12);
+            let plain = s.trim_matches(is_py_space);
+            let fast = py_strip(&s);
+            // The same slice, not only the same text: ranges are taken from it.
+            assert_eq!(
+                (fast.as_ptr(), fast.len()),
+                (plain.as_ptr(), plain.len()),
+                "{s:?}"
+            );
+            let chars = s.chars().take_while(|&c| is_py_space(c)).count();
+            assert_eq!(indent(&s), chars, "{s:?}");
+            let mut reference = Vec::new();
+            let mut start = 0;
+            let b = s.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                let next = match b[i] {
+                    b'\n' => i + 1,
+                    b'\r' if b.get(i + 1) == Some(&b'\n') => i + 2,
+                    b'\r' => i + 1,
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                reference.push((start, i, next));
+                (start, i) = (next, next);
+            }
+            if start < b.len() {
+                reference.push((start, b.len(), b.len()));
+            }
+            let lines: Vec<_> = Lines::new(&s)
+                .map(|l| (l.start as usize, l.end as usize, l.next as usize))
+                .collect();
+            assert_eq!(lines, reference, "{s:?}");
+            assert!(count_lines(&s) >= lines.len(), "{s:?}");
+            let breaks = b.iter().filter(|&&c| c == b'\n' || c == b'\r').count();
+            assert_eq!(count_lines(&s), breaks + 1, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn keys_one_to_python_hash_alike() {
+        let mut rng = Rng(7);
+        let letters = [
+            "a", "A", "k", "K", "\u{212a}", "z", "Z", "@", "[", "`", "{", "-", "0", "é", "É",
+        ];
+        for _ in 0..20_000 {
+            let (a, b) = (rng.text(&letters, 10), rng.text(&letters, 10));
+            if key_eq(&a, &b) {
+                assert_eq!(folded_hash(&a), folded_hash(&b), "{a:?} {b:?}");
+            }
+            assert_eq!(folded_hash(&a), folded_hash(&fold_key(&a)), "{a:?}");
+            assert_eq!(
+                hash_lower(a.as_bytes()),
+                hash_lower(a.to_ascii_lowercase().as_bytes())
+            );
+        }
+        // Only ASCII capitals are folded byte-wise: `@`, `[`, `` ` `` and `{` border them.
+        assert_ne!(hash_lower(b"@"), hash_lower(b"`"));
+        assert_ne!(hash_lower(b"["), hash_lower(b"{"));
+    }
+
+    #[test]
+    fn lookups_by_folded_key_match_a_scan() {
+        let mut rng = Rng(11);
+        let letters = ["a", "A", "b", "B", "\u{212a}", "k", "K", "-"];
+        for _ in 0..2_000 {
+            let mut text = String::from("[x]\nq=1\n[s]\n");
+            let mut seen = Vec::new();
+            for _ in 0..rng.below(12) {
+                let key = format!("k{}", rng.text(&letters, 3));
+                // Exact repeats are a parse error; case variants are not.
+                if !seen.contains(&key) {
+                    text.push_str(&format!("{key}={}\n", seen.len()));
+                    seen.push(key);
+                }
+            }
+            let d = doc(&text);
+            let s = d.section("s").unwrap();
+            let entries = d.entries(s);
+            for probe in seen
+                .iter()
+                .map(String::as_str)
+                .chain(["kz", "KA", "k\u{212a}"])
+            {
+                let scan = entries.iter().find(|e| key_eq(d.key(e), probe));
+                assert_eq!(d.find_folded(s, probe), scan, "{text:?} {probe:?}");
+            }
+            let scan = (0..entries.len())
+                .flat_map(|j| (0..j).map(move |i| (i, j)))
+                .filter(|&(i, j)| key_eq(d.key(&entries[i]), d.key(&entries[j])))
+                .min_by_key(|&(i, j)| (j, i));
+            let found = d.folded_duplicate(s);
+            assert_eq!(
+                found,
+                scan.map(|(i, j)| (&entries[i], &entries[j])),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn exact_repeats_are_found_among_case_variants() {
+        assert!(matches!(
+            Document::parse("[s]\nA=1\na=2\nb=0\nA=3\na=4\n").unwrap_err(),
+            ParseError::DuplicateKey {
+                first: 1,
+                second: 4,
+                ..
+            }
+        ));
+        let d = doc("[s]\nA=1\nB=0\na=2\n");
+        let s = &d.sections()[0];
+        let (one, again) = d.folded_duplicate(s).unwrap();
+        assert_eq!((one.line(), again.line()), (1, 3));
+    }
+
+    #[test]
+    fn many_sections_are_checked_for_repeats() {
+        let mut text: String = (0..100).map(|i| format!("[s{i}]\nk=1\n")).collect();
+        assert!(Document::parse(&text).is_ok());
+        text.push_str("[s7]\n");
+        assert_eq!(
+            Document::parse(&text).unwrap_err(),
+            ParseError::DuplicateSection {
+                name: "s7".into(),
+                first: 14,
+                second: 200
+            }
+        );
+    }
+
+    #[test]
+    fn a_value_replaced_in_place_indexes_as_a_fresh_parse() {
+        let mut rng = Rng(3);
+        let values = [
+            "1",
+            "0",
+            "10.0.0.1",
+            "",
+            " x",
+            "x ",
+            "a]",
+            "a\n  b",
+            "=",
+            "\u{a0}",
+            "long value",
+        ];
+        let texts = [
+            "[a]\nw1=1\nw2 : 0 \n\n[b]\nw1=10.0.0.2\n",
+            "[a]\r\nw1=1\r\n  [b]\r\nx=\r\n",
+            "[s]\n[k = v\nz=1",
+            "# c\n[s]\n\u{a0}w = yes ; n\n\x1cw2=\n[t]\nq=",
+        ];
+        for _ in 0..2_000 {
+            let text = texts[rng.below(texts.len())];
+            let Ok(mut d) = Document::parse(text) else {
+                continue;
+            };
+            let sections: Vec<String> =
+                d.sections().iter().map(|s| d.name(s).to_string()).collect();
+            for _ in 0..3 {
+                let section = &sections[rng.below(sections.len())];
+                let key = ["w1", "w2", "w", "x", "z", "q", "[k"][rng.below(7)];
+                let value = values[rng.below(values.len())];
+                d.set(section, key, value, |k| k == key);
+                let fresh = Document::parse(d.render()).unwrap();
+                assert_eq!(
+                    (&d.sections, &d.entries, &d.keys),
+                    (&fresh.sections, &fresh.entries, &fresh.keys),
+                    "{:?}",
+                    d.render()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_read_as_the_long_way_reads_them() {
+        let mut rng = Rng(5);
+        let pieces = [
+            "a", "K", "pio1", "=", ":", " ", "\t", "\x1c", "\u{a0}", "\u{3000}", "é", "[", "]",
+            "#", ";", "1",
+        ];
+        for _ in 0..50_000 {
+            let line = rng.text(&pieces, 8);
+            let text = format!("{line}\n");
+            let span = Lines::new(&text).next().unwrap_or(Span {
+                start: 0,
+                end: 0,
+                next: 0,
+            });
+            let Some(plain) = plain_entry(&text, span) else {
+                continue;
+            };
+            // The long way: as `index` reads any line.
+            let stripped = py_strip(&line);
+            assert!(indent(&line) == 0 && !stripped.is_empty(), "{line:?}");
+            assert!(
+                !is_comment(stripped) && header_name(stripped).is_none(),
+                "{line:?}"
+            );
+            let (key, value) = split_option(stripped);
+            assert!(!key.is_empty(), "{line:?}");
+            assert_eq!(plain.key, range_in(&line, 0, key), "{line:?}");
+            let value = value.map_or(NO_VALUE, |v| range_in(&line, 0, v));
+            assert_eq!(plain.value, value, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn values_are_replaced_in_place_only_when_the_line_reads_the_same() {
+        let mut d = doc("[s]\nw1 = 1 \r\n[k = v\nbare\nc=1\n  more\n[t]\nx=2");
+        assert!(d.replace_value(0, "10.0.0.12"));
+        assert_eq!(
+            d.render(),
+            "[s]\nw1 = 10.0.0.12 \r\n[k = v\nbare\nc=1\n  more\n[t]\nx=2"
+        );
+        assert_eq!(d.value(d.get("t", "x").unwrap()).as_deref(), Some("2"));
+        assert_eq!(d.name(&d.sections()[1]), "t");
+        for refused in ["a]", " x", "x\u{3000}", "a\n  b", "a\rb"] {
+            assert!(!d.replace_value(1, refused), "{refused:?}");
+        }
+        assert!(!d.replace_value(2, "1"), "a bare key");
+        assert!(!d.replace_value(3, "1"), "a value on several lines");
+        assert!(d.is_changed());
+        let mut d = doc("[s]\nw=1\n");
+        assert!(d.replace_value(0, "1") && !d.is_changed());
+    }
+
+    #[test]
+    fn hash_table_slots_hold_their_entry() {
+        for tagged in [true, false] {
+            let slots = Slots { tagged };
+            for (entry, hash) in [(0, 0), (5, 0xdead_beef), ((1 << 24) - 2, u32::MAX)] {
+                let filled = slots.fill(entry, hash);
+                assert_ne!(filled, 0);
+                assert_eq!(slots.entry(filled), entry);
+                assert!(slots.may_hold(filled, hash));
+                assert_eq!(slots.may_hold(filled, hash ^ 1), !tagged);
+            }
+        }
+        assert_eq!(first_slot(u32::MAX, 0), None);
+        assert_eq!(first_slot(u32::MAX, 1), Some(0));
+        assert_eq!(first_slot(u32::MAX, 16), Some(15));
+        assert_eq!(first_slot(0x8000_0000, 16), Some(8));
     }
 
     #[test]

@@ -6,11 +6,13 @@ pub mod store;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Mutex, PoisonError};
 
 use crate::cluster::name::shown;
 use crate::cluster::{Change, Cluster, UnitName, Worker, check_static_address};
 use crate::error::{Error, Kind, Result};
-use ini::{Document, Entry, key_cmp, key_eq};
+use ini::{Document, Entry, Section, key_eq};
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -52,6 +54,52 @@ pub struct Config {
     pub sections: SectionNames,
     /// Notes for the operator about how the file is written (legacy sections, ...).
     pub warnings: Vec<String>,
+    /// The generation of `doc` whose inventory passed [`Config::inventory`]'s checks (0: none):
+    /// a command asks for the cluster several times, and only an edit can change the verdict.
+    checked: AtomicU64,
+    /// Where each worker's address line is, for one generation of `doc` (likewise).
+    layout: Mutex<Layout>,
+}
+
+/// Which `[cluster.addresses]` line is each worker's and whether it is active, and which lines
+/// are no worker's, as positions: what [`Config::cluster`] works out of one generation of the
+/// document.
+#[derive(Debug, Default)]
+struct Layout {
+    generation: u64,
+    /// Per worker, in inventory order: its address line ([`Layout::NONE`] for none) and state.
+    workers: Vec<(u32, bool)>,
+    /// The address lines of units that are not workers (a leader that is not one), in order.
+    others: Vec<u32>,
+}
+
+impl Layout {
+    const NONE: u32 = u32::MAX;
+
+    /// Each address line finds its worker, if any (no hostname is in either section twice:
+    /// `inventory` is checked): one lookup per address rather than per worker.
+    fn of(config: &Config, inventory: &Inventory, addresses: &[Entry]) -> Layout {
+        let doc = &config.doc;
+        let by_name = doc.section(config.sections.inventory);
+        let active = |e| python_bool(first_line(doc, e)).expect("checked by Config::inventory");
+        let mut workers: Vec<(u32, bool)> = inventory
+            .entries
+            .iter()
+            .map(|e| (Layout::NONE, active(e)))
+            .collect();
+        let mut others = Vec::new();
+        for (k, e) in addresses.iter().enumerate() {
+            match by_name.and_then(|s| doc.find_folded_at(s, doc.key(e))) {
+                Some(worker) => workers[worker].0 = k as u32,
+                None => others.push(k as u32),
+            }
+        }
+        Layout {
+            generation: doc.generation(),
+            workers,
+            others,
+        }
+    }
 }
 
 impl Config {
@@ -122,6 +170,8 @@ impl Config {
             doc,
             sections,
             warnings,
+            checked: AtomicU64::new(0),
+            layout: Mutex::new(Layout::default()),
         })
     }
 
@@ -130,8 +180,16 @@ impl Config {
     pub fn inventory(&self) -> Result<Inventory<'_>> {
         let doc = &self.doc;
         let names = &self.sections;
-        // One sorted list alive at a time: an inventory can hold thousands of workers.
-        drop(self.by_hostname(names.inventory)?);
+        if self.checked.load(Relaxed) == doc.generation() || self.checked_but_one_value() {
+            self.checked.store(doc.generation(), Relaxed);
+            return Ok(Inventory {
+                doc,
+                entries: self.entries(names.inventory),
+                addresses: doc.section(names.addresses),
+            });
+        }
+        // The document's key index answers both, with no list of thousands of workers.
+        self.by_hostname(names.inventory)?;
         let addresses = self.by_hostname(names.addresses)?;
         for entry in self.entries(names.addresses) {
             self.address(names.addresses, entry)?;
@@ -157,11 +215,34 @@ impl Config {
                 )));
             }
         }
+        self.checked.store(doc.generation(), Relaxed);
         Ok(Inventory {
             doc,
             entries: self.entries(names.inventory),
             addresses,
         })
+    }
+
+    /// Whether the inventory passed the checks before the last edit, and that edit replaced one
+    /// value that passes them too (set-active's edit): then nothing else needs checking again.
+    /// Any other answer is `false`, and the full check decides (and words any error).
+    fn checked_but_one_value(&self) -> bool {
+        let Some((before, edited)) = self.doc.value_edit() else {
+            return false;
+        };
+        if self.checked.load(Relaxed) != before {
+            return false;
+        }
+        let (names, at) = (&self.sections, |e: &Entry| std::ptr::eq(e, edited));
+        if self.entries(names.inventory).iter().any(at) {
+            let value = self.doc.value(edited);
+            return value.as_deref().and_then(python_bool).is_some();
+        }
+        if self.entries(names.addresses).iter().any(at) {
+            return self.address(names.addresses, edited).is_ok();
+        }
+        // Another section's value: not the inventory's.
+        true
     }
 
     fn entries(&self, section: &str) -> &[Entry] {
@@ -220,19 +301,40 @@ impl Config {
     /// `hostname` stands in for an empty `leader_hostname`.
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
         let inventory = self.inventory()?;
-        let workers: Vec<Worker> = inventory.iter().collect();
-        // Address lines of units that are not workers (a leader that is not one), in file order.
-        let by_name = self.by_hostname(self.sections.inventory)?;
-        let mut other_addresses = Vec::new();
-        for e in self.entries(self.sections.addresses) {
-            let key = self.doc.key(e);
-            if by_name
-                .binary_search_by(|w| key_cmp(self.doc.key(w), key))
-                .is_err()
-            {
-                other_addresses.push((key, first_line(&self.doc, e)));
+        let doc = &self.doc;
+        let addresses = self.entries(self.sections.addresses);
+        let mut layout = self.layout.lock().unwrap_or_else(PoisonError::into_inner);
+        if layout.generation != doc.generation() {
+            match doc.value_edit() {
+                // One value replaced since: at most one worker's state differs.
+                Some((before, edited)) if layout.generation == before => {
+                    let at = |e: &Entry| std::ptr::eq(e, edited);
+                    if let Some(k) = inventory.entries.iter().position(at) {
+                        layout.workers[k].1 = python_bool(first_line(doc, edited))
+                            .expect("checked by Config::inventory");
+                    }
+                    layout.generation = doc.generation();
+                }
+                _ => *layout = Layout::of(self, &inventory, addresses),
             }
         }
+        let workers: Vec<Worker> = inventory
+            .entries
+            .iter()
+            .zip(&layout.workers)
+            .map(|(e, &(k, active))| Worker {
+                name: doc.key(e),
+                active,
+                address: (k != Layout::NONE).then(|| first_line(doc, &addresses[k as usize])),
+            })
+            .collect();
+        let other_addresses = layout
+            .others
+            .iter()
+            .map(|&k| &addresses[k as usize])
+            .map(|e| (doc.key(e), first_line(doc, e)))
+            .collect();
+        drop(layout);
         let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
             leader,
@@ -246,7 +348,7 @@ impl Config {
     /// its own for the database era, where `[cluster.inventory]` is a stale leftover at best.
     pub fn addresses(&self) -> Result<Vec<(&str, &str)>> {
         let section = self.sections.addresses;
-        drop(self.by_hostname(section)?);
+        self.by_hostname(section)?;
         self.entries(section)
             .iter()
             .map(|e| Ok((self.doc.key(e), self.address(section, e)?)))
@@ -263,6 +365,9 @@ impl Config {
     }
 
     fn check_address(&self, section: &str, entry: &Entry, value: &str) -> Result<()> {
+        if is_plain_ipv4(value) {
+            return Ok(());
+        }
         check_static_address(value).map_err(|e| {
             invalid(
                 &self.path,
@@ -283,6 +388,9 @@ impl Config {
     /// `pio02`): such names reach SSH, URLs and printed commands.
     fn unit_name(&self, section: &str, entry: &Entry) -> Result<()> {
         let key = self.doc.key(entry);
+        if is_plain_unit_name(key) {
+            return Ok(());
+        }
         UnitName::parse(&ini::fold_key(key)).map(drop).map_err(|e| {
             invalid(
                 &self.path,
@@ -318,22 +426,16 @@ impl Config {
         }
     }
 
-    /// The section's entries sorted by hostname as Python lower-cases it (`str.lower`, for binary
-    /// search). Two spellings of one hostname would be a duplicate to one of the Python releases
-    /// (older ones lower-case keys), so pio refuses to guess which one is meant.
-    fn by_hostname(&self, section: &str) -> Result<Vec<&Entry>> {
+    /// The section, for lookups by hostname as Python lower-cases it (`str.lower`:
+    /// [`Document::find_folded`]), once checked: two spellings of one hostname would be a
+    /// duplicate to one of the Python releases (older ones lower-case keys), so pio refuses to
+    /// guess which one is meant.
+    fn by_hostname(&self, section: &str) -> Result<Option<&Section>> {
         let doc = &self.doc;
-        let mut sorted: Vec<&Entry> = doc
-            .section(section)
-            .map_or(Vec::new(), |s| doc.entries(s).iter().collect());
-        sorted
-            .sort_unstable_by(|a, b| key_cmp(doc.key(a), doc.key(b)).then(a.line().cmp(&b.line())));
-        let duplicate = sorted
-            .windows(2)
-            .filter(|w| key_eq(doc.key(w[0]), doc.key(w[1])))
-            .min_by_key(|w| w[1].line());
-        if let Some(w) = duplicate {
-            let (first, later) = (w[0], w[1]);
+        let Some(found) = doc.section(section) else {
+            return Ok(None);
+        };
+        if let Some((first, later)) = doc.folded_duplicate(found) {
             return Err(invalid(
                 &self.path,
                 later.line(),
@@ -346,7 +448,7 @@ impl Config {
             )
             .with_hint("Delete one of the two lines."));
         }
-        Ok(sorted)
+        Ok(Some(found))
     }
 
     /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
@@ -415,16 +517,12 @@ impl Config {
             match change {
                 Change::AddWorker { name, active } | Change::SetActive { name, active } => {
                     let value = if *active { "1" } else { "0" };
-                    self.doc
-                        .set(names.inventory, &name.to_ascii_lowercase(), value, |k| {
-                            key_eq(k, name)
-                        });
+                    let key = name.to_ascii_lowercase();
+                    self.doc.set_folded(names.inventory, &key, value, name);
                 }
                 Change::SetAddress { name, new, .. } => {
-                    self.doc
-                        .set(names.addresses, &name.to_ascii_lowercase(), new, |k| {
-                            key_eq(k, name)
-                        });
+                    let key = name.to_ascii_lowercase();
+                    self.doc.set_folded(names.addresses, &key, new, name);
                 }
                 Change::RemoveWorker { name } => {
                     self.doc.remove(names.inventory, |k| key_eq(k, name));
@@ -465,8 +563,8 @@ impl Config {
 pub struct Inventory<'a> {
     doc: &'a Document,
     entries: &'a [Entry],
-    /// `[cluster.addresses]` entries sorted by hostname, for binary search.
-    addresses: Vec<&'a Entry>,
+    /// `[cluster.addresses]`, checked, whose entries are looked up by hostname.
+    addresses: Option<&'a Section>,
 }
 
 impl<'a> Inventory<'a> {
@@ -480,9 +578,8 @@ impl<'a> Inventory<'a> {
         let value = first_line(self.doc, entry);
         let address = self
             .addresses
-            .binary_search_by(|e| key_cmp(self.doc.key(e), name))
-            .ok()
-            .map(|i| first_line(self.doc, self.addresses[i]));
+            .and_then(|s| self.doc.find_folded(s, name))
+            .map(|e| first_line(self.doc, e));
         Worker {
             name,
             active: python_bool(value).expect("checked by Config::inventory"),
@@ -499,8 +596,62 @@ fn first_line<'a>(doc: &'a Document, entry: &Entry) -> &'a str {
     }
 }
 
+/// Whether a key is a unit name as it stands: lower-case ASCII letters, digits and `-`, 1 to 63
+/// of them, not starting or ending with `-`, and not `localhost`. Exactly the keys that
+/// [`UnitName::parse`] accepts without lower-casing them (with no `.` or `:` a key can be
+/// neither an IP address nor a `.local` name), checked without its allocations; any other key
+/// goes to it, for its verdict and its message.
+fn is_plain_unit_name(key: &str) -> bool {
+    let b = key.as_bytes();
+    let plain = (1..=63).contains(&b.len())
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && (b.len() != 9 || key != "localhost");
+    debug_assert!(!plain || UnitName::parse(key).is_ok(), "{key}");
+    plain
+}
+
+/// Whether an address is a dotted IPv4 address of a single host as most are written: four
+/// numbers 0-255 without leading zeros, neither 0.0.0.0 nor 255.255.255.255 nor multicast
+/// (224-239 first). [`check_static_address`] accepts every one of them; checked here without
+/// parsing each twice, as it does. Any other value goes to it, for its verdict and message.
+fn is_plain_ipv4(value: &str) -> bool {
+    // Each octet's value and digit count, one byte at a time.
+    let (mut octets, mut count, mut digits) = ([0u32; 4], 0, 0);
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' if digits < 3 && count < 4 => {
+                // A leading zero only as the whole number.
+                if digits == 1 && octets[count] == 0 {
+                    return false;
+                }
+                octets[count] = octets[count] * 10 + u32::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && count < 3 => (count, digits) = (count + 1, 0),
+            _ => return false,
+        }
+    }
+    let plain = count == 3
+        && digits > 0
+        && octets.iter().all(|&o| o <= 255)
+        && octets != [0; 4]
+        && octets != [255; 4]
+        && !(224..=239).contains(&octets[0]);
+    debug_assert!(!plain || check_static_address(value).is_ok(), "{value}");
+    plain
+}
+
 /// Python's `ConfigParser.getboolean` values.
 pub fn python_bool(value: &str) -> Option<bool> {
+    // What pio and the Python stack write, at once: this runs for every worker of an inventory.
+    match value {
+        "1" => return Some(true),
+        "0" => return Some(false),
+        _ => {}
+    }
     let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(value));
     if is(["1", "yes", "true", "on"]) {
         Some(true)
@@ -589,6 +740,131 @@ mod tests {
             active: false,
         }]);
         assert_eq!(c.render(), "[cluster.inventory]\n\u{212a}io=0\n");
+    }
+
+    #[test]
+    fn plain_names_and_addresses_are_those_the_full_checks_accept() {
+        for (v, plain) in [
+            ("10.0.0.1", true),
+            ("0.1.2.3", true),
+            ("240.0.0.1", true),
+            ("192.168.255.254", true),
+            ("0.0.0.0", false),
+            ("255.255.255.255", false),
+            ("224.0.0.1", false),
+            ("239.255.0.1", false),
+            ("01.2.3.4", false),
+            ("1.2.3", false),
+            ("1.2.3.4.", false),
+            ("1..2.3", false),
+            (".1.2.3", false),
+            ("256.1.1.1", false),
+            ("1.2.3.4.5", false),
+            ("1.2.3.1000", false),
+            ("", false),
+            ("pio02.local", false),
+        ] {
+            assert_eq!(is_plain_ipv4(v), plain, "{v}");
+        }
+        for (k, plain) in [
+            ("pio02", true),
+            ("a", true),
+            ("0-0", true),
+            ("localhost", false),
+            ("Pio02", false),
+            ("-pio", false),
+            ("pio-", false),
+            ("pio.02", false),
+            ("", false),
+        ] {
+            assert_eq!(is_plain_unit_name(k), plain, "{k}");
+        }
+        // Every plain one passes the full check (each function asserts it in debug builds).
+        let alphabet = b"0125.9-az";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 16) as usize;
+            let s: String = (0..len)
+                .map(|k| alphabet[(x >> (4 + 3 * k)) as usize % alphabet.len()] as char)
+                .collect();
+            if is_plain_ipv4(&s) {
+                assert!(check_static_address(&s).is_ok(), "{s}");
+            }
+            if is_plain_unit_name(&s) {
+                assert!(UnitName::parse(&s).is_ok(), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_cluster_follows_every_edit() {
+        let text =
+            "[cluster.inventory]\nw1=1\nw2=0\n[cluster.addresses]\nw2=10.0.0.2\nlead=10.0.0.9\n";
+        let mut c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        let before = c.cluster("me").unwrap();
+        assert!(!before.workers[1].active);
+        assert_eq!(before.workers[1].address, Some("10.0.0.2"));
+        assert_eq!(before.other_addresses, vec![("lead", "10.0.0.9")]);
+        assert_eq!(c.cluster("me").unwrap(), before);
+        // One value replaced in place: checked and laid out again for that value alone.
+        c.apply(&[Change::SetActive {
+            name: "w2".into(),
+            active: true,
+        }]);
+        assert!(c.cluster("me").unwrap().workers[1].active);
+        c.doc
+            .set("cluster.addresses", "w2", "10.0.0.22", |k| k == "w2");
+        assert_eq!(
+            c.cluster("me").unwrap().workers[1].address,
+            Some("10.0.0.22")
+        );
+        c.doc.set("cluster.inventory", "w2", "maybe", |k| k == "w2");
+        for _ in 0..2 {
+            let e = c.cluster("me").unwrap_err();
+            assert!(
+                e.message.contains("w2 has the value 'maybe'"),
+                "{}",
+                e.message
+            );
+        }
+        c.doc
+            .set("cluster.addresses", "w2", "10.0.0.2", |k| k == "w2");
+        c.apply(&[
+            Change::SetActive {
+                name: "w2".into(),
+                active: true,
+            },
+            Change::SetAddress {
+                name: "w1".into(),
+                old: None,
+                new: "10.0.0.1".into(),
+            },
+            Change::RemoveAddress {
+                name: "lead".into(),
+                address: "10.0.0.9".into(),
+            },
+        ]);
+        let after = c.cluster("me").unwrap();
+        assert!(after.workers[1].active);
+        assert_eq!(after.workers[0].address, Some("10.0.0.1"));
+        assert!(after.other_addresses.is_empty());
+        // An edit the checks refuse is refused at every ask, not only the first.
+        c.apply(&[Change::SetActive {
+            name: "w3".into(),
+            active: true,
+        }]);
+        c.doc.set("cluster.inventory", "w3", "maybe", |k| k == "w3");
+        for _ in 0..2 {
+            let e = c.cluster("me").unwrap_err();
+            assert!(
+                e.message.contains("w3 has the value 'maybe'"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]
