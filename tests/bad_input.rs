@@ -561,3 +561,21 @@ fn without_home_the_default_config_is_the_passwd_entrys_never_the_current_folder
     );
     assert!(!here.join(".pioreactor").exists());
 }
+
+#[test]
+fn every_bad_line_is_named_in_one_run() {
+    let config = "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio_02=1\npio03=maybe\n\n[cluster.addresses]\npio03=999.1.1.1\n";
+    let stderr = refused(config, &["workers", "list"], 2, "3 lines need fixing");
+    for line in [
+        ":6: [cluster.inventory] lists 'pio_02'",
+        ":7: [cluster.inventory] pio03 has the value 'maybe'",
+        ":10: [cluster.addresses] pio03 is '999.1.1.1'",
+    ] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+    // In file order.
+    assert!(
+        stderr.find(":6:").unwrap() < stderr.find(":10:").unwrap(),
+        "{stderr}"
+    );
+}

@@ -188,14 +188,26 @@ impl Config {
                 addresses: doc.section(names.addresses),
             });
         }
+        // Every bad line is named in one run, not one per run.
+        let mut bad = Vec::new();
         // The document's key index answers both, with no list of thousands of workers.
-        self.by_hostname(names.inventory)?;
-        let addresses = self.by_hostname(names.addresses)?;
+        if let Err(e) = self.by_hostname(names.inventory) {
+            bad.push(e);
+        }
+        let addresses = self.by_hostname(names.addresses).unwrap_or_else(|e| {
+            bad.push(e);
+            None
+        });
         for entry in self.entries(names.addresses) {
-            self.address(names.addresses, entry)?;
+            if let Err(e) = self.address(names.addresses, entry) {
+                bad.push(e);
+            }
         }
         for entry in self.entries(names.inventory) {
-            self.unit_name(names.inventory, entry)?;
+            if let Err(e) = self.unit_name(names.inventory, entry) {
+                bad.push(e);
+                continue;
+            }
             let value = doc.value(entry);
             if value.as_deref().and_then(python_bool).is_none() {
                 let key = doc.key(entry);
@@ -204,7 +216,7 @@ impl Config {
                     None => "nothing".to_string(),
                 };
                 let lower = ini::fold_key(key);
-                return Err(invalid(
+                bad.push(invalid(
                     &self.path,
                     entry.line(),
                     &format!("[{}] {key} has the value {value_shown}, which is not a yes/no value", names.inventory),
@@ -214,6 +226,9 @@ impl Config {
                      0/no/false/off, and a ';' or '#' after the value is part of it."
                 )));
             }
+        }
+        if !bad.is_empty() {
+            return Err(all_of(bad, &self.path));
         }
         self.checked.store(doc.generation(), Relaxed);
         Ok(Inventory {
@@ -668,6 +683,40 @@ fn invalid(path: &Path, line: usize, what: &str) -> Error {
         Kind::Usage,
         format!("{}:{}: {what}", path.display(), line + 1),
     )
+}
+
+/// Several bad lines as one error: each named (file:line and why), the hints said once each.
+fn all_of(mut bad: Vec<Error>, path: &Path) -> Error {
+    if bad.len() == 1 {
+        return bad.remove(0);
+    }
+    // In file order: each message starts `<path>:<line>:`.
+    let prefix = format!("{}:", path.display());
+    let line = |e: &Error| -> usize {
+        e.message
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(usize::MAX)
+    };
+    bad.sort_by_key(line);
+    let mut hints: Vec<String> = Vec::new();
+    for e in &bad {
+        if let Some(h) = &e.hint
+            && !hints.contains(h)
+        {
+            hints.push(h.clone());
+        }
+    }
+    let lines: Vec<String> = bad.iter().map(|e| format!("  {}", e.message)).collect();
+    let mut all = Error::new(
+        bad[0].kind,
+        format!("{} lines need fixing:\n{}", bad.len(), lines.join("\n")),
+    );
+    if !hints.is_empty() {
+        all = all.with_hint(hints.join(" "));
+    }
+    all
 }
 
 #[cfg(test)]
