@@ -636,3 +636,22 @@ fn color_always_means_always_and_never_means_never_on_both_streams() {
     let on_terminal = env.on_terminal("--color never workers list", &[], "");
     assert!(!on_terminal.contains('\x1b'), "{on_terminal:?}");
 }
+
+#[test]
+fn add_dry_run_says_which_unit_config_it_would_create() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let own = env.config().with_file_name("config_pio07.ini");
+    let run = env.run(&["workers", "add", "pio07", "--offline", "--dry-run"]);
+    assert!(
+        run.ok().stderr.contains(&format!(
+            "Would create {} (pio07's own settings)",
+            own.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!own.exists());
+    env.run(&["workers", "add", "pio07", "--offline"]).ok();
+    assert!(own.exists());
+}

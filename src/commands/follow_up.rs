@@ -77,15 +77,26 @@ pub fn carry_out(
 }
 
 /// Creates the `config_<unit>.ini` files of `work` ([`FollowUp::CreateUnitConfig`]), alone.
+/// With `dry_run`, says which it would create.
 pub fn create_unit_configs(
     ctx: &Context,
     work: &[FollowUp],
     progress: &crate::output::progress::Progress,
+    dry_run: bool,
 ) -> Result<()> {
     for w in work {
-        if let FollowUp::CreateUnitConfig { unit } = w
-            && let Some(created) = create_unit_config(ctx, unit)?
-        {
+        let FollowUp::CreateUnitConfig { unit } = w else {
+            continue;
+        };
+        if dry_run {
+            let path = unit_config_path(ctx, unit);
+            if path.symlink_metadata().is_err() {
+                Narrator::new(ctx).say(&format!(
+                    "Would create {} ({unit}'s own settings).",
+                    path.display()
+                ));
+            }
+        } else if let Some(created) = create_unit_config(ctx, unit)? {
             progress.line(&format!("created {}", created.display()));
         }
     }

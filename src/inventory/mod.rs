@@ -325,7 +325,7 @@ fn choose(ctx: &Context, config: &Config) -> Result<(Box<dyn Backend + Send + Sy
 /// that (exit 1), unless `--inventory` says where the inventory is.
 fn not_the_api(e: &ApiError, why: &str) -> Error {
     Error::failed(format!(
-        "{e}, and {why}: pio cannot tell where the inventory is; nothing was changed"
+        "{e}, and {why}: pio cannot tell where the inventory is; nothing was done"
     ))
     .with_hint(
         "Check [ui] proto/port in config.ini name the leader's web server. On a cluster of \
@@ -414,7 +414,7 @@ fn probe(api: &LeaderApi) -> std::result::Result<Vec<ApiWorker>, ApiError> {
 fn api_down(e: &ApiError, why: &str) -> Error {
     Error::new(
         Kind::Failed,
-        format!("the inventory is the leader's database ({why}), but {e}; nothing was changed"),
+        format!("the inventory is the leader's database ({why}), but {e}; nothing was done"),
     )
     .with_hint(
         "Check that the leader's web server is running (`pio status` or the web UI) and that \

@@ -67,14 +67,12 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
         narrator.warn(w);
     }
     report(ctx, "workers add", dry_run, &applied)?;
-    if !dry_run {
-        let added = Change::AddWorker {
-            name: name.to_string(),
-            active: true,
-        };
-        let work = inventory.follow_up(&ctx.hostname, &added, true)?;
-        follow_up::create_unit_configs(ctx, &work, &progress)?;
-    }
+    let added = Change::AddWorker {
+        name: name.to_string(),
+        active: true,
+    };
+    let work = inventory.follow_up(&ctx.hostname, &added, true)?;
+    follow_up::create_unit_configs(ctx, &work, &progress, dry_run)?;
     if dry_run && !args.offline && !is_leader {
         narrator.say(&add_plan(ctx, args, &inventory, &name, given)?);
     }
