@@ -49,7 +49,7 @@ impl Kind {
 }
 
 /// An error to show the operator: what happened (with where), and how to fix it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,

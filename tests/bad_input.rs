@@ -120,30 +120,65 @@ fn set_active_takes_only_booleans() {
     );
 }
 
+/// Runs pio on a copy of `config` and checks it went ahead (exit 0) and named `needle` in a
+/// warning on stderr; returns the run and config.ini after it.
+#[track_caller]
+fn went_ahead(config: &str, args: &[&str], needle: &str) -> (common::Run, String) {
+    let env = Env::new();
+    let path = env.write_config(config);
+    let run = env.run(args);
+    run.code(0);
+    assert!(
+        run.stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{}",
+        run.stderr
+    );
+    (run, std::fs::read_to_string(&path).unwrap())
+}
+
 #[test]
 fn inventory_values_python_cannot_read() {
+    // One line Python cannot read fails only what needs it: which workers are active.
     let bad = CONFIG.replace("pio03=0", "pio03=0 ; spare");
     let stderr = refused(
         &bad,
-        &["workers", "add", "pio04", "--offline"],
+        &["workers", "sync-configs", "--all"],
         2,
         "config.ini:7: ",
     );
     assert!(stderr.contains("'0 ; spare'"), "{stderr}");
+    let (_, after) = went_ahead(&bad, &["workers", "add", "pio04", "--offline"], "");
+    assert!(after.contains("pio03=0 ; spare\npio04=1\n"), "{after}");
+    // Setting the state writes a readable one.
+    let (_, after) = went_ahead(
+        &bad,
+        &["workers", "set-active", "pio03", "0", "--offline"],
+        "",
+    );
+    assert!(after.contains("\npio03=0\n"), "{after}");
     let bare = CONFIG.replace("pio03=0", "pio03");
-    refused(&bare, &["workers", "list"], 2, "config.ini:7: ");
+    let (run, _) = went_ahead(&bare, &["workers", "list"], "config.ini:7: ");
+    let row = |l: &str| l.split_whitespace().collect::<Vec<_>>() == ["pio03", "?", "pio03.local"];
+    assert!(run.stdout.lines().any(row), "{}", run.stdout);
 }
 
 #[test]
 fn two_spellings_of_one_name() {
     let dup = CONFIG.replace("pio03=0\n", "pio03=0\nPIO02=1\n");
+    // Which of the two lines is meant? Neither is edited.
     let stderr = refused(
         &dup,
-        &["workers", "set-active", "pio03", "1"],
+        &["workers", "set-active", "pio02", "0", "--offline"],
         2,
         "config.ini:8: ",
     );
     assert!(stderr.contains("line 6"), "{stderr}");
+    let (_, after) = went_ahead(
+        &dup,
+        &["workers", "set-active", "pio03", "1", "--offline"],
+        "",
+    );
+    assert_eq!(after, dup.replace("pio03=0", "pio03=1"));
 }
 
 #[test]
@@ -305,36 +340,50 @@ fn no_panic(run: &common::Run, code: i32) {
 fn huge_keys_and_lines_in_config_ini() {
     let long = "a".repeat(65_536);
     let several_mb = "b".repeat(5 << 20);
-    for (text, needle) in [
+    // Each with a command that would use the line.
+    for (text, needle, using) in [
         // In the inventory: not a unit name.
         (
-            CONFIG.replace("pio03=0", &format!("{long}=0")),
+            CONFIG.replace("pio03=0", &format!("{long}=1")),
             "config.ini:7: [cluster.inventory] lists 'aaaa",
+            &["reboot", "--all", "--dry-run"][..],
         ),
         (
             CONFIG.replace("pio03=0", &format!("{several_mb}=1")),
             "(5242880 characters)', which is not a valid unit name",
+            &["reboot", "--all", "--dry-run"],
         ),
         (
             CONFIG.replace("pio03=0", &format!("pio03={several_mb}")),
             "config.ini:7: [cluster.inventory] pio03 has the value 'bbbb",
+            &["workers", "sync-configs", "--all"],
         ),
         (
             CONFIG.replace("pio02=127.0.9.2", &format!("pio02={several_mb}")),
             "config.ini:10: [cluster.addresses] pio02 is 'bbbb",
+            &["reboot", "pio02", "--dry-run"],
         ),
     ] {
         let env = Env::new();
         let path = env.write_config(&text);
+        // Listed flagged; edits of other units go ahead.
         for args in [
             &["workers", "list"][..],
-            &["workers", "add", "pio04", "--offline"],
+            &["workers", "add", "pio04", "--offline", "--dry-run"],
         ] {
             let run = env.run(args);
-            no_panic(&run, 2);
+            no_panic(&run, 0);
             assert!(run.stderr.contains(needle), "{}", &run.stderr);
+            // A listing shows the long name cut short (a dry run's diff shows its lines whole).
+            if args[1] == "list" {
+                assert!(run.stdout.len() < 4000, "{} bytes", run.stdout.len());
+            }
             assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         }
+        let run = env.run(using);
+        no_panic(&run, 2);
+        assert!(run.stderr.contains(needle), "{}", &run.stderr);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
     // Elsewhere in the file they are the operator's business: kept byte for byte.
     let env = Env::new();
@@ -565,17 +614,140 @@ fn without_home_the_default_config_is_the_passwd_entrys_never_the_current_folder
 #[test]
 fn every_bad_line_is_named_in_one_run() {
     let config = "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio_02=1\npio03=maybe\n\n[cluster.addresses]\npio03=999.1.1.1\n";
-    let stderr = refused(config, &["workers", "list"], 2, "3 lines need fixing");
-    for line in [
+    let (run, _) = went_ahead(config, &["workers", "list"], "");
+    let lines = [
         ":6: [cluster.inventory] lists 'pio_02'",
         ":7: [cluster.inventory] pio03 has the value 'maybe'",
         ":10: [cluster.addresses] pio03 is '999.1.1.1'",
-    ] {
+    ];
+    // In file order.
+    let at: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            run.stderr
+                .find(l)
+                .unwrap_or_else(|| panic!("{l}: {}", run.stderr))
+        })
+        .collect();
+    assert!(at.is_sorted(), "{}", run.stderr);
+    // A command that would use several names each of them in one run.
+    let stderr = refused(
+        config,
+        &["reboot", "--all", "--dry-run"],
+        2,
+        "2 lines need fixing",
+    );
+    for line in [lines[0], lines[2]] {
         assert!(stderr.contains(line), "{line}: {stderr}");
     }
-    // In file order.
-    assert!(
-        stderr.find(":6:").unwrap() < stderr.find(":10:").unwrap(),
-        "{stderr}"
+}
+
+#[test]
+fn one_odd_line_fails_only_the_commands_that_need_it() {
+    // An empty address for one unit, and a bare line in the inventory (a valueless key to
+    // Python, which reads with allow_no_value=True).
+    let odd = CONFIG
+        .replace("pio02=127.0.9.2", "pio02=127.0.9.2\npio04=")
+        .replace("pio03=0\n", "pio03=0\nbareline\npio04=1\n");
+    for args in [
+        &["workers", "set-active", "pio03", "1", "--offline"][..],
+        &["workers", "add", "pio05", "-a", "127.0.9.5", "--offline"],
+        &["workers", "remove", "pio03", "--offline"],
+    ] {
+        let (run, after) = went_ahead(&odd, args, "config.ini:13: [cluster.addresses] pio04 is ''");
+        assert!(
+            run.stderr
+                .contains("config.ini:8: [cluster.inventory] bareline"),
+            "{}",
+            run.stderr
+        );
+        assert_ne!(after, odd, "{args:?}");
+        // Only the asked-for lines changed.
+        let changed = after
+            .lines()
+            .filter(|l| !odd.lines().any(|o| o == *l))
+            .count()
+            + odd
+                .lines()
+                .filter(|o| !after.lines().any(|l| l == *o))
+                .count();
+        assert!((1..=2).contains(&changed), "{args:?}: {after}");
+        assert!(
+            after.contains("\nbareline\n") && after.contains("\npio04=\n"),
+            "{after}"
+        );
+    }
+    // What needs the lines: the state of every worker, pio04's address.
+    refused(
+        &odd,
+        &["workers", "sync-configs", "--all"],
+        2,
+        "config.ini:8: ",
     );
+    refused(
+        &odd,
+        &["reboot", "pio04", "--dry-run"],
+        2,
+        "config.ini:13: ",
+    );
+    refused(
+        &odd,
+        &["workers", "set-active", "pio04", "0", "--dry-run"],
+        2,
+        "config.ini:13: ",
+    );
+    // Giving pio04 an address replaces the odd one.
+    let (_, after) = went_ahead(
+        &odd,
+        &["workers", "add", "pio04", "-a", "127.0.9.4", "--offline"],
+        "",
+    );
+    assert!(
+        after.contains("\npio04=127.0.9.4\n") && !after.contains("\npio04=\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_header_missing_its_bracket_is_named_and_stops_edits() {
+    // Python reads `[cluster.inventory` as a key with no value in [cluster.topology], and the
+    // workers after it as keys of that section: there is no inventory.
+    let broken = CONFIG.replace("[cluster.inventory]", "[cluster.inventory");
+    let (run, _) = went_ahead(
+        &broken,
+        &["workers", "list"],
+        "config.ini:5: '[cluster.inventory' is a section header missing its ']'",
+    );
+    assert!(
+        run.stderr.contains("in [cluster.topology]"),
+        "{}",
+        run.stderr
+    );
+    // An edit would add a second [cluster.inventory] that fixing the header duplicates.
+    for args in [
+        &["workers", "add", "pio04", "--offline"][..],
+        &["workers", "add", "pio04", "--offline", "--dry-run"],
+        &["workers", "set-active", "pio02", "0", "--offline"],
+        &["workers", "remove", "pio02", "--offline"],
+    ] {
+        refused(
+            &broken,
+            args,
+            2,
+            "config.ini:5: '[cluster.inventory' is a section header missing its ']'",
+        );
+    }
+    let env = Env::new();
+    env.write_config(&broken);
+    let run = env.run(&["doctor"]);
+    run.code(1);
+    assert!(
+        run.stdout
+            .contains("config.ini:5: '[cluster.inventory' is a section header missing its ']'"),
+        "{}",
+        run.stdout
+    );
+    // Fixed, the same edit goes ahead.
+    let (_, after) = went_ahead(CONFIG, &["workers", "add", "pio04", "--offline"], "");
+    assert_eq!(after.matches("[cluster.inventory]").count(), 1, "{after}");
 }

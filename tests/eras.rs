@@ -79,9 +79,9 @@ fn list_reads_the_leader_database_with_models_and_experiments() {
         v,
         json!([
             {"name": "pio02", "active": true, "address": "10.0.0.2", "address_source": "static", "leader": false,
-             "model_name": "pioreactor_40ml", "model_version": "1.5", "experiment": "Trial 3", "release": null},
+             "model_name": "pioreactor_40ml", "model_version": "1.5", "experiment": "Trial 3", "release": null, "flaw": null},
             {"name": "pio03", "active": false, "address": "pio03.local", "address_source": "mdns", "leader": false,
-             "model_name": null, "model_version": null, "experiment": null, "release": null},
+             "model_name": null, "model_version": null, "experiment": null, "release": null, "flaw": null},
         ])
     );
     let url = format!("http://127.0.0.1:{}/api/workers", api.port());

@@ -244,7 +244,9 @@ fn read_fixture(path: &std::path::Path) -> String {
 }
 
 #[test]
-fn dev_fixture_as_shipped_is_refused() {
+fn dev_fixture_as_shipped_lists_its_odd_lines_and_takes_edits() {
+    // Pioreactor's development config names `testing_unit` and leads from `localhost`: neither is
+    // a hostname pio can reach, and only what would reach them fails.
     let env = Env::new();
     let path = common::fixtures()
         .into_iter()
@@ -252,30 +254,32 @@ fn dev_fixture_as_shipped_is_refused() {
         .unwrap();
     let text = fs::read_to_string(path).unwrap();
     env.write_config(&text);
-    for args in [
-        &["workers", "list"][..],
-        &["workers", "add", "newunit", "--offline"],
-    ] {
-        let run = env.run(args);
-        run.code(2);
-        assert!(
-            run.stderr.contains(
-                "config.ini:80: [cluster.inventory] lists 'testing_unit', which is not a valid unit name"
-            ) && run.stderr.contains("Did you mean 'testing-unit'?"),
-            "{}",
-            run.stderr
-        );
-        assert_eq!(env.read_config(), text);
-    }
-    let text = text.replace("testing_unit=1", "testing-unit=1");
-    env.write_config(&text);
+    let named = |stderr: &str| {
+        stderr.contains(
+            "config.ini:80: [cluster.inventory] lists 'testing_unit', which is not a valid unit name",
+        ) && stderr.contains("Did you mean 'testing-unit'?")
+            && stderr.contains("config.ini:81: [cluster.inventory] lists 'localhost'")
+    };
     let run = env.run(&["workers", "list"]);
+    run.code(0);
+    assert!(named(&run.stderr), "{}", run.stderr);
+    assert!(run.stdout.contains("pioreactor2"), "{}", run.stdout);
+    assert_eq!(env.read_config(), text);
+    let run = env.run(&["reboot", "--all", "--dry-run"]);
     run.code(2);
-    assert!(
-        run.stderr
-            .contains("config.ini:81: [cluster.inventory] lists 'localhost'"),
-        "{}",
-        run.stderr
+    assert!(named(&run.stderr), "{}", run.stderr);
+    assert_eq!(env.read_config(), text);
+    // An edit of another unit goes ahead, and Python reads exactly that change.
+    let before = read_both(&env);
+    let run = env.run(&["workers", "add", "pio-bar1", "-a", "10.0.0.7", "--offline"]);
+    run.ok();
+    assert!(named(&run.stderr), "{}", run.stderr);
+    assert_eq!(
+        read_both(&env),
+        expect(&before, |ini, _| {
+            set(ini, "cluster.inventory", "pio-bar1", "1");
+            set(ini, "cluster.addresses", "pio-bar1", "10.0.0.7");
+        })
     );
 }
 

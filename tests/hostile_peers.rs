@@ -43,29 +43,33 @@ fn untouched(lab: &Lab, config: &str, run: &Run) {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
+/// The addresses of the units that got any request, over SSH or HTTP.
+fn reached(lab: &Lab) -> Vec<String> {
+    let mut addresses: Vec<String> = lab.ssh_log().into_iter().map(|(_, a, _)| a).collect();
+    addresses.extend(lab.http_log().into_iter().map(|(_, a, _)| a));
+    addresses.sort();
+    addresses.dedup();
+    addresses
+}
+
 #[test]
 fn inventory_names_that_are_not_hostnames_reach_no_unit() {
     let (lab, config) = lab(150, &format!("{HOSTILE}=1\n"), None);
+    let named = |stderr: &str| {
+        stderr.contains("config.ini:7: [cluster.inventory] lists")
+            && stderr.contains("which is not a valid unit name: '\\'' is not allowed")
+    };
+    // Commands that would pick it (every worker, or every active one): refused, nothing sent.
     for args in [
-        &["rename", "pio02", "pio09", "--timeout", "5"][..],
-        &["reboot", "--all", "--yes"],
-        &["reboot", "pio02", "--yes"],
+        &["reboot", "--all", "--yes"][..],
         &["workers", "sync-configs", "--all"],
-        &["workers", "status"],
-        &["workers", "set-active", "pio02", "0"],
-        &["workers", "list"],
         &["identify", "--all"],
     ] {
         let run = lab.env.run(args);
         run.code(2);
         assert!(
             run.stderr.starts_with("error: ")
-                && run
-                    .stderr
-                    .contains("config.ini:7: [cluster.inventory] lists")
-                && run
-                    .stderr
-                    .contains("which is not a valid unit name: '\\'' is not allowed")
+                && named(&run.stderr)
                 && run.stderr.contains("hint: "),
             "{args:?}: {}",
             run.stderr
@@ -73,20 +77,44 @@ fn inventory_names_that_are_not_hostnames_reach_no_unit() {
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
         untouched(&lab, &config, &run);
     }
-    // doctor diagnoses it, as it does a config.ini Python cannot read: a failed check (exit 1)
-    // naming the line, and no unit checked.
+    // Listed, flagged; the line is named on stderr.
+    let run = lab.env.run(&["workers", "list"]);
+    run.code(0);
+    assert!(named(&run.stderr), "{}", run.stderr);
+    assert!(run.stdout.contains("pio02"), "{}", run.stdout);
+    untouched(&lab, &config, &run);
+    // doctor diagnoses it, a failed check (exit 1) naming the line, and checks the rest.
     let run = lab.env.run(&["doctor"]);
     run.code(1);
     assert!(
-        run.stdout.contains("inventory")
+        run.stdout.contains("inventory line")
             && run
                 .stdout
                 .contains("config.ini:7: [cluster.inventory] lists"),
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("pio02"), "{}", run.stdout);
-    untouched(&lab, &config, &run);
+    // Commands about other units go ahead; the odd name reaches no shell.
+    lab.env.run(&["workers", "status"]).ok();
+    lab.env.run(&["reboot", "pio02", "--yes"]).ok();
+    assert_eq!(
+        lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .len(),
+        1
+    );
+    let run = lab
+        .env
+        .run(&["workers", "set-active", "pio02", "0", "--offline"]);
+    run.ok();
+    assert!(named(&run.stderr), "{}", run.stderr);
+    assert_eq!(
+        lab.env.read_config(),
+        config.replace("\npio02=1\n", "\npio02=0\n")
+    );
+    assert!(!std::path::Path::new("/tmp/pio-pwned").exists());
+    for (_, _, command) in lab.ssh_log() {
+        assert!(!command.contains("pwned"), "{command}");
+    }
 }
 
 #[test]
@@ -100,26 +128,32 @@ fn addresses_that_are_not_ipv4_or_hostnames_reach_no_unit() {
         (170, ""),
     ] {
         let (lab, config) = lab(base, "", Some(bad));
+        let named = |stderr: &str| {
+            stderr.contains("config.ini:10: [cluster.addresses] pio02 is ")
+                && stderr.contains("which is not an address")
+        };
+        // Commands that would reach pio02: refused, nothing sent.
         for args in [
             &["reboot", "pio02", "--yes"][..],
             &["reboot", "--all", "--dry-run"],
-            &["workers", "status"],
-            &["workers", "list"],
-            &["workers", "list", "--json"],
             &["workers", "set-active", "pio02", "0", "--dry-run"],
             &["workers", "remove", "pio02", "--dry-run"],
         ] {
             let run = lab.env.run(args);
             run.code(2);
-            assert!(
-                run.stderr
-                    .contains("config.ini:10: [cluster.addresses] pio02 is ")
-                    && run.stderr.contains("which is not an address"),
-                "{bad:?} {args:?}: {}",
-                run.stderr
-            );
+            assert!(named(&run.stderr), "{bad:?} {args:?}: {}", run.stderr);
             untouched(&lab, &config, &run);
         }
+        // Listings show it flagged.
+        for args in [&["workers", "list"][..], &["workers", "list", "--json"]] {
+            let run = lab.env.run(args);
+            run.code(0);
+            assert!(named(&run.stderr), "{bad:?} {args:?}: {}", run.stderr);
+            untouched(&lab, &config, &run);
+        }
+        let run = lab.env.run(&["workers", "status"]);
+        run.code(1);
+        assert!(named(&run.stderr), "{bad:?}: {}", run.stderr);
         let run = lab.env.run(&["doctor"]);
         run.code(1);
         assert!(
@@ -128,7 +162,18 @@ fn addresses_that_are_not_ipv4_or_hostnames_reach_no_unit() {
             "{bad:?}: {}",
             run.stdout
         );
-        untouched(&lab, &config, &run);
+        // Only leader1 was asked anything.
+        assert_eq!(reached(&lab), [lab.units[0].addr.clone()], "{bad:?}");
+        assert_eq!(lab.env.read_config(), config);
+        // Edits that reach no unit go ahead, and removing pio02 takes its address line too.
+        lab.env
+            .run(&["workers", "remove", "pio02", "--offline"])
+            .ok();
+        let after = lab.env.read_config();
+        assert!(
+            !after.contains("pio02") && after.contains("leader1="),
+            "{bad:?}: {after}"
+        );
     }
     // A hostname (Pioreactor 25.8 and later write pio02.local) is an address.
     let (lab, _) = lab(172, "", Some("localhost"));

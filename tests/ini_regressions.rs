@@ -169,10 +169,16 @@ fn issue_11_6_keys_compare_as_python_lowercases_them() {
     let want = ini(&[("cluster.inventory", &[])]);
     python_sees(&env, &want, &want);
 
-    // Two spellings Python lower-cases alike are one unit: refused, as the strict reader does.
+    // Two spellings Python lower-cases alike are one unit: flagged, and neither line is edited,
+    // as the strict reader refuses the file.
     let env = Env::new();
-    env.write_config("[cluster.inventory]\n\u{212a}io=1\nkio=0\n");
+    let text = "[cluster.inventory]\n\u{212a}io=1\nkio=0\n";
+    env.write_config(text);
     let run = pio(&env, &["workers", "list"]);
+    run.code(0);
+    assert!(run.stderr.contains(":3:"), "{}", run.stderr);
+    let run = pio(&env, &["workers", "set-active", "kio", "0", "--offline"]);
     run.code(2);
     assert!(run.stderr.contains(":3:"), "{}", run.stderr);
+    assert_eq!(env.read_config(), text);
 }

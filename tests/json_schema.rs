@@ -124,6 +124,7 @@ struct Worker {
     model_version: Option<String>,
     experiment: Option<String>,
     release: Option<String>,
+    flaw: Option<String>,
 }
 
 #[derive(Deserialize)]

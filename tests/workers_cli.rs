@@ -60,7 +60,7 @@ fn list_json_schema() {
     assert_eq!(
         v,
         serde_json::json!([{"name": "pio03", "active": false, "address": "pio03.local", "address_source": "mdns", "leader": false,
-            "model_name": null, "model_version": null, "experiment": null, "release": null}])
+            "model_name": null, "model_version": null, "experiment": null, "release": null, "flaw": null}])
     );
     let all: serde_json::Value =
         serde_json::from_str(&env.run(&["--json", "workers", "list"]).stdout).unwrap();
@@ -93,7 +93,7 @@ fn fresh_unit_is_a_single_unit_cluster() {
     assert_eq!(
         v,
         serde_json::json!([{"name": HOSTNAME, "active": true, "address": "leader1.local", "address_source": "leader_address", "leader": true,
-            "model_name": null, "model_version": null, "experiment": null, "release": null}])
+            "model_name": null, "model_version": null, "experiment": null, "release": null, "flaw": null}])
     );
     assert!(!env.config().exists(), "listing must not write");
 

@@ -1,10 +1,12 @@
 //! The cluster as pio understands it: who leads, which workers exist, which are active and where
 //! they are. Pure data and decisions; reading and writing config.ini lives in `crate::config`.
 
+pub mod flagged;
 pub mod name;
 pub mod nodeset;
 pub mod plan;
 
+pub use flagged::{Flagged, Flaw};
 pub use name::{NameError, UnitName, check_static_address, parse_address};
 
 use name::same;
@@ -15,8 +17,12 @@ use name::same;
 pub struct Worker<'a> {
     /// The key as written in the inventory: a hostname once Python lower-cases it (`Pio02`).
     pub name: &'a str,
+    /// `false` too when the line's state is unreadable: see `flaw`.
     pub active: bool,
+    /// `None` too when the address line is unusable: see `flaw`.
     pub address: Option<&'a str>,
+    /// What is wrong with the worker's lines, if anything (all of it in [`Cluster::flagged`]).
+    pub flaw: Option<Flaw>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +35,8 @@ pub struct Cluster<'a> {
     /// `[cluster.addresses]` entries of units that are not workers (such as a leader that is not
     /// one), in file order. Workers carry their own address.
     pub other_addresses: Vec<(&'a str, &'a str)>,
+    /// Lines pio cannot use, in file order: see [`flagged`].
+    pub flagged: Vec<Flagged>,
 }
 
 impl<'a> Cluster<'a> {

@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{Change, Cluster, UnitName};
+use super::{Change, Cluster, Flaw, UnitName};
 
 /// What `workers add` changes: nothing when the worker is already there exactly as asked.
 pub fn add(
@@ -19,6 +19,11 @@ pub fn add(
             active: active.unwrap_or(true),
         }),
         // One already there keeps its state unless one is asked.
+        // One whose state Python cannot read gets one: as asked, else active.
+        Some(w) if w.flaw == Some(Flaw::State) => changes.push(Change::SetActive {
+            name: w.name.to_string(),
+            active: active.unwrap_or(true),
+        }),
         Some(w) => {
             if let Some(active) = active.filter(|a| *a != w.active) {
                 changes.push(Change::SetActive {
@@ -68,7 +73,13 @@ pub fn remove(cluster: &Cluster, names: &[String]) -> Result<Vec<Change>, NotInI
             continue; // named twice
         }
         changes.push(change);
-        if let (Some(address), false) = (cluster.address_of(name), cluster.is_leader(name)) {
+        // A flagged address line goes too: it is the worker's, though pio could not use it.
+        let unusable = cluster
+            .flagged_for(name)
+            .find(|f| !f.in_inventory && f.flaw == Flaw::Address)
+            .map(|f| f.value.as_str());
+        let address = cluster.address_of(name).or(unusable);
+        if let (Some(address), false) = (address, cluster.is_leader(name)) {
             changes.push(Change::RemoveAddress {
                 name: worker.name.to_string(),
                 address: address.to_string(),
@@ -87,7 +98,8 @@ pub fn set_active(
     let worker = cluster
         .worker(name)
         .ok_or_else(|| NotInInventory(vec![name.to_string()]))?;
-    if worker.active == active {
+    // A state Python cannot read is written anew, whatever it seemed to be.
+    if worker.active == active && worker.flaw != Some(Flaw::State) {
         return Ok(Vec::new());
     }
     Ok(vec![Change::SetActive {
@@ -142,14 +154,17 @@ mod tests {
                     name: "lead",
                     active: true,
                     address: Some("10.0.0.1"),
+                    flaw: None,
                 },
                 Worker {
                     name: "Pio02",
                     active: false,
                     address: Some("10.0.0.2"),
+                    flaw: None,
                 },
             ],
             other_addresses: vec![],
+            flagged: vec![],
         }
     }
 

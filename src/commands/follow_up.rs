@@ -40,6 +40,14 @@ pub fn carry_out(
             cluster.other_addresses.push((name, a));
         }
     }
+    // The inventory change refused these before it was made; work without a change (halting
+    // the jobs of a worker that already was inactive) stops here, before anything is sent.
+    let units: Vec<&str> = work
+        .iter()
+        .filter(|w| !w.after_reboot())
+        .map(FollowUp::unit)
+        .collect();
+    crate::remote::refuse_flagged(&cluster, &units, None)?;
     let mut failures = Vec::new();
     let mut deadlines: Vec<(&str, Deadline)> = Vec::new();
     for w in work.iter().filter(|w| !w.after_reboot()) {

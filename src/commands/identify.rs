@@ -10,7 +10,7 @@ use crate::error::{Error, Kind, Result};
 use crate::output::schema;
 use crate::output::{self, Narrator};
 use crate::remote::Via;
-use crate::remote::{Outcome, select_units};
+use crate::remote::{Outcome, refuse_flagged, select_units};
 use crate::transport::fanout;
 use crate::transport::gpio::{self, Blinked, GpioLed};
 
@@ -39,6 +39,7 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
     } else {
         select_units(&cluster, &args.select.named())?
     };
+    refuse_flagged(&cluster, &units, args.select.all.then_some(false))?;
     let remote =
         crate::commands::remote(ctx, config, Via::Ssh, Duration::from_secs_f64(args.timeout))?;
     let narrator = Narrator::new(ctx);

@@ -77,6 +77,14 @@ pub fn open_inventory(ctx: &Context) -> Result<Inventory> {
     Ok(inventory)
 }
 
+/// [`open_inventory`] for a command that changes it: refused at once (before any unit is
+/// contacted) when config.ini has a section header missing its `]`.
+pub fn open_inventory_to_edit(ctx: &Context) -> Result<Inventory> {
+    let inventory = open_inventory(ctx)?;
+    inventory.config.refuse_edits()?;
+    Ok(inventory)
+}
+
 /// The inventory of a config.ini already read.
 pub fn inventory_of(ctx: &Context, config: Config) -> Result<Inventory> {
     let inventory = crate::inventory::open(ctx, || Ok(config))?;
@@ -92,15 +100,33 @@ fn say_why(ctx: &Context, inventory: &Inventory) {
     ));
 }
 
+/// Names on stderr each line of config.ini that pio cannot use (file:line, why, how to fix),
+/// and each section header missing its `]`:
+/// the listings show the rest of the cluster, and these flagged.
+pub fn warn_flagged(ctx: &Context, config: &Config, cluster: &Cluster) {
+    let narrator = Narrator::new(ctx);
+    for e in config.unclosed() {
+        narrator.warn(&format!(
+            "{} ({})",
+            e.message,
+            e.hint.as_deref().unwrap_or("")
+        ));
+    }
+    for f in &cluster.flagged {
+        narrator.warn(&format!("{} ({})", f.message, f.hint));
+    }
+}
+
 /// Changes the inventory ([`Inventory::change`]) and prints what changed, and its warnings.
 pub fn change_inventory(
     ctx: &Context,
     inventory: &mut Inventory,
     command: &str,
     dry_run: bool,
+    contacts: bool,
     plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
 ) -> Result<Applied> {
-    let applied = inventory.change(ctx, dry_run, plan)?;
+    let applied = inventory.change(ctx, dry_run, contacts, plan)?;
     let narrator = Narrator::new(ctx);
     for w in &applied.warnings {
         narrator.warn(w);

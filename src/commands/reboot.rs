@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::schema::{ActionPlan, NotBack, PlannedAction, Rebooted, UnitOutcome};
 use crate::output::{self, Narrator, progress::Progress};
-use crate::remote::{Outcome, Remote, Used, commands, plan_action, select_units};
+use crate::remote::{Outcome, Remote, Used, commands, plan_action, refuse_flagged, select_units};
 use crate::transport::fanout;
 
 /// How long each request may take, and (with --wait) how long units may take to come back.
@@ -97,6 +97,7 @@ fn chosen(cluster: &Cluster, args: &RebootArgs) -> Result<(Vec<String>, Vec<Stri
     } else {
         select_units(cluster, &args.select.named())?
     };
+    refuse_flagged(cluster, &units, args.select.all.then_some(false))?;
     let (leader, workers) = units.into_iter().partition(|u| cluster.is_leader(u));
     Ok((workers, leader))
 }

@@ -10,7 +10,7 @@ use crate::cli::RenameArgs;
 use crate::cluster::name::same;
 use crate::cluster::plan::{self, RenameRefused};
 use crate::cluster::{Change, UnitName, yes_no};
-use crate::commands::{change_inventory, open_inventory, unit_config_path};
+use crate::commands::{change_inventory, open_inventory_to_edit, unit_config_path};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::{Applied, FollowUp, Inventory};
@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     if !args.dry_run {
         report_interrupts(done.clone(), format!("pio rename {} {new}", args.old));
     }
-    let mut inventory = open_inventory(ctx)?;
+    let mut inventory = open_inventory_to_edit(ctx)?;
     let (old, resume) = checked(ctx, &inventory, &args.old, &new)?;
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, STEP_TIME)?;
     if args.dry_run {
@@ -502,7 +502,7 @@ fn in_inventory(
     unit: &Unit,
 ) -> Result<Applied> {
     let (old, new) = (&unit.old, &unit.new);
-    let applied = change_inventory(ctx, inventory, "rename", false, &mut |c| {
+    let applied = change_inventory(ctx, inventory, "rename", false, true, &mut |c| {
         plan::rename(c, old, new).map_err(refused)
     })
     .map_err(|e| steps.failed("update the inventory", e.message, unit.undo()))?;

@@ -1,6 +1,7 @@
 //! config.ini: where it is, what its cluster sections say, and how pio changes it safely.
 
 pub mod diff;
+mod flagged;
 pub mod ini;
 pub mod store;
 
@@ -10,9 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Mutex, PoisonError};
 
 use crate::cluster::name::shown;
-use crate::cluster::{Change, Cluster, UnitName, Worker, check_static_address};
+use crate::cluster::{Change, Cluster, Flagged, Flaw, UnitName, Worker, check_static_address};
 use crate::error::{Error, Kind, Result};
 use ini::{Document, Entry, Section, key_eq};
+
+pub use flagged::refuse_flagged;
 
 /// The sample pio starts from when a unit has no config.ini yet.
 pub const SAMPLE: &str = include_str!("../../config.ini.sample");
@@ -54,7 +57,9 @@ pub struct Config {
     pub sections: SectionNames,
     /// Notes for the operator about how the file is written (legacy sections, ...).
     pub warnings: Vec<String>,
-    /// The generation of `doc` whose inventory passed [`Config::inventory`]'s checks (0: none):
+    /// Lines that look like a section header missing its `]` (see [`Config::refuse_edits`]).
+    unclosed: Vec<Error>,
+    /// The generation of `doc` whose inventory passed [`Config::flagged`]'s checks (0: none):
     /// a command asks for the cluster several times, and only an edit can change the verdict.
     checked: AtomicU64,
     /// Where each worker's address line is, for one generation of `doc` (likewise).
@@ -81,7 +86,7 @@ impl Layout {
     fn of(config: &Config, inventory: &Inventory, addresses: &[Entry]) -> Layout {
         let doc = &config.doc;
         let by_name = doc.section(config.sections.inventory);
-        let active = |e| python_bool(first_line(doc, e)).expect("checked by Config::inventory");
+        let active = |e| python_bool(first_line(doc, e)).expect("checked by Config::flagged");
         let mut workers: Vec<(u32, bool)> = inventory
             .entries
             .iter()
@@ -164,78 +169,52 @@ impl Config {
                 ));
             }
         }
+        let unclosed = unclosed_headers(path, &doc);
         Ok(Config {
             path: path.to_path_buf(),
             exists,
             doc,
             sections,
             warnings,
+            unclosed,
             checked: AtomicU64::new(0),
             layout: Mutex::new(Layout::default()),
         })
     }
 
-    /// The inventory, checked as the Python stack would read it: values it reads as booleans,
-    /// no hostname twice, addresses on one line each.
-    pub fn inventory(&self) -> Result<Inventory<'_>> {
-        let doc = &self.doc;
+    /// Refuses to edit a file with a section header missing its `]`: the lines after it belong to
+    /// the section above it (to Python as to pio), so a missing section would be added again
+    /// and a fix of the header would then make it twice. Exit code 2, every such line named.
+    pub fn refuse_edits(&self) -> Result<()> {
+        match &self.unclosed[..] {
+            [] => Ok(()),
+            [one] => Err(one.clone()),
+            many => {
+                let lines: Vec<String> = many.iter().map(|e| format!("  {}", e.message)).collect();
+                Err(Error::usage(format!(
+                    "{} lines need fixing first (nothing was changed):\n{}",
+                    many.len(),
+                    lines.join("\n")
+                ))
+                .with_hint(many[0].hint.clone().unwrap_or_default()))
+            }
+        }
+    }
+
+    /// The section headers missing their `]`, for the commands that read (see
+    /// [`Config::refuse_edits`]).
+    pub fn unclosed(&self) -> &[Error] {
+        &self.unclosed
+    }
+
+    /// The inventory, once [`Config::flagged`] finds no line to flag.
+    fn inventory(&self) -> Inventory<'_> {
         let names = &self.sections;
-        if self.checked.load(Relaxed) == doc.generation() || self.checked_but_one_value() {
-            self.checked.store(doc.generation(), Relaxed);
-            return Ok(Inventory {
-                doc,
-                entries: self.entries(names.inventory),
-                addresses: doc.section(names.addresses),
-            });
-        }
-        // Every bad line is named in one run, not one per run.
-        let mut bad = Vec::new();
-        // The document's key index answers both, with no list of thousands of workers.
-        if let Err(e) = self.by_hostname(names.inventory) {
-            bad.push(e);
-        }
-        let addresses = self.by_hostname(names.addresses).unwrap_or_else(|e| {
-            bad.push(e);
-            None
-        });
-        for entry in self.entries(names.addresses) {
-            if let Err(e) = self.address(names.addresses, entry) {
-                bad.push(e);
-            }
-        }
-        for entry in self.entries(names.inventory) {
-            if let Err(e) = self.unit_name(names.inventory, entry) {
-                bad.push(e);
-                continue;
-            }
-            let value = doc.value(entry);
-            if value.as_deref().and_then(python_bool).is_none() {
-                let key = doc.key(entry);
-                let value_shown = match &value {
-                    Some(v) => format!("'{}'", shown(v)),
-                    None => "nothing".to_string(),
-                };
-                let lower = ini::fold_key(key);
-                bad.push(invalid(
-                    &self.path,
-                    entry.line(),
-                    &format!("[{}] {key} has the value {value_shown}, which is not a yes/no value", names.inventory),
-                )
-                .with_hint(format!(
-                    "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
-                     0/no/false/off, and a ';' or '#' after the value is part of it."
-                )));
-            }
-        }
-        if !bad.is_empty() {
-            return Err(all_of(bad, &self.path));
-        }
-        self.checked.store(doc.generation(), Relaxed);
-        Ok(Inventory {
-            doc,
+        Inventory {
+            doc: &self.doc,
             entries: self.entries(names.inventory),
-            addresses,
-        })
+            addresses: self.doc.section(names.addresses),
+        }
     }
 
     /// Whether the inventory passed the checks before the last edit, and that edit replaced one
@@ -312,10 +291,15 @@ impl Config {
         Ok((leader.unwrap_or(hostname), leader_address))
     }
 
-    /// The cluster this file describes, checked as the Python stack would read it.
-    /// `hostname` stands in for an empty `leader_hostname`.
+    /// The cluster this file describes, as the Python stack would read it, with the lines pio
+    /// cannot use flagged ([`Cluster::flagged`]). `hostname` stands in for an empty
+    /// `leader_hostname`.
     pub fn cluster<'a>(&'a self, hostname: &'a str) -> Result<Cluster<'a>> {
-        let inventory = self.inventory()?;
+        let flagged = self.flagged(true);
+        if !flagged.is_empty() {
+            return self.cluster_flagged(hostname, flagged);
+        }
+        let inventory = self.inventory();
         let doc = &self.doc;
         let addresses = self.entries(self.sections.addresses);
         let mut layout = self.layout.lock().unwrap_or_else(PoisonError::into_inner);
@@ -326,7 +310,7 @@ impl Config {
                     let at = |e: &Entry| std::ptr::eq(e, edited);
                     if let Some(k) = inventory.entries.iter().position(at) {
                         layout.workers[k].1 = python_bool(first_line(doc, edited))
-                            .expect("checked by Config::inventory");
+                            .expect("checked by Config::flagged");
                     }
                     layout.generation = doc.generation();
                 }
@@ -341,6 +325,7 @@ impl Config {
                 name: doc.key(e),
                 active,
                 address: (k != Layout::NONE).then(|| first_line(doc, &addresses[k as usize])),
+                flaw: None,
             })
             .collect();
         let other_addresses = layout
@@ -350,23 +335,36 @@ impl Config {
             .map(|e| (doc.key(e), first_line(doc, e)))
             .collect();
         drop(layout);
+        self.led_by(hostname, workers, other_addresses, Vec::new())
+    }
+
+    /// The cluster of these workers and addresses, led as `[cluster.topology]` says.
+    fn led_by<'a>(
+        &'a self,
+        hostname: &'a str,
+        workers: Vec<Worker<'a>>,
+        other_addresses: Vec<(&'a str, &'a str)>,
+        flagged: Vec<Flagged>,
+    ) -> Result<Cluster<'a>> {
         let (leader, leader_address) = self.leader(hostname)?;
         Ok(Cluster {
             leader,
             leader_address,
             workers,
             other_addresses,
+            flagged,
         })
     }
 
-    /// `[cluster.addresses]` in file order, checked (one line each, no hostname twice). Read on
-    /// its own for the database era, where `[cluster.inventory]` is a stale leftover at best.
-    pub fn addresses(&self) -> Result<Vec<(&str, &str)>> {
-        let section = self.sections.addresses;
-        self.by_hostname(section)?;
-        self.entries(section)
+    /// `[cluster.addresses]` in file order, less its flagged lines (see [`Config::flagged`]).
+    /// Read on its own for the database era, where `[cluster.inventory]` is a stale leftover at
+    /// best.
+    pub fn addresses(&self) -> Vec<(&str, &str)> {
+        let flagged = self.flagged(false);
+        self.entries(self.sections.addresses)
             .iter()
-            .map(|e| Ok((self.doc.key(e), self.address(section, e)?)))
+            .filter(|e| !flagged.iter().any(|f| f.line == e.line()))
+            .map(|e| (self.doc.key(e), first_line(&self.doc, e)))
             .collect()
     }
 
@@ -439,31 +437,6 @@ impl Config {
             )
             .with_hint("Remove the indentation of the line after it, or join the lines.")),
         }
-    }
-
-    /// The section, for lookups by hostname as Python lower-cases it (`str.lower`:
-    /// [`Document::find_folded`]), once checked: two spellings of one hostname would be a
-    /// duplicate to one of the Python releases (older ones lower-case keys), so pio refuses to
-    /// guess which one is meant.
-    fn by_hostname(&self, section: &str) -> Result<Option<&Section>> {
-        let doc = &self.doc;
-        let Some(found) = doc.section(section) else {
-            return Ok(None);
-        };
-        if let Some((first, later)) = doc.folded_duplicate(found) {
-            return Err(invalid(
-                &self.path,
-                later.line(),
-                &format!(
-                    "[{section}] lists {} again (as {} on line {}); hostnames ignore case, so these are one unit",
-                    doc.key(later),
-                    doc.key(first),
-                    first.line() + 1
-                ),
-            )
-            .with_hint("Delete one of the two lines."));
-        }
-        Ok(Some(found))
     }
 
     /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
@@ -597,8 +570,9 @@ impl<'a> Inventory<'a> {
             .map(|e| first_line(self.doc, e));
         Worker {
             name,
-            active: python_bool(value).expect("checked by Config::inventory"),
+            active: python_bool(value).expect("checked by Config::flagged"),
             address,
+            flaw: None,
         }
     }
 }
@@ -659,6 +633,35 @@ fn is_plain_ipv4(value: &str) -> bool {
     plain
 }
 
+/// Every key that starts with `[`: a section header missing its `]` (`[cluster.inventory`),
+/// which Python reads as a key with no value in the section above.
+fn unclosed_headers(path: &Path, doc: &Document) -> Vec<Error> {
+    let mut found = Vec::new();
+    for section in doc.sections() {
+        for entry in doc.entries(section) {
+            let key = doc.key(entry);
+            if !key.starts_with('[') {
+                continue;
+            }
+            let above = doc.name(section);
+            found.push(
+                invalid(
+                    path,
+                    entry.line(),
+                    &format!(
+                        "'{}' is a section header missing its ']': Python reads it as a key with \
+                         no value in [{above}], and the lines after it as part of [{above}]; \
+                         pio changes nothing in this file until it is fixed",
+                        shown(key)
+                    ),
+                )
+                .with_hint("Close the header with ']' on that line, then run pio again."),
+            );
+        }
+    }
+    found
+}
+
 /// Python's `ConfigParser.getboolean` values.
 pub fn python_bool(value: &str) -> Option<bool> {
     // What pio and the Python stack write, at once: this runs for every worker of an inventory.
@@ -683,40 +686,6 @@ fn invalid(path: &Path, line: usize, what: &str) -> Error {
         Kind::Usage,
         format!("{}:{}: {what}", path.display(), line + 1),
     )
-}
-
-/// Several bad lines as one error: each named (file:line and why), the hints said once each.
-fn all_of(mut bad: Vec<Error>, path: &Path) -> Error {
-    if bad.len() == 1 {
-        return bad.remove(0);
-    }
-    // In file order: each message starts `<path>:<line>:`.
-    let prefix = format!("{}:", path.display());
-    let line = |e: &Error| -> usize {
-        e.message
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.split(':').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(usize::MAX)
-    };
-    bad.sort_by_key(line);
-    let mut hints: Vec<String> = Vec::new();
-    for e in &bad {
-        if let Some(h) = &e.hint
-            && !hints.contains(h)
-        {
-            hints.push(h.clone());
-        }
-    }
-    let lines: Vec<String> = bad.iter().map(|e| format!("  {}", e.message)).collect();
-    let mut all = Error::new(
-        bad[0].kind,
-        format!("{} lines need fixing:\n{}", bad.len(), lines.join("\n")),
-    );
-    if !hints.is_empty() {
-        all = all.with_hint(hints.join(" "));
-    }
-    all
 }
 
 #[cfg(test)]
@@ -764,23 +733,31 @@ mod tests {
     #[test]
     fn invalid_inventory_value_names_file_and_line() {
         let text = "[cluster.inventory]\nw1=1\nw2=1 ; spare\n";
-        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
-            .unwrap()
-            .cluster("me")
-            .unwrap_err();
-        assert!(e.message.starts_with("c.ini:3: "), "{}", e.message);
-        assert_eq!(e.kind, Kind::Usage);
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        let cluster = c.cluster("me").unwrap();
+        let [f] = &cluster.flagged[..] else {
+            panic!("{:?}", cluster.flagged)
+        };
+        assert!(f.message.starts_with("c.ini:3: "), "{}", f.message);
+        assert_eq!((f.flaw, f.in_inventory, f.line), (Flaw::State, true, 2));
+        // The other worker is as it was; this one is flagged, and counts as inactive.
+        assert_eq!(cluster.workers[1].flaw, Some(Flaw::State));
+        assert!(cluster.workers[0].active && cluster.workers[0].flaw.is_none());
     }
 
     #[test]
     fn spellings_that_python_lower_cases_alike_are_one_name() {
         // KELVIN SIGN: Python's str.lower makes it `k`.
         let text = "[cluster.inventory]\n\u{212a}io=1\nkIO=0\n";
-        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
-            .unwrap()
-            .cluster("me")
-            .unwrap_err();
-        assert!(e.message.contains("c.ini:3:"), "{}", e.message);
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        let flagged = c.cluster("me").unwrap().flagged;
+        assert_eq!(flagged.len(), 2, "{flagged:?}");
+        assert!(flagged.iter().all(|f| f.flaw == Flaw::Duplicate));
+        assert!(
+            flagged[1].message.contains("c.ini:3:"),
+            "{}",
+            flagged[1].message
+        );
         let text = "[cluster.inventory]\n\u{212a}io=1\n";
         let mut c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
         assert!(c.cluster("me").unwrap().worker("kio").is_some());
@@ -872,11 +849,10 @@ mod tests {
         );
         c.doc.set("cluster.inventory", "w2", "maybe", |k| k == "w2");
         for _ in 0..2 {
-            let e = c.cluster("me").unwrap_err();
+            let flagged = c.cluster("me").unwrap().flagged;
             assert!(
-                e.message.contains("w2 has the value 'maybe'"),
-                "{}",
-                e.message
+                flagged[0].message.contains("w2 has the value 'maybe'"),
+                "{flagged:?}"
             );
         }
         c.doc
@@ -907,11 +883,10 @@ mod tests {
         }]);
         c.doc.set("cluster.inventory", "w3", "maybe", |k| k == "w3");
         for _ in 0..2 {
-            let e = c.cluster("me").unwrap_err();
+            let flagged = c.cluster("me").unwrap().flagged;
             assert!(
-                e.message.contains("w3 has the value 'maybe'"),
-                "{}",
-                e.message
+                flagged[0].message.contains("w3 has the value 'maybe'"),
+                "{flagged:?}"
             );
         }
     }
@@ -919,10 +894,17 @@ mod tests {
     #[test]
     fn two_spellings_of_one_name_are_refused() {
         let text = "[cluster.inventory]\nPio1=1\nx=1\npio1=0\n";
-        let e = Config::from_text(Path::new("c.ini"), text.into(), true)
-            .unwrap()
-            .cluster("me")
-            .unwrap_err();
-        assert!(e.message.contains("c.ini:4:") && e.message.contains("line 2"));
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        let cluster = c.cluster("me").unwrap();
+        let lines: Vec<usize> = cluster.flagged.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [1, 3]);
+        let later = &cluster.flagged[1].message;
+        assert!(
+            later.contains("c.ini:4:") && later.contains("line 2"),
+            "{later}"
+        );
+        // Neither line is edited: which one is meant?
+        assert_eq!(cluster.flaws_of(&["pio1"]).len(), 2);
+        assert!(cluster.flaws_of(&["x"]).is_empty());
     }
 }

@@ -318,7 +318,7 @@ impl Backend for LeaderDb {
 
     fn cluster<'a>(&'a self, config: &'a Config, hostname: &'a str) -> Result<Cluster<'a>> {
         let (leader, leader_address) = config.leader(hostname)?;
-        let addresses = config.addresses()?;
+        let addresses = config.addresses();
         let find = |name: &str| {
             addresses
                 .iter()
@@ -332,6 +332,7 @@ impl Backend for LeaderDb {
                 name: &w.pioreactor_unit,
                 active: w.is_active,
                 address: find(&w.pioreactor_unit),
+                flaw: None,
             })
             .collect();
         let other_addresses = addresses
@@ -344,6 +345,7 @@ impl Backend for LeaderDb {
             leader_address,
             workers: members,
             other_addresses,
+            flagged: config.flagged(false),
         })
     }
 

@@ -17,6 +17,7 @@ use crate::cluster::Reach;
 use crate::cluster::name::same;
 use crate::cluster::name::shown;
 use crate::cluster::{Change, Cluster, UnitName};
+use crate::cluster::{Flagged, Flaw};
 use crate::config::{Config, diff, store};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
@@ -160,6 +161,43 @@ impl Inventory {
         self.backend.finish(work)
     }
 
+    /// Refuses, before anything is sent or written, changes that would use a line of config.ini
+    /// pio cannot use: an edit of a unit written twice (which line?), and when the command goes
+    /// on to contact the units (`contacts`), a flagged address of one it would contact (unless
+    /// the change replaces that address).
+    fn refuse_flagged(&self, cluster: &Cluster, planned: &[Change], contacts: bool) -> Result<()> {
+        let mut flagged: Vec<&Flagged> = Vec::new();
+        for change in planned {
+            let unit = change.unit();
+            flagged.extend(
+                cluster
+                    .flagged_for(unit)
+                    .filter(|f| f.flaw == Flaw::Duplicate),
+            );
+            let work = self.backend.follow_up(cluster, change, true);
+            if !contacts || work.is_empty() {
+                continue;
+            }
+            let new_address = planned
+                .iter()
+                .any(|c| matches!(c, Change::SetAddress { name, .. } if same(name, unit)));
+            let mut units = vec![unit];
+            units.extend(work.iter().map(FollowUp::unit));
+            flagged.extend(
+                cluster
+                    .flaws_of(&units)
+                    .into_iter()
+                    .filter(|f| !(new_address && f.flaw == Flaw::Address)),
+            );
+        }
+        if flagged.is_empty() {
+            return Ok(());
+        }
+        flagged.sort_by_key(|f| f.line);
+        flagged.dedup_by_key(|f| f.line);
+        Err(crate::config::refuse_flagged(&flagged))
+    }
+
     /// Changes the inventory: `plan` decides from the cluster, the back-end makes its changes,
     /// and config.ini takes the rest under its lock, written atomically (re-read first only if
     /// it changed since it was read, and then planned again). With `dry_run` nothing is sent
@@ -168,12 +206,19 @@ impl Inventory {
         &mut self,
         ctx: &Context,
         dry_run: bool,
+        contacts: bool,
         plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
     ) -> Result<Applied> {
-        let planned = plan(&self.cluster(&ctx.hostname)?)?;
-        let sent = self
-            .backend
-            .send(&self.cluster(&ctx.hostname)?, planned, dry_run)?;
+        self.config.refuse_edits()?;
+        let cluster = self.cluster(&ctx.hostname)?;
+        let planned = plan(&cluster)?;
+        self.refuse_flagged(&cluster, &planned, contacts)?;
+        let mut sent = self.backend.send(&cluster, planned, dry_run)?;
+        // The edit goes ahead; the lines it did not need are still to fix.
+        let flagged = cluster.flagged.iter();
+        sent.warnings
+            .extend(flagged.map(|f| format!("{} ({})", f.message, f.hint)));
+        drop(cluster);
         let path = store::write_target(&ctx.config_path);
         let lock = if dry_run {
             None
@@ -186,6 +231,7 @@ impl Inventory {
         let now = stamp(&ctx.config_path);
         if now != self.stamp || now.is_none() && lock.is_some() {
             self.config = Config::load(&ctx.config_path, &ctx.hostname)?;
+            self.config.refuse_edits()?;
             self.stamp = now;
             if self.era() == Era::Config {
                 let again = plan(&self.cluster(&ctx.hostname)?)?;
@@ -379,8 +425,16 @@ pub fn leader_api(ctx: &Context, config: &Config) -> Result<LeaderApi> {
     let host = if same(leader, &ctx.hostname) {
         "127.0.0.1".to_string()
     } else {
+        let flagged = config.flagged(false);
+        let about_leader: Vec<&Flagged> = flagged
+            .iter()
+            .filter(|f| f.unit.as_deref().is_some_and(|u| same(u, leader)))
+            .collect();
+        if !about_leader.is_empty() {
+            return Err(crate::config::refuse_flagged(&about_leader));
+        }
         let static_address = config
-            .addresses()?
+            .addresses()
             .into_iter()
             .find(|(n, _)| same(n, leader))
             .map(|(_, a)| a);

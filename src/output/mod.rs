@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cluster::{Change, Reach, Worker};
+use crate::cluster::{Change, Flaw, Reach, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
@@ -294,6 +294,8 @@ pub struct WorkerRow<'a> {
     pub experiment: Option<&'a str>,
     /// The unit's release, where `list --releases` learnt it.
     pub release: Option<&'a str>,
+    /// What is wrong with its lines of config.ini, if anything.
+    pub flaw: Option<Flaw>,
 }
 
 impl<'a> WorkerRow<'a> {
@@ -308,6 +310,24 @@ impl<'a> WorkerRow<'a> {
             model_version: None,
             experiment: None,
             release: None,
+            flaw: w.flaw,
+        }
+    }
+
+    /// The state for tables: `yes`, `no`, or `?` where config.ini's line cannot be read.
+    pub fn active_word(&self) -> &'static str {
+        match (self.flaw, self.active) {
+            (Some(Flaw::Name | Flaw::State), _) => "?",
+            (_, true) => "yes",
+            (_, false) => "no",
+        }
+    }
+
+    /// The address for tables: `?` where config.ini's address line cannot be used.
+    pub fn address_shown(&self) -> Cow<'a, str> {
+        match self.flaw {
+            Some(Flaw::Name | Flaw::Address) => Cow::Borrowed("?"),
+            _ => self.address(),
         }
     }
 
@@ -335,13 +355,17 @@ impl<'a> WorkerRow<'a> {
         schema::WorkerJson {
             name: self.name,
             active: self.active,
-            address: self.address(),
-            address_source: self.reach.source(),
+            address: self.address_shown(),
+            address_source: match self.flaw {
+                Some(Flaw::Name | Flaw::Address) => "flagged",
+                _ => self.reach.source(),
+            },
             leader: self.leader,
             model_name: self.model_name,
             model_version: self.model_version,
             experiment: self.experiment,
             release: self.release,
+            flaw: self.flaw.map(Flaw::as_str),
         }
     }
 }

@@ -119,13 +119,17 @@ pub struct WorkerJson<'a> {
     pub name: &'a str,
     pub active: bool,
     pub address: Cow<'a, str>,
-    /// `static` (`[cluster.addresses]`), `leader_address` or `mdns`.
+    /// `static` (`[cluster.addresses]`), `leader_address` or `mdns`; `flagged` (and the
+    /// address `?`) where config.ini's line cannot be used.
     pub address_source: &'static str,
     pub leader: bool,
     pub model_name: Option<&'a str>,
     pub model_version: Option<&'a str>,
     pub experiment: Option<&'a str>,
     pub release: Option<&'a str>,
+    /// What is wrong with its lines of config.ini (`name`, `state`, `address`, `duplicate`;
+    /// the warnings on stderr say which line and why), else null.
+    pub flaw: Option<&'static str>,
 }
 
 /// One unit found by `workers discover --json`.

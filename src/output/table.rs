@@ -53,8 +53,8 @@ pub fn workers<'a>(
     fn cells<'a>(r: &WorkerRow<'a>) -> [Cow<'a, str>; 4] {
         [
             r.name.into(),
-            (if r.active { "yes" } else { "no" }).into(),
-            r.address(),
+            r.active_word().into(),
+            r.address_shown(),
             (if r.leader { "leader" } else { "" }).into(),
         ]
     }
@@ -191,6 +191,7 @@ mod tests {
                 model_version: None,
                 experiment: None,
                 release: None,
+                flaw: None,
             },
             WorkerRow {
                 name: "pio02",
@@ -201,6 +202,7 @@ mod tests {
                 model_version: None,
                 experiment: None,
                 release: None,
+                flaw: None,
             },
         ]
     }

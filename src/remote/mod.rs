@@ -29,7 +29,7 @@ mod target;
 mod wait;
 
 pub use action::{push_over, run_checked};
-pub use select::select_units;
+pub use select::{refuse_flagged, select_units};
 
 /// Which transport to use for actions that both can carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,7 +173,7 @@ impl<'c> Remote<'c> {
         if let Some(a) = leader_address {
             written.insert(leader.to_ascii_lowercase(), a.to_string());
         }
-        for (name, address) in config.addresses()? {
+        for (name, address) in config.addresses() {
             written.insert(name.to_ascii_lowercase(), address.to_string());
         }
         Ok(Remote {

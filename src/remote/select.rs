@@ -49,3 +49,24 @@ pub fn select_units(cluster: &Cluster, args: &[String]) -> Result<Vec<String>> {
     }
     Ok(selected)
 }
+
+/// Refuses, before anything is sent, a command on `units` that would use a line of config.ini
+/// pio cannot use (see [`Cluster::flagged`]): a flagged address or a unit written twice, and
+/// when the units were picked from the whole inventory (`all`: `Some(active_only)`), a line
+/// that may or may not be one of them. Exit code 2, every such line named.
+pub fn refuse_flagged<S: AsRef<str>>(
+    cluster: &Cluster,
+    units: &[S],
+    all: Option<bool>,
+) -> Result<()> {
+    let mut flagged = cluster.flaws_of(units);
+    if let Some(active_only) = all {
+        flagged.extend(cluster.flaws_of_all(active_only));
+    }
+    if flagged.is_empty() {
+        return Ok(());
+    }
+    flagged.sort_by_key(|f| f.line);
+    flagged.dedup_by_key(|f| f.line);
+    Err(crate::config::refuse_flagged(&flagged))
+}

@@ -14,6 +14,10 @@ impl<'c> Remote<'c> {
     /// The unit's address to connect to, by the one rule ([`Cluster::reach`]): a written IPv4 or
     /// name as is, a `.local` name (written or not) looked up by mDNS.
     pub fn address(&self, cluster: &Cluster, name: &str) -> std::result::Result<String, String> {
+        // Commands refuse these before they start; never mDNS in place of a line that is wrong.
+        if let Some(f) = cluster.flaws_of(&[name]).first() {
+            return Err(f.message.clone());
+        }
         let reach = cluster.reach(name);
         match reach.mdns_name(name) {
             Some(host) => self.resolve_mdns(&host).map(|ip| ip.to_string()),

@@ -67,21 +67,44 @@ fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
     let here = &ctx.hostname;
     let read = read_config(ctx).and_then(|c| {
         c.leader(&ctx.hostname)?;
-        c.addresses()?;
         Ok(c)
     });
     match read {
         Ok(c) => {
-            let detail = if c.exists {
+            let flagged = c.flagged(true);
+            let detail = if !c.exists {
+                format!("no {}: a single-unit cluster", ctx.config_path.display())
+            } else if flagged.is_empty() {
                 format!(
                     "{} (from {}): its topology and addresses are valid",
                     ctx.config_path.display(),
                     ctx.config_source
                 )
             } else {
-                format!("no {}: a single-unit cluster", ctx.config_path.display())
+                format!(
+                    "{} (from {}): its topology is valid; {} of its lines cannot be used (below)",
+                    ctx.config_path.display(),
+                    ctx.config_source,
+                    flagged.len()
+                )
             };
             checks.push(check(here, "config.ini", Verdict::Ok, detail, None));
+            for e in c.unclosed() {
+                let (message, hint) = (e.message.clone(), e.hint.clone());
+                checks.push(check(here, "config.ini line", Verdict::Fail, message, hint));
+            }
+            // Each line pio cannot use, under its unit; the rest of the cluster is checked.
+            for f in flagged {
+                let unit = f
+                    .unit
+                    .unwrap_or_else(|| crate::cluster::name::shown(&f.key).into_owned());
+                let what = if f.in_inventory {
+                    "inventory line"
+                } else {
+                    "address line"
+                };
+                checks.push(check(&unit, what, Verdict::Fail, f.message, Some(f.hint)));
+            }
             Some(c)
         }
         Err(e) => {
@@ -113,11 +136,13 @@ fn inventory_check(ctx: &Context, config: Config, checks: &mut Vec<Check>) -> Op
 fn unit_checks(ctx: &Context, args: &DoctorArgs, inventory: &Inventory) -> Result<Vec<Check>> {
     let timeout = Duration::from_secs_f64(args.timeout);
     let cluster = inventory.cluster(&ctx.hostname)?;
-    let units: Vec<String> = if args.units.is_empty() {
+    let mut units: Vec<String> = if args.units.is_empty() {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
         select_units(&cluster, &args.units)?
     };
+    // A unit whose lines cannot be used is not contacted: those lines are its checks.
+    units.retain(|u| cluster.flaws_of(&[u]).is_empty());
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Auto, timeout)?;
     let (_, port) = inventory.config.web_api()?;
     let leader_version =

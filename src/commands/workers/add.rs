@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::AddArgs;
 use crate::cluster::{Change, Cluster, UnitName, parse_address, plan, yes_no};
-use crate::commands::{follow_up, open_inventory, report};
+use crate::commands::{follow_up, open_inventory_to_edit, report};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::Inventory;
@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let given = given_address(args)?;
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
-    let mut inventory = open_inventory(ctx)?;
+    let mut inventory = open_inventory_to_edit(ctx)?;
     let was = inventory
         .cluster(&ctx.hostname)?
         .worker(name.as_str())
@@ -58,7 +58,9 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
 
     // 5. The inventory: config.ini's line, or the leader's database.
     progress.set_message(&format!("5/{STEPS} adding {name} to the inventory"));
-    let applied = inventory.change(ctx, dry_run, &mut |c| Ok(planned(c, args, &name, given)))?;
+    let applied = inventory.change(ctx, dry_run, !args.offline, &mut |c| {
+        Ok(planned(c, args, &name, given))
+    })?;
     // A step of the verified add; alone (--offline, --dry-run) the report says what happened.
     if set_up.is_some() {
         progress.line(&format!("{name}: in the inventory"));

@@ -2,6 +2,7 @@
 
 use crate::cli::ListArgs;
 use crate::cluster::name::same;
+use crate::cluster::{Flaw, Worker};
 use crate::commands::stdout_error;
 use crate::context::Context;
 use crate::error::Result;
@@ -26,10 +27,24 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         Some(api) => Some(api.assignments().map_err(|e| api_failed(&e))?),
         None => None,
     };
+    crate::commands::warn_flagged(ctx, &inventory.config, &cluster);
+    // Lines whose key is no hostname are listed too, flagged: Python reads them as workers.
+    let unnamed: Vec<Worker> = cluster
+        .flagged
+        .iter()
+        .filter(|f| f.in_inventory && f.flaw == Flaw::Name && !args.names)
+        .map(|f| Worker {
+            name: &f.key,
+            active: f.active.unwrap_or(false),
+            address: None,
+            flaw: Some(Flaw::Name),
+        })
+        .collect();
     let rows = cluster
         .workers
         .iter()
-        .filter(|w| wanted(args, w.active))
+        .chain(&unnamed)
+        .filter(|w| wanted(args, w.active) || w.flaw.is_some())
         .map(|w| {
             let record = inventory.record(w.name);
             let experiment = assignments
@@ -108,8 +123,8 @@ fn draw_plain<'a>(
         .map(|r| {
             [
                 r.name.to_string(),
-                (if r.active { "yes" } else { "no" }).to_string(),
-                r.address().into_owned(),
+                r.active_word().to_string(),
+                r.address_shown().into_owned(),
                 (if r.leader { "leader" } else { "" }).to_string(),
                 r.release.unwrap_or("").to_string(),
             ]
@@ -129,10 +144,10 @@ fn draw_with_models<'a>(
     let cells = rows.map(|r| {
         [
             r.name.to_string(),
-            (if r.active { "yes" } else { "no" }).to_string(),
+            r.active_word().to_string(),
             r.model(),
             r.experiment.unwrap_or("").to_string(),
-            r.address().into_owned(),
+            r.address_shown().into_owned(),
             (if r.leader { "leader" } else { "" }).to_string(),
             r.release.unwrap_or("").to_string(),
         ]

@@ -4,7 +4,7 @@ use crate::cli::RemoveArgs;
 use crate::cluster::name::same;
 use crate::cluster::{Change, Cluster, UnitName, plan};
 use crate::commands::follow_up::{self, Failure};
-use crate::commands::{change_inventory, open_inventory, remote_from_args};
+use crate::commands::{change_inventory, open_inventory_to_edit, remote_from_args};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::FollowUp;
@@ -20,7 +20,7 @@ use super::{invalid_name, not_in_inventory};
 /// it), and this leader's known_hosts entries for them.
 pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     let dry_run = args.dry_run.dry_run;
-    let mut inventory = open_inventory(ctx)?;
+    let mut inventory = open_inventory_to_edit(ctx)?;
     if args.keep_running || args.offline {
         inventory.refuse_offline("--keep-running and --offline")?;
     }
@@ -28,9 +28,15 @@ pub fn run(ctx: &Context, args: &RemoveArgs) -> Result<()> {
     // Names and addresses are needed after the workers are gone.
     let units = leaving(&inventory.cluster(&ctx.hostname)?, &args.hostnames, &place)?;
     let remote = remote_from_args(ctx, &inventory.config, &args.remote)?;
-    let applied = change_inventory(ctx, &mut inventory, "workers remove", dry_run, &mut |c| {
-        plan::remove(c, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place))
-    })?;
+    let contacts = !args.offline;
+    let applied = change_inventory(
+        ctx,
+        &mut inventory,
+        "workers remove",
+        dry_run,
+        contacts,
+        &mut |c| plan::remove(c, &args.hostnames).map_err(|e| not_in_inventory(e.0, &place)),
+    )?;
     let removed: Vec<(String, Option<String>)> = units
         .into_iter()
         .filter(|(n, _)| !applied.refused.iter().any(|(r, _)| same(r, n)))

@@ -3,7 +3,7 @@
 use crate::cli::SetActiveArgs;
 use crate::cluster::{Change, UnitName, plan, yes_no};
 use crate::commands::follow_up::{self, Failure};
-use crate::commands::{change_inventory, open_inventory, remote_from_args};
+use crate::commands::{change_inventory, open_inventory_to_edit, remote_from_args};
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::FollowUp;
@@ -15,7 +15,7 @@ use super::{invalid_name, not_in_inventory};
 /// it reads its own) and, inactive, its jobs halted (where the leader does not do that itself).
 pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let (name, active, dry_run) = (&args.hostname, args.active, args.dry_run.dry_run);
-    let mut inventory = open_inventory(ctx)?;
+    let mut inventory = open_inventory_to_edit(ctx)?;
     if args.offline {
         inventory.refuse_offline("--offline")?;
     }
@@ -25,6 +25,7 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
         &mut inventory,
         "workers set-active",
         dry_run,
+        !args.offline,
         &mut |c| {
             if c.worker(name).is_none() {
                 UnitName::parse(name).map_err(invalid_name)?;

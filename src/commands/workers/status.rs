@@ -13,6 +13,8 @@ use crate::transport::fanout;
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
+    // Units with a line pio cannot use are not contacted: their rows say which line.
+    crate::commands::warn_flagged(ctx, &inventory.config, &cluster);
     let units: Vec<String> = if args.units.is_empty() {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
@@ -35,7 +37,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     }
     let silent: Vec<&str> = rows
         .iter()
-        .filter(|r| !r.reachable && r.active)
+        .filter(|r| !r.reachable && (r.active || cluster.flagged_for(r.name).next().is_some()))
         .map(|r| r.name)
         .collect();
     if silent.is_empty() {
@@ -44,7 +46,15 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     if !ctx.json {
         output::error_line(
             ctx,
-            &format!("active units that did not answer: {}", silent.join(", ")),
+            &format!(
+                "active units that did not answer{}: {}",
+                if cluster.flagged.is_empty() {
+                    ""
+                } else {
+                    ", or whose lines of config.ini cannot be used"
+                },
+                silent.join(", ")
+            ),
         );
     }
     Err(Error::reported(Kind::Failed))

@@ -16,7 +16,7 @@ use crate::inventory::Inventory;
 use crate::output::{self, Narrator, progress::Progress, schema};
 use crate::release::Release;
 use crate::remote::files::{self, Parts};
-use crate::remote::{Outcome, Remote, Used, paths, push_over, select_units};
+use crate::remote::{Outcome, Remote, Used, paths, push_over, refuse_flagged, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
@@ -78,6 +78,8 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
 fn chosen(ctx: &Context, args: &SyncConfigsArgs, cluster: &Cluster) -> Result<Vec<String>> {
     let narrator = Narrator::new(ctx);
     let selected = if args.select.all {
+        // Which workers are active must be known before any is said to be skipped.
+        refuse_flagged(cluster, &[] as &[String], Some(true))?;
         let inactive: Vec<&str> = cluster
             .workers
             .iter()
@@ -106,6 +108,7 @@ fn chosen(ctx: &Context, args: &SyncConfigsArgs, cluster: &Cluster) -> Result<Ve
     } else {
         select_units(cluster, &args.select.named())?
     };
+    refuse_flagged(cluster, &selected, None)?;
     Ok(selected
         .into_iter()
         .filter(|u| {

@@ -1,0 +1,93 @@
+//! Lines of the inventory or of `[cluster.addresses]` that pio cannot use (a key that is no
+//! hostname, a state Python cannot read, an address that is none, one unit written twice). One
+//! odd line fails only the commands that would use it: listings show it flagged, edits of other
+//! units go ahead, and a command that would contact its unit or pick it by state stops before
+//! anything is sent.
+
+use super::{Cluster, name::same};
+
+/// What is wrong with a flagged line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flaw {
+    /// The key is no hostname (`testing_unit`): no unit can be reached by it.
+    Name,
+    /// The inventory value is no yes/no value Python reads (`bareline`, `pio03=maybe`).
+    State,
+    /// The `[cluster.addresses]` value is no address (`pio02=`), or spans several lines.
+    Address,
+    /// The unit is written twice, in two spellings (`Pio01`, `pio01`): which line is meant?
+    Duplicate,
+}
+
+impl Flaw {
+    /// The stable word for `--json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flaw::Name => "name",
+            Flaw::State => "state",
+            Flaw::Address => "address",
+            Flaw::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// One flagged line: where it is, what it is about and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flagged {
+    pub flaw: Flaw,
+    /// The key as written (shown: escaped, and cut short when long).
+    pub key: String,
+    /// The unit the line is about, when its key is a hostname (not for [`Flaw::Name`]).
+    pub unit: Option<String>,
+    /// Whether the line is in the inventory (else `[cluster.addresses]` or `[DEFAULT]`'s).
+    pub in_inventory: bool,
+    /// The inventory line's state, when Python reads one.
+    pub active: Option<bool>,
+    /// The value on the key's line, as written ("" for a bare key; shown as the key is).
+    pub value: String,
+    /// 0-based index of the line.
+    pub line: usize,
+    /// `<file>:<line>: what is wrong`.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl Cluster<'_> {
+    /// The flagged lines about any of `units` that a command reaching them would use: their
+    /// addresses, and a unit written twice. A bad state is no obstacle to reaching a unit named.
+    pub fn flaws_of<S: AsRef<str>>(&self, units: &[S]) -> Vec<&Flagged> {
+        self.flagged
+            .iter()
+            .filter(|f| f.flaw != Flaw::State)
+            .filter(|f| {
+                f.unit
+                    .as_deref()
+                    .is_some_and(|u| units.iter().any(|n| same(u, n.as_ref())))
+            })
+            .collect()
+    }
+
+    /// The flagged inventory lines that a command picking workers from the whole inventory
+    /// (`--all`; the active ones when `active_only`) cannot decide about: a key that is no
+    /// hostname (unless inactive and only active ones are picked), a state Python cannot read
+    /// (when picking by state). Together with [`Cluster::flaws_of`] the picked units.
+    pub fn flaws_of_all(&self, active_only: bool) -> Vec<&Flagged> {
+        self.flagged
+            .iter()
+            .filter(|f| f.in_inventory)
+            .filter(|f| match f.flaw {
+                Flaw::Name => !(active_only && f.active == Some(false)),
+                Flaw::State => active_only,
+                Flaw::Address | Flaw::Duplicate => false,
+            })
+            .collect()
+    }
+
+    /// The flagged lines about the unit with this name.
+    pub fn flagged_for(&self, name: &str) -> impl Iterator<Item = &Flagged> {
+        self.flagged
+            .iter()
+            .filter(move |f| f.unit.as_deref().is_some_and(|u| same(u, name)))
+    }
+}

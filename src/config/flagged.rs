@@ -1,0 +1,192 @@
+//! The lines of `[cluster.inventory]` and `[cluster.addresses]` pio cannot use, found as the
+//! Python stack would read them and flagged ([`crate::cluster::flagged`]): one odd line fails
+//! only the commands that would use it.
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use super::*;
+
+impl Config {
+    /// Every line of `[cluster.inventory]` (with `inventory_too`) and `[cluster.addresses]` that
+    /// pio cannot use, in file order, checked as the Python stack would read them: keys that
+    /// are hostnames, values it reads as booleans, no hostname twice, addresses on one line
+    /// each. Empty, and at once, for the document that passed last time (or whose one edit
+    /// since passes too).
+    pub fn flagged(&self, inventory_too: bool) -> Vec<Flagged> {
+        let doc = &self.doc;
+        let names = &self.sections;
+        if self.checked.load(Relaxed) == doc.generation() || self.checked_but_one_value() {
+            self.checked.store(doc.generation(), Relaxed);
+            return Vec::new();
+        }
+        let mut flagged = Vec::new();
+        let mut sections = vec![(names.addresses, false)];
+        if inventory_too {
+            sections.push((names.inventory, true));
+        }
+        for (section, in_inventory) in sections {
+            self.duplicates(section, in_inventory, &mut flagged);
+            for entry in self.entries(section) {
+                let value = doc.value(entry);
+                let active = value.as_deref().and_then(python_bool);
+                let mut flag = |flaw, e: Error| {
+                    let unit =
+                        (flaw != Flaw::Name).then(|| ini::fold_key(doc.key(entry)).into_owned());
+                    flagged.push(Flagged {
+                        flaw,
+                        key: shown(doc.key(entry)).into_owned(),
+                        unit,
+                        in_inventory,
+                        active: active.filter(|_| in_inventory),
+                        value: shown(first_line(doc, entry)).into_owned(),
+                        line: entry.line(),
+                        message: e.message,
+                        hint: e.hint.unwrap_or_default(),
+                    })
+                };
+                if let Err(e) = self.unit_name(section, entry) {
+                    flag(Flaw::Name, e);
+                } else if !in_inventory {
+                    if let Err(e) = self.address(section, entry) {
+                        flag(Flaw::Address, e);
+                    }
+                } else if active.is_none() {
+                    flag(Flaw::State, self.bad_state(entry));
+                }
+            }
+        }
+        if flagged.is_empty() && inventory_too {
+            self.checked.store(doc.generation(), Relaxed);
+        }
+        flagged.sort_by_key(|f| f.line);
+        flagged.dedup_by_key(|f| (f.line, f.flaw));
+        flagged
+    }
+
+    /// An inventory line whose value Python reads as no boolean.
+    pub(super) fn bad_state(&self, entry: &Entry) -> Error {
+        let key = self.doc.key(entry);
+        let value_shown = match self.doc.value(entry) {
+            Some(v) => format!("'{}'", shown(&v)),
+            None => "nothing".to_string(),
+        };
+        let lower = ini::fold_key(key);
+        invalid(
+            &self.path,
+            entry.line(),
+            &format!(
+                "[{}] {key} has the value {value_shown}, which is not a yes/no value",
+                self.sections.inventory
+            ),
+        )
+        .with_hint(format!(
+            "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
+             0/no/false/off, and a ';' or '#' after the value is part of it."
+        ))
+    }
+
+    /// Every line of `section` whose hostname an earlier line has (as Python lower-cases keys),
+    /// flagged with that earlier line: two spellings of one hostname would be a duplicate to
+    /// one of the Python releases (older ones lower-case keys), so pio refuses to guess which
+    /// one is meant.
+    fn duplicates(&self, section: &str, in_inventory: bool, flagged: &mut Vec<Flagged>) {
+        let doc = &self.doc;
+        if doc
+            .section(section)
+            .and_then(|s| doc.folded_duplicate(s))
+            .is_none()
+        {
+            return;
+        }
+        let mut first: std::collections::HashMap<String, &Entry> = Default::default();
+        for entry in self.entries(section) {
+            let folded = ini::fold_key(doc.key(entry)).into_owned();
+            let Some(earlier) = first.get(&folded) else {
+                first.insert(folded, entry);
+                continue;
+            };
+            for (e, other) in [(*earlier, entry), (entry, *earlier)] {
+                flagged.push(Flagged {
+                    flaw: Flaw::Duplicate,
+                    key: shown(doc.key(e)).into_owned(),
+                    unit: Some(folded.clone()),
+                    in_inventory,
+                    active: doc.value(e).as_deref().and_then(python_bool),
+                    value: first_line(doc, e).to_string(),
+                    line: e.line(),
+                    message: format!(
+                        "{}:{}: [{section}] lists {} again (as {} on line {}); hostnames ignore case, so these are one unit",
+                        self.path.display(),
+                        e.line() + 1,
+                        doc.key(e),
+                        doc.key(other),
+                        other.line() + 1
+                    ),
+                    hint: "Delete one of the two lines.".to_string(),
+                });
+            }
+        }
+    }
+
+    /// [`Config::cluster`] of a file with flagged lines: a line whose key is no hostname is no
+    /// worker; a worker whose state is unreadable counts as inactive, one whose address is
+    /// unusable has none, and each carries its [`Flaw`]. Not the fast path: such a file is one
+    /// to fix.
+    pub(super) fn cluster_flagged<'a>(
+        &'a self,
+        hostname: &'a str,
+        flagged: Vec<Flagged>,
+    ) -> Result<Cluster<'a>> {
+        let doc = &self.doc;
+        let flaw_at = |line: usize| flagged.iter().find(|f| f.line == line).map(|f| f.flaw);
+        let addresses = self.entries(self.sections.addresses);
+        let usable = addresses.iter().filter(|e| flaw_at(e.line()).is_none());
+        let mut workers = Vec::new();
+        for e in self.entries(self.sections.inventory) {
+            let flaw = flaw_at(e.line());
+            if flaw == Some(Flaw::Name) {
+                continue;
+            }
+            let name = doc.key(e);
+            let address = usable.clone().find(|a| key_eq(doc.key(a), name));
+            let address_flaw = addresses
+                .iter()
+                .filter(|a| key_eq(doc.key(a), name))
+                .find_map(|a| flaw_at(a.line()));
+            workers.push(Worker {
+                name,
+                active: python_bool(first_line(doc, e)).unwrap_or(false),
+                address: address.map(|a| first_line(doc, a)),
+                flaw: address_flaw.or(flaw),
+            });
+        }
+        let other_addresses = usable
+            .filter(|a| !workers.iter().any(|w| key_eq(w.name, doc.key(a))))
+            .map(|a| (doc.key(a), first_line(doc, a)))
+            .collect();
+        self.led_by(hostname, workers, other_addresses, flagged)
+    }
+}
+
+/// The error of a command that would use flagged lines ([`Config::flagged`]): each named
+/// (file:line and why), in file order, the hints said once each; nothing was sent or changed.
+pub fn refuse_flagged(flagged: &[&Flagged]) -> Error {
+    let mut hints: Vec<&str> = Vec::new();
+    for f in flagged {
+        if !f.hint.is_empty() && !hints.contains(&f.hint.as_str()) {
+            hints.push(&f.hint);
+        }
+    }
+    let what = match flagged {
+        [one] => format!("{}; nothing was sent or changed", one.message),
+        many => {
+            let lines: Vec<String> = many.iter().map(|f| format!("  {}", f.message)).collect();
+            format!(
+                "{} lines need fixing first (nothing was sent or changed):\n{}",
+                many.len(),
+                lines.join("\n")
+            )
+        }
+    };
+    Error::usage(what).with_hint(hints.join(" "))
+}
