@@ -170,11 +170,12 @@ impl Inventory {
         dry_run: bool,
         plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
     ) -> Result<Applied> {
+        // Where config.ini's link leads (by the link rule) is known before anything is sent.
+        let path = store::write_target(&ctx.config_path)?;
         let planned = plan(&self.cluster(&ctx.hostname)?)?;
         let sent = self
             .backend
             .send(&self.cluster(&ctx.hostname)?, planned, dry_run)?;
-        let path = store::write_target(&ctx.config_path);
         let lock = if dry_run {
             None
         } else {
@@ -463,7 +464,8 @@ pub fn site_packages(ctx: &Context) -> Vec<PathBuf> {
 pub fn python_stack_version(dirs: &[PathBuf]) -> Option<(String, PathBuf)> {
     dirs.iter().find_map(|d| {
         let file = d.join("pioreactor/version.py");
-        let text = std::fs::read_to_string(&file).ok()?;
+        // A few lines: read by the one rule for files (regular, bounded, no planted link).
+        let text = crate::files::read_text(&file, 64 * 1024).ok()?;
         let version = text.lines().find_map(|l| {
             let rest = l.trim().strip_prefix("__version__")?.trim_start();
             let rest = rest.strip_prefix('=')?.trim();
