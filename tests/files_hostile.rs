@@ -29,6 +29,8 @@ const CONFIG: &str = "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.in
 enum Hostile {
     /// A link owned by uid 65534, in its folder, to a root-only file; pio runs as root.
     PlantedLink,
+    /// The same, to nothing (where a write through it would create root's file).
+    DanglingLink,
     Fifo,
     /// pio runs as uid 65534, the file a link of its own to /dev/null (or, for the lock file,
     /// which is never followed, a device node).
@@ -37,8 +39,9 @@ enum Hostile {
     Oversize,
 }
 
-const ALL: [Hostile; 4] = [
+const ALL: [Hostile; 5] = [
     Hostile::PlantedLink,
+    Hostile::DanglingLink,
     Hostile::Fifo,
     Hostile::Device,
     Hostile::Oversize,
@@ -150,7 +153,7 @@ fn every_file_pio_opens_refuses_links_fifos_devices_and_oversize() {
             }
         }
     }
-    assert!(walked >= 30, "only {walked} cases walked");
+    assert!(walked >= 40, "only {walked} cases walked");
 }
 
 /// One case: `site`'s file made `hostile`, `args` run. False when it cannot be made here.
@@ -165,6 +168,11 @@ fn walk(site: &Site, hostile: Hostile, args: &[&str]) -> bool {
     let as_nobody = match hostile {
         Hostile::PlantedLink => {
             symlink(&victim, &path).unwrap();
+            chown(&path, true);
+            false
+        }
+        Hostile::DanglingLink => {
+            symlink(lab.env.dir.path().join("created-through-a-link"), &path).unwrap();
             chown(&path, true);
             false
         }
@@ -229,8 +237,10 @@ fn walk(site: &Site, hostile: Hostile, args: &[&str]) -> bool {
         }
     }
     let why = match hostile {
-        Hostile::PlantedLink if site.file.ends_with(".lock") => "it is a link, not a regular file",
-        Hostile::PlantedLink => "a link made by uid 65534",
+        Hostile::PlantedLink | Hostile::DanglingLink if site.file.ends_with(".lock") => {
+            "it is a link, not a regular file"
+        }
+        Hostile::PlantedLink | Hostile::DanglingLink => "a link made by uid 65534",
         Hostile::Fifo => "a FIFO",
         Hostile::Device if site.file.ends_with(".lock") => "not a regular file",
         Hostile::Device => "a character device",
