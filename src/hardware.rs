@@ -4,7 +4,6 @@
 //! description names it: `pcb_led_pin` in `<dot_pioreactor>/hardware/hats/<hat>/gpio.yaml`,
 //! overridden by `hardware/models/<model>/<version>/gpio.yaml` (as the Python stack layers them).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::release::{LedPin, Release};
@@ -123,26 +122,16 @@ fn pcb_led_pin(file: &Path) -> Result<Option<u8>, String> {
     }
 }
 
-/// A regular file of at most [`MAX_YAML`] bytes, never a device or a FIFO.
+/// A regular file of at most [`MAX_YAML`] bytes, never a device or a FIFO, nor reached through
+/// a link another user planted ([`crate::files`]).
 fn read_small(file: &Path) -> Result<String, String> {
-    let f = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let meta = f
-        .metadata()
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{}: not a regular file", file.display()));
-    }
-    let mut text = String::new();
-    f.take(MAX_YAML + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    if text.len() as u64 > MAX_YAML {
-        return Err(format!(
+    crate::files::read_text(file, MAX_YAML).map_err(|e| match crate::files::refusal(&e) {
+        Some(crate::files::Refused::TooLarge(_)) => format!(
             "{}: larger than {MAX_YAML} bytes; a gpio.yaml is a few lines",
             file.display()
-        ));
-    }
-    Ok(text)
+        ),
+        _ => format!("{}: {e}", file.display()),
+    })
 }
 
 /// The HAT's version from its EEPROM's `product_ver` (`0x0012` is 1.2: its last two characters).

@@ -436,14 +436,7 @@ fn a_config_ini_too_large_to_be_one_is_refused_unread() {
     std::io::Read::read_exact(&mut std::fs::File::open(&path).unwrap(), &mut head).unwrap();
     assert_eq!(head, CONFIG.as_bytes());
     assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
-    // A file that never ends is cut off too.
-    let run = env.run(&["--config", "/dev/zero", "workers", "list"]);
-    no_panic(&run, 2);
-    assert!(
-        run.stderr.contains("more than 16777216 bytes"),
-        "{}",
-        run.stderr
-    );
+    // A file that never ends (/dev/zero) is a device, refused unread: store_hostile's walk.
 }
 
 #[test]
@@ -465,16 +458,7 @@ fn a_unit_config_too_large_to_be_one_is_refused_unread() {
         "{}",
         run.stderr
     );
-    // A file that never ends is cut off too.
-    std::fs::remove_file(&own).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &own).unwrap();
-    let run = env.run(&["workers", "sync-configs", "pio03", "--timeout", "1"]);
-    no_panic(&run, 2);
-    assert!(
-        run.stderr.contains("more than 16777216 bytes"),
-        "{}",
-        run.stderr
-    );
+    // A file that never ends (/dev/zero) is a device, refused unread: store_hostile's walk.
 }
 
 #[test]

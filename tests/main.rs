@@ -11,6 +11,7 @@ mod discover;
 mod docs;
 mod doctor;
 mod eras;
+mod files_hostile;
 mod fixtures_edit;
 mod handoff;
 mod hostile_peers;

@@ -379,16 +379,15 @@ fn set_active_0_halts_through_ssh_when_the_web_api_is_down() {
 fn set_active_0_halts_jobs_though_the_unit_config_cannot_be_read() {
     let lab = lab_with_leader(2, 97, Web::Down);
     lab.trust_all();
-    // A config_pio02.ini that never ends: it is refused, and the jobs are halted all the same.
-    std::os::unix::fs::symlink(
-        "/dev/zero",
-        lab.env.config().with_file_name("config_pio02.ini"),
-    )
-    .unwrap();
+    // A config_pio02.ini too large to be one: it is refused, and the jobs are halted all the same.
+    fs::File::create(lab.env.config().with_file_name("config_pio02.ini"))
+        .unwrap()
+        .set_len(16 * 1024 * 1024 + 1)
+        .unwrap();
     let run = lab.env.run(&["workers", "set-active", "pio02", "0"]);
     run.code(1);
     assert!(
-        run.stderr.contains("nothing was copied to it") && run.stderr.contains("16777216 bytes"),
+        run.stderr.contains("nothing was copied to it") && run.stderr.contains("16777217 bytes"),
         "{}",
         run.stderr
     );

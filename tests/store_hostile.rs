@@ -126,24 +126,39 @@ fn a_lock_file_that_is_a_link_is_refused_and_not_followed() {
 #[test]
 fn a_lock_file_that_is_a_device_is_refused() {
     let test = "a_lock_file_that_is_a_device_is_refused";
-    let env = Env::new();
-    let path = env.write_config(CONFIG);
-    let lock = path.with_file_name(".config.ini.lock");
-    // /dev/null's numbers: harmless if pio wrote to it, but a lock there would lock nothing.
-    let made = Command::new("mknod")
-        .arg(&lock)
-        .args(["c", "1", "3"])
-        .output()
-        .unwrap();
-    if !made.status.success() {
-        // Only root (of the machine, not of a user namespace) makes device nodes.
-        eprintln!(
-            "SKIPPED {test}: mknod needs root: {}",
-            String::from_utf8_lossy(&made.stderr).trim()
-        );
+    if !common::as_root_with_nobody(test) {
         return;
     }
-    an_edit_is_refused_by_the_lock_file(&env);
+    let env = Env::new();
+    fs::set_permissions(env.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let path = env.write_config(CONFIG);
+    let lock = path.with_file_name(".config.ini.lock");
+    // /dev/null's numbers: a lock there would lock nothing. Only root of the machine (not of a
+    // user namespace) makes device nodes.
+    if !common::null_device(&lock, test) {
+        return;
+    }
+    // pio never runs as root before a device: it runs as uid 65534, whose files these are.
+    let dir = path.parent().unwrap();
+    chown("65534:65534", &[dir, &path, &lock], true);
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_pio"))
+        .args(["workers", "add", "pio02", "--offline"])
+        .env_clear()
+        .env("HOME", env.home())
+        .env("PIO_HOSTNAME", "leader1")
+        .env("PIO_MDNS", "0")
+        .env("PIO_INVENTORY", "config")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("a character device, not a regular file"),
+        "{stderr}"
+    );
+    assert_eq!(env.read_config(), CONFIG);
     assert!(
         fs::symlink_metadata(&lock)
             .unwrap()

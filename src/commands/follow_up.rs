@@ -118,7 +118,8 @@ fn create_unit_config(ctx: &Context, unit: &str) -> Result<Option<std::path::Pat
     let text = format!(
         "# Settings for {unit} only: they override config.ini there (pio copies this file to {unit} as unit_config.ini).\n"
     );
-    Ok(store::create_if_missing(&path, &text)?.then_some(path))
+    let config = store::write_target(&ctx.config_path)?;
+    Ok(store::create_if_missing(&path, &text, &config)?.then_some(path))
 }
 
 /// What a follow-up would do, for `--dry-run`.

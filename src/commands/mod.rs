@@ -154,6 +154,17 @@ pub fn unit_config_path(ctx: &Context, name: &str) -> PathBuf {
     remote::files::unit_config_path(&ctx.config_path, name)
 }
 
+/// `config_<unit>.ini`, if anything is there, checked by the one rule for files (a regular file
+/// of bounded size, reached through no link another user planted) before anything is changed:
+/// else exit code 3 (2 when too large), nothing done.
+pub fn check_unit_config(ctx: &Context, unit: &str) -> Result<()> {
+    let path = unit_config_path(ctx, unit);
+    if path.symlink_metadata().is_ok() {
+        crate::config::store::read_unit_config(&path)?;
+    }
+    Ok(())
+}
+
 /// The release of the Pioreactor software installed on this leader, if pio can find it.
 pub fn leader_release(ctx: &Context) -> Option<Release> {
     let site = crate::inventory::site_packages(ctx);
@@ -205,7 +216,7 @@ pub fn local_led_pin(ctx: &Context, config: &Config) -> Result<crate::hardware::
     }
     let release = leader_release(ctx);
     let hat = ctx.hardware.clone().or_else(|| {
-        std::fs::read_to_string(crate::hardware::HAT_EEPROM)
+        crate::files::read_text(std::path::Path::new(crate::hardware::HAT_EEPROM), 4096)
             .ok()
             .and_then(|t| crate::hardware::hat_from_eeprom(&t))
     });

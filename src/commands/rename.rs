@@ -11,6 +11,7 @@ use crate::cluster::name::same;
 use crate::cluster::plan::{self, RenameRefused};
 use crate::cluster::{Change, UnitName, yes_no};
 use crate::commands::{change_inventory, open_inventory_to_edit, unit_config_path};
+use crate::config::store;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::inventory::{Applied, FollowUp, Inventory};
@@ -78,6 +79,9 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let mut inventory = open_inventory_to_edit(ctx)?;
     let (old, resume) = checked(ctx, &inventory, &args.old, &new)?;
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, STEP_TIME)?;
+    // Its own settings, read (and the new name's file checked) before anything is done: a
+    // planted link, a FIFO or a device there stops the rename with nothing changed.
+    let own_settings = unit_config_files(ctx, &old, &new)?;
     if args.dry_run {
         return dry_run(ctx, &inventory, &remote, &old, &new, args.timeout);
     }
@@ -106,9 +110,8 @@ pub fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let mut unit = Unit::reach(&remote, &mut steps, &progress, &old, &new, &address)?;
     let release = unit.release(ctx, &inventory);
     unit.rename_host(&mut steps, &progress)?;
-    // Its own settings and assignment, read before anything can delete them (the database era's
-    // DELETE removes config_<old>.ini on the leader and the assignment).
-    let own_settings = fs::read(unit_config_path(ctx, &old)).ok();
+    // Its assignment, read before anything can delete it (the database era's DELETE removes it,
+    // and config_<old>.ini on the leader, read above).
     let experiment = inventory
         .api()
         .and_then(|api| api.experiment_of(&old).ok().flatten());
@@ -285,7 +288,8 @@ fn checked(
         .name
         .to_string();
     let new_side = unit_config_path(ctx, new.as_str());
-    if new_side.exists() {
+    // Anything there, a dangling link included, is another unit's (or someone's) file.
+    if new_side.symlink_metadata().is_ok() {
         return Err(
             Error::usage(format!("{} already exists", new_side.display()))
                 .with_hint("Move it away first: pio will not overwrite another unit's config."),
@@ -511,7 +515,16 @@ fn in_inventory(
     Ok(applied)
 }
 
-/// Its own config file, under its new name.
+/// `config_<old>.ini`'s bytes, if there is one, read by the one rule for files
+/// ([`store::read_unit_config`]); and `config_<new>.ini`, if something is there, checked to be a
+/// regular file reached through no planted link (a resumed rename wrote it).
+fn unit_config_files(ctx: &Context, old: &str, new: &UnitName) -> Result<Option<Vec<u8>>> {
+    crate::commands::check_unit_config(ctx, new.as_str())?;
+    store::read_unit_config(&unit_config_path(ctx, old))
+}
+
+/// Its own config file, under its new name: created exclusively (a link planted there since is
+/// never written through), with config.ini's owner, group, mode and ACL.
 fn move_unit_config(
     ctx: &Context,
     steps: &mut Steps,
@@ -526,10 +539,14 @@ fn move_unit_config(
         unit_config_path(ctx, old),
         unit_config_path(ctx, new.as_str()),
     );
-    let moved = if new_side.exists() {
-        Ok(())
-    } else {
-        fs::write(&new_side, bytes)
+    let config = store::write_target(&ctx.config_path)?;
+    let moved = match crate::files::create_like(&new_side, bytes, &config) {
+        // A resumed rename wrote it: kept if it is a regular file reached through no planted
+        // link, else nothing more is done.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            crate::files::open_regular(&new_side).map(drop)
+        }
+        other => other.map(drop),
     }
     .and_then(|()| match fs::remove_file(&old_side) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),

@@ -6,17 +6,27 @@
 //! folder: readers see the complete old file or the complete new one, never a mix.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::io::ErrorKind;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Kind, Result};
+use crate::files::Refused;
 
 fn io_error(action: &str, path: &Path, e: &std::io::Error) -> Error {
-    let hint = match e.kind() {
-        ErrorKind::PermissionDenied => {
+    let hint = match (crate::files::refusal(e), e.kind()) {
+        (Some(Refused::PlantedLink { .. }), _) => {
+            "Replace the link with the file itself, or make the link as the user who runs pio \
+             (or root); nothing was read or changed."
+        }
+        (Some(Refused::NotRegular(_)), _) => {
+            "pio reads and writes only regular files: put one there (or remove what is there), \
+             and check that --config or $GLOBAL_CONFIG names the cluster's config.ini; nothing \
+             was changed."
+        }
+        (_, ErrorKind::PermissionDenied) => {
             "Check the file's owner and permissions (ls -l), or run pio as the user who owns it."
         }
         _ => "Check that the path is right and the disk is healthy.",
@@ -41,7 +51,8 @@ fn read_capped(
     hint: &str,
 ) -> std::io::Result<std::result::Result<Vec<u8>, Error>> {
     use std::io::Read;
-    let file = File::open(path)?;
+    // A regular file only, reached through no link another user planted, never waited on.
+    let file = crate::files::open_regular(path)?;
     let too_big = |size: String| {
         Error::usage(format!(
             "{}: the file is {size}; {kind} is a few kilobytes, and pio reads none larger than {} MiB",
@@ -51,7 +62,7 @@ fn read_capped(
         .with_hint(hint.to_string())
     };
     let meta = file.metadata()?;
-    if meta.is_file() && meta.len() > MAX_CONFIG_BYTES {
+    if meta.len() > MAX_CONFIG_BYTES {
         return Ok(Err(too_big(format!("{} bytes", meta.len()))));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
@@ -114,28 +125,22 @@ pub fn read_unit_config(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// Creates `path` with `text` unless it exists (then leaves it as it is). Returns whether it
+/// Creates `path` with `text` unless something is there (then leaves it as it is: a link or a
+/// FIFO planted there is neither followed nor replaced), exclusively and with the owner, group,
+/// mode and ACL of `config` (config.ini, where [`write_target`] leads). Returns whether it
 /// created it.
-pub fn create_if_missing(path: &Path, text: &str) -> Result<bool> {
-    let mut f = match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .mode(0o644)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
-        Err(e) => return Err(io_error("create", path, &e)),
-    };
-    f.write_all(text.as_bytes())
-        .map_err(|e| io_error("write", path, &e))?;
-    Ok(true)
+pub fn create_if_missing(path: &Path, text: &str, config: &Path) -> Result<bool> {
+    match crate::files::create_like(path, text.as_bytes(), config) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io_error("create", path, &e)),
+    }
 }
 
-/// The path writes go to: the file a symlink points at, so the link itself survives the rename.
-pub fn write_target(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// The path writes go to: the file a symbolic link points at, so the link itself survives the
+/// rename; a link is followed only where its owner owns its folder (else exit code 3).
+pub fn write_target(path: &Path) -> Result<PathBuf> {
+    crate::files::follow_links(path).map_err(|e| io_error("write", path, &e))
 }
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -173,8 +178,16 @@ pub fn lock(path: &Path, timeout: Duration, create_folder: bool) -> Result<Lock>
         }
     }
     let lock_path = sidecar(path, "lock");
-    let file = open_lock_file(path, &lock_path)
-        .map_err(|e| io_error("open the lock file", &lock_path, &e))?;
+    let file = open_lock_file(path, &lock_path).map_err(|e| {
+        let error = io_error("open the lock file", &lock_path, &e);
+        match crate::files::refusal(&e) {
+            Some(Refused::NotRegular(_)) => error.with_hint(format!(
+                "Remove {} (pio creates a regular one, never through a link); nothing was changed.",
+                lock_path.display()
+            )),
+            _ => error,
+        }
+    })?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -204,33 +217,32 @@ pub fn lock(path: &Path, timeout: Duration, create_folder: bool) -> Result<Lock>
 
 /// Opens (or creates) the lock file without following a symbolic link, refusing anything but a
 /// regular file (a FIFO would block, a device would be written to). flock needs no write access,
-/// so the owner of config.ini can lock a lock file root once created; a new one is given to
-/// config.ini's owner.
+/// so the owner of config.ini can lock a lock file root once created; a new one is created
+/// exclusively and takes config.ini's owner, group, mode and ACL.
 fn open_lock_file(path: &Path, lock_path: &Path) -> std::io::Result<File> {
-    let open = |create: bool| {
-        let mut o = OpenOptions::new();
-        o.read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-        if create {
-            o.write(true).create_new(true).mode(0o644);
-        }
-        o.open(lock_path)
+    let open = || {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(lock_path)
     };
-    let file = match open(false) {
-        Err(e) if e.kind() == ErrorKind::NotFound => match open(true) {
-            Ok(f) => {
-                if let Ok(m) = fs::metadata(path) {
-                    let _ = std::os::unix::fs::fchown(&f, Some(m.uid()), Some(m.gid()));
-                }
-                f
+    let file = match open() {
+        // A link there (ELOOP under O_NOFOLLOW) is never followed, whoever made it.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(crate::files::not_regular(&fs::symlink_metadata(lock_path)?));
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            match crate::files::create_like(lock_path, b"", path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => open()?,
+                Err(e) => return Err(e),
             }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => open(false)?,
-            Err(e) => return Err(e),
-        },
+        }
         other => other?,
     };
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("it is not a regular file"));
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(crate::files::not_regular(&meta));
     }
     Ok(file)
 }
@@ -245,7 +257,7 @@ pub fn save(path: &Path, text: impl AsRef<[u8]>, _lock: &Lock) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
     #[test]
     fn save_keeps_mode_and_replaces_content() {

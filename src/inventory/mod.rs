@@ -210,6 +210,8 @@ impl Inventory {
         plan: &mut dyn FnMut(&Cluster) -> Result<Vec<Change>>,
     ) -> Result<Applied> {
         self.config.refuse_edits()?;
+        // Where config.ini's link leads (by the link rule) is known before anything is sent.
+        let path = store::write_target(&ctx.config_path)?;
         let cluster = self.cluster(&ctx.hostname)?;
         let planned = plan(&cluster)?;
         self.refuse_flagged(&cluster, &planned, contacts)?;
@@ -219,7 +221,6 @@ impl Inventory {
         sent.warnings
             .extend(flagged.map(|f| format!("{} ({})", f.message, f.hint)));
         drop(cluster);
-        let path = store::write_target(&ctx.config_path);
         let lock = if dry_run {
             None
         } else {
@@ -517,7 +518,8 @@ pub fn site_packages(ctx: &Context) -> Vec<PathBuf> {
 pub fn python_stack_version(dirs: &[PathBuf]) -> Option<(String, PathBuf)> {
     dirs.iter().find_map(|d| {
         let file = d.join("pioreactor/version.py");
-        let text = std::fs::read_to_string(&file).ok()?;
+        // A few lines: read by the one rule for files (regular, bounded, no planted link).
+        let text = crate::files::read_text(&file, 64 * 1024).ok()?;
         let version = text.lines().find_map(|l| {
             let rest = l.trim().strip_prefix("__version__")?.trim_start();
             let rest = rest.strip_prefix('=')?.trim();

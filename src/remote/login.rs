@@ -7,11 +7,15 @@ use std::time::Instant;
 
 use crate::transport::ssh::{Connection, SshError};
 
+/// The largest public key pio reads (an RSA key of 16384 bits is under 3 KiB).
+const MAX_PUBLIC_KEY: u64 = 64 * 1024;
+
 /// This leader's public key, creating the key pair (ed25519, empty passphrase) if there is none.
 pub fn leader_public_key(home: &Path, hostname: &str) -> Result<String, String> {
     let ssh_dir = home.join(".ssh");
     for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
-        if let Ok(k) = std::fs::read_to_string(ssh_dir.join(format!("{name}.pub"))) {
+        if let Ok(k) = crate::files::read_text(&ssh_dir.join(format!("{name}.pub")), MAX_PUBLIC_KEY)
+        {
             return Ok(k.trim().to_string());
         }
     }
@@ -29,7 +33,7 @@ pub fn leader_public_key(home: &Path, hostname: &str) -> Result<String, String> 
     if !status.success() {
         return Err(format!("ssh-keygen could not create {}", key.display()));
     }
-    std::fs::read_to_string(key.with_extension("pub"))
+    crate::files::read_text(&key.with_extension("pub"), MAX_PUBLIC_KEY)
         .map(|k| k.trim().to_string())
         .map_err(|e| format!("cannot read the new key: {e}"))
 }

@@ -14,7 +14,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -287,12 +287,9 @@ pub fn add(path: &Path, pattern: &str, blob: &[u8]) -> std::io::Result<()> {
     let needs_newline = crate::files::read_bounded(path, MAX_KNOWN_HOSTS)
         .map(|b| !b.is_empty() && !b.ends_with(b"\n"))
         .unwrap_or(false);
-    let mut f = fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
+    // The user's own link is followed (to append to its target); a planted one, a FIFO or a
+    // device is refused.
+    let mut f = crate::files::open_append(path, 0o600)?;
     let kind = key_type(blob).unwrap_or("ssh-ed25519");
     let line = format!(
         "{}{pattern} {kind} {}\n",
@@ -345,7 +342,9 @@ pub fn remove(path: &Path, patterns: &[String]) -> std::io::Result<Vec<String>> 
         }
     }
     if !removed.is_empty() {
-        crate::files::replace_atomically(path, out.as_bytes()).map_err(|e| e.error)?;
+        // The file rewritten is the link's target: the user's link to it stays.
+        let target = crate::files::follow_links(path)?;
+        crate::files::replace_atomically(&target, out.as_bytes()).map_err(|e| e.error)?;
     }
     Ok(removed)
 }

@@ -357,6 +357,27 @@ pub fn namespaces_available(kinds: &[&str]) -> Result<(), String> {
     ))
 }
 
+/// Makes a character device with /dev/null's numbers (1, 3) at `path`, for `test`: false (the
+/// test said why it cannot run: [`cannot_run`]) where this is not root of the machine (root of
+/// a user namespace makes no device node). Never put pio running as root before it.
+pub fn null_device(path: &Path, test: &str) -> bool {
+    let made = Command::new("mknod")
+        .arg(path)
+        .args(["c", "1", "3"])
+        .output()
+        .unwrap();
+    if !made.status.success() {
+        cannot_run(
+            test,
+            &format!(
+                "making a device node needs root: {}",
+                String::from_utf8_lossy(&made.stderr).trim()
+            ),
+        );
+    }
+    made.status.success()
+}
+
 /// A test that cannot run here says why; under CI=true that is a failure.
 #[track_caller]
 pub fn cannot_run(test: &str, why: &str) {

@@ -36,6 +36,8 @@ pub fn run(ctx: &Context, args: &AddArgs) -> Result<()> {
     let dry_run = args.dry_run.dry_run;
     let narrator = Narrator::new(ctx);
     let mut inventory = open_inventory_to_edit(ctx)?;
+    // Its config_<name>.ini, created or sent later: a planted link or a FIFO there stops the add.
+    crate::commands::check_unit_config(ctx, name.as_str())?;
     let was = inventory
         .cluster(&ctx.hostname)?
         .worker(name.as_str())
