@@ -735,3 +735,59 @@ fn a_header_missing_its_bracket_is_named_and_stops_edits() {
     let (_, after) = went_ahead(CONFIG, &["workers", "add", "pio04", "--offline"], "");
     assert_eq!(after.matches("[cluster.inventory]").count(), 1, "{after}");
 }
+
+#[test]
+fn default_keys_are_every_sections_as_configparser_reads_them() {
+    // [DEFAULT]'s keys are in every section to Python: `pio09=1` is a worker of the inventory,
+    // with the address `1` (no address); `leader_hostname` names the leader.
+    let config = "[DEFAULT]\nleader_hostname=leader1\npio09=1\n\n[cluster.topology]\n\n[cluster.inventory]\nleader1=1\npio02=1\n\n[cluster.addresses]\npio02=127.0.9.2\n";
+    let env = Env::new();
+    let path = env.write_config(config);
+    let python = common::python_reads(&path, "current").unwrap();
+    assert_eq!(python["cluster.inventory"]["pio09"], "1");
+    let run = env.run(&["workers", "list", "--json"]);
+    run.code(0);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    // (Lines whose key is no hostname are listed last.)
+    assert_eq!(
+        names,
+        ["leader1", "pio02", "pio09", "leader_hostname"],
+        "{}",
+        run.stdout
+    );
+    let pio09 = &listed[2];
+    assert_eq!(
+        (pio09["active"].as_bool(), pio09["address"].as_str()),
+        (Some(true), Some("?"))
+    );
+    assert!(listed[0]["leader"].as_bool().unwrap(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("config.ini:3: [DEFAULT] pio09 is '1', which is not an address"),
+        "{}",
+        run.stderr
+    );
+    // Its state is set in [cluster.inventory], where Python reads it first.
+    env.run(&["workers", "set-active", "pio09", "0", "--offline"])
+        .ok();
+    let python = common::python_reads(&path, "current").unwrap();
+    assert_eq!(python["cluster.inventory"]["pio09"], "0");
+    assert_eq!(python["cluster.topology"]["pio09"], "1");
+    // pio changes nothing in [DEFAULT]: removing it there is the operator's to do.
+    // (even where the section overrides the line, which would come back).
+    let before = env.read_config();
+    let run = env.run(&["workers", "remove", "pio09", "--offline"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("config.ini:3: [DEFAULT] pio09"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.read_config(), before);
+}

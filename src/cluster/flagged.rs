@@ -17,6 +17,9 @@ pub enum Flaw {
     Address,
     /// The unit is written twice, in two spellings (`Pio01`, `pio01`): which line is meant?
     Duplicate,
+    /// Nothing wrong to Python: the line is `[DEFAULT]`'s, which every section reads. pio uses
+    /// it, but edits only its own section (it can set the unit's state, not remove or rename it).
+    Default,
 }
 
 impl Flaw {
@@ -27,7 +30,51 @@ impl Flaw {
             Flaw::State => "state",
             Flaw::Address => "address",
             Flaw::Duplicate => "duplicate",
+            Flaw::Default => "default",
         }
+    }
+}
+
+/// The flaws of one worker's lines (its inventory line and its address line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flaws(u8);
+
+impl Flaws {
+    pub const NONE: Flaws = Flaws(0);
+    const ORDER: [Flaw; 5] = [
+        Flaw::Name,
+        Flaw::State,
+        Flaw::Address,
+        Flaw::Duplicate,
+        Flaw::Default,
+    ];
+
+    fn bit(flaw: Flaw) -> u8 {
+        1 << Flaws::ORDER.iter().position(|f| *f == flaw).unwrap_or(0)
+    }
+
+    pub fn with(self, flaw: Flaw) -> Flaws {
+        Flaws(self.0 | Flaws::bit(flaw))
+    }
+
+    pub fn has(self, flaw: Flaw) -> bool {
+        self.0 & Flaws::bit(flaw) != 0
+    }
+
+    /// The one to name first: what keeps pio from the line most.
+    pub fn first(self) -> Option<Flaw> {
+        Flaws::ORDER.into_iter().find(|f| self.has(*f))
+    }
+
+    /// Whether anything is wrong (a `[DEFAULT]` line is nothing wrong).
+    pub fn any_wrong(self) -> bool {
+        self.first().is_some_and(|f| f != Flaw::Default)
+    }
+}
+
+impl From<Flaw> for Flaws {
+    fn from(flaw: Flaw) -> Flaws {
+        Flaws::NONE.with(flaw)
     }
 }
 
@@ -55,11 +102,12 @@ pub struct Flagged {
 
 impl Cluster<'_> {
     /// The flagged lines about any of `units` that a command reaching them would use: their
-    /// addresses, and a unit written twice. A bad state is no obstacle to reaching a unit named.
+    /// addresses, and a unit written twice. A bad state is no obstacle to reaching a unit named,
+    /// nor a line of `[DEFAULT]`.
     pub fn flaws_of<S: AsRef<str>>(&self, units: &[S]) -> Vec<&Flagged> {
         self.flagged
             .iter()
-            .filter(|f| f.flaw != Flaw::State)
+            .filter(|f| matches!(f.flaw, Flaw::Name | Flaw::Address | Flaw::Duplicate))
             .filter(|f| {
                 f.unit
                     .as_deref()
@@ -79,7 +127,7 @@ impl Cluster<'_> {
             .filter(|f| match f.flaw {
                 Flaw::Name => !(active_only && f.active == Some(false)),
                 Flaw::State => active_only,
-                Flaw::Address | Flaw::Duplicate => false,
+                Flaw::Address | Flaw::Duplicate | Flaw::Default => false,
             })
             .collect()
     }

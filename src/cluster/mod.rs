@@ -6,7 +6,7 @@ pub mod name;
 pub mod nodeset;
 pub mod plan;
 
-pub use flagged::{Flagged, Flaw};
+pub use flagged::{Flagged, Flaw, Flaws};
 pub use name::{NameError, UnitName, check_static_address, parse_address};
 
 use name::same;
@@ -17,12 +17,12 @@ use name::same;
 pub struct Worker<'a> {
     /// The key as written in the inventory: a hostname once Python lower-cases it (`Pio02`).
     pub name: &'a str,
-    /// `false` too when the line's state is unreadable: see `flaw`.
+    /// `false` too when the line's state is unreadable: see `flaws`.
     pub active: bool,
-    /// `None` too when the address line is unusable: see `flaw`.
+    /// `None` too when the address line is unusable: see `flaws`.
     pub address: Option<&'a str>,
-    /// What is wrong with the worker's lines, if anything (all of it in [`Cluster::flagged`]).
-    pub flaw: Option<Flaw>,
+    /// What is wrong with the worker's lines, if anything (each in [`Cluster::flagged`]).
+    pub flaws: Flaws,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

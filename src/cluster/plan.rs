@@ -2,6 +2,8 @@
 
 use std::net::Ipv4Addr;
 
+#[cfg(test)]
+use super::Flaws;
 use super::{Change, Cluster, Flaw, UnitName};
 
 /// What `workers add` changes: nothing when the worker is already there exactly as asked.
@@ -20,7 +22,7 @@ pub fn add(
         }),
         // One already there keeps its state unless one is asked.
         // One whose state Python cannot read gets one: as asked, else active.
-        Some(w) if w.flaw == Some(Flaw::State) => changes.push(Change::SetActive {
+        Some(w) if w.flaws.has(Flaw::State) => changes.push(Change::SetActive {
             name: w.name.to_string(),
             active: active.unwrap_or(true),
         }),
@@ -99,7 +101,7 @@ pub fn set_active(
         .worker(name)
         .ok_or_else(|| NotInInventory(vec![name.to_string()]))?;
     // A state Python cannot read is written anew, whatever it seemed to be.
-    if worker.active == active && worker.flaw != Some(Flaw::State) {
+    if worker.active == active && !worker.flaws.has(Flaw::State) {
         return Ok(Vec::new());
     }
     Ok(vec![Change::SetActive {
@@ -154,13 +156,13 @@ mod tests {
                     name: "lead",
                     active: true,
                     address: Some("10.0.0.1"),
-                    flaw: None,
+                    flaws: Flaws::NONE,
                 },
                 Worker {
                     name: "Pio02",
                     active: false,
                     address: Some("10.0.0.2"),
-                    flaw: None,
+                    flaws: Flaws::NONE,
                 },
             ],
             other_addresses: vec![],

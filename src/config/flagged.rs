@@ -6,6 +6,9 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use super::*;
 
+/// configparser's section whose keys every other section has too.
+pub(super) const DEFAULT: &str = "DEFAULT";
+
 impl Config {
     /// Every line of `[cluster.inventory]` (with `inventory_too`) and `[cluster.addresses]` that
     /// pio cannot use, in file order, checked as the Python stack would read them: keys that
@@ -22,11 +25,13 @@ impl Config {
         let mut flagged = Vec::new();
         let mut sections = vec![(names.addresses, false)];
         if inventory_too {
-            sections.push((names.inventory, true));
+            sections.insert(0, (names.inventory, true));
         }
         for (section, in_inventory) in sections {
             self.duplicates(section, in_inventory, &mut flagged);
-            for entry in self.entries(section) {
+            for (entry, from_default) in self.read_in(section) {
+                // A [DEFAULT] line is named as such, whichever section reads it.
+                let label = if from_default { DEFAULT } else { section };
                 let value = doc.value(entry);
                 let active = value.as_deref().and_then(python_bool);
                 let mut flag = |flaw, e: Error| {
@@ -44,14 +49,14 @@ impl Config {
                         hint: e.hint.unwrap_or_default(),
                     })
                 };
-                if let Err(e) = self.unit_name(section, entry) {
+                if let Err(e) = self.unit_name(label, entry) {
                     flag(Flaw::Name, e);
-                } else if !in_inventory {
-                    if let Err(e) = self.address(section, entry) {
-                        flag(Flaw::Address, e);
-                    }
-                } else if active.is_none() {
-                    flag(Flaw::State, self.bad_state(entry));
+                } else if !in_inventory && let Err(e) = self.address(label, entry) {
+                    flag(Flaw::Address, e);
+                } else if in_inventory && active.is_none() {
+                    flag(Flaw::State, self.bad_state(label, entry));
+                } else if from_default {
+                    flag(Flaw::Default, self.inherited_line(section, entry));
                 }
             }
         }
@@ -59,12 +64,12 @@ impl Config {
             self.checked.store(doc.generation(), Relaxed);
         }
         flagged.sort_by_key(|f| f.line);
-        flagged.dedup_by_key(|f| (f.line, f.flaw));
+        flagged.dedup_by_key(|f| (f.line, f.flaw, f.in_inventory));
         flagged
     }
 
     /// An inventory line whose value Python reads as no boolean.
-    pub(super) fn bad_state(&self, entry: &Entry) -> Error {
+    pub(super) fn bad_state(&self, section: &str, entry: &Entry) -> Error {
         let key = self.doc.key(entry);
         let value_shown = match self.doc.value(entry) {
             Some(v) => format!("'{}'", shown(&v)),
@@ -74,15 +79,64 @@ impl Config {
         invalid(
             &self.path,
             entry.line(),
-            &format!(
-                "[{}] {key} has the value {value_shown}, which is not a yes/no value",
-                self.sections.inventory
-            ),
+            &format!("[{section}] {key} has the value {value_shown}, which is not a yes/no value"),
         )
         .with_hint(format!(
             "Write {lower}=1 (active) or {lower}=0 (inactive); Python reads only 1/yes/true/on and \
              0/no/false/off, and a ';' or '#' after the value is part of it."
         ))
+    }
+
+    /// The entries Python reads in `section` (when the file has it): its own, then each of
+    /// `[DEFAULT]`'s that it does not have itself (configparser gives every section the keys of
+    /// `[DEFAULT]`), and whether it is one of those.
+    pub(super) fn read_in(&self, section: &str) -> Vec<(&Entry, bool)> {
+        let doc = &self.doc;
+        let Some(own) = doc.section(section) else {
+            return Vec::new();
+        };
+        let mut entries: Vec<(&Entry, bool)> =
+            doc.entries(own).iter().map(|e| (e, false)).collect();
+        if section != DEFAULT
+            && let Some(defaults) = doc.section(DEFAULT)
+        {
+            let inherited = doc.entries(defaults).iter();
+            let inherited = inherited.filter(|e| doc.find_folded(own, doc.key(e)).is_none());
+            entries.extend(inherited.map(|e| (e, true)));
+        }
+        entries
+    }
+
+    /// A `[DEFAULT]` line that `section` reads as one of its own.
+    fn inherited_line(&self, section: &str, entry: &Entry) -> Error {
+        let key = self.doc.key(entry);
+        invalid(
+            &self.path,
+            entry.line(),
+            &format!(
+                "[{DEFAULT}] {key}={} is a line of [{section}] too (configparser gives every \
+                 section the keys of [{DEFAULT}]), so pio reads {key} there as Python does",
+                shown(first_line(&self.doc, entry))
+            ),
+        )
+        .with_hint(format!(
+            "Move the line into the section it belongs to; pio changes nothing in [{DEFAULT}], \
+             so it can set {key}'s state (in [{section}]) but not remove or rename it."
+        ))
+    }
+
+    /// Refuses to take `unit` out of `section` when `[DEFAULT]` has it: Python would read it
+    /// there still (exit code 2, the `[DEFAULT]` line named).
+    pub fn refuse_taking_out(&self, section: &str, unit: &str) -> Result<()> {
+        let doc = &self.doc;
+        let Some(entry) = doc.section(DEFAULT).and_then(|d| doc.find_folded(d, unit)) else {
+            return Ok(());
+        };
+        let e = self.inherited_line(section, entry);
+        Err(
+            Error::usage(format!("{}; nothing was sent or changed", e.message))
+                .with_hint(e.hint.unwrap_or_default()),
+        )
     }
 
     /// Every line of `section` whose hostname an earlier line has (as Python lower-cases keys),
@@ -138,12 +192,28 @@ impl Config {
         flagged: Vec<Flagged>,
     ) -> Result<Cluster<'a>> {
         let doc = &self.doc;
-        let flaw_at = |line: usize| flagged.iter().find(|f| f.line == line).map(|f| f.flaw);
-        let addresses = self.entries(self.sections.addresses);
-        let usable = addresses.iter().filter(|e| flaw_at(e.line()).is_none());
+        // What is wrong with a line as read in one section ([`Flaw::Default`] is nothing wrong).
+        let flaw_at = |line: usize, in_inventory: bool| {
+            flagged
+                .iter()
+                .find(|f| {
+                    f.line == line && f.in_inventory == in_inventory && f.flaw != Flaw::Default
+                })
+                .map(|f| f.flaw)
+        };
+        let inherited = |line: usize| {
+            flagged
+                .iter()
+                .any(|f| f.line == line && f.flaw == Flaw::Default)
+        };
+        let addresses = self.read_in(self.sections.addresses);
+        let usable = addresses
+            .iter()
+            .map(|(e, _)| *e)
+            .filter(|e| flaw_at(e.line(), false).is_none());
         let mut workers = Vec::new();
-        for e in self.entries(self.sections.inventory) {
-            let flaw = flaw_at(e.line());
+        for (e, _) in self.read_in(self.sections.inventory) {
+            let flaw = flaw_at(e.line(), true);
             if flaw == Some(Flaw::Name) {
                 continue;
             }
@@ -151,13 +221,20 @@ impl Config {
             let address = usable.clone().find(|a| key_eq(doc.key(a), name));
             let address_flaw = addresses
                 .iter()
-                .filter(|a| key_eq(doc.key(a), name))
-                .find_map(|a| flaw_at(a.line()));
+                .filter(|(a, _)| key_eq(doc.key(a), name))
+                .find_map(|(a, _)| flaw_at(a.line(), false));
+            let mut flaws = Flaws::NONE;
+            for f in [flaw, address_flaw].into_iter().flatten() {
+                flaws = flaws.with(f);
+            }
+            if inherited(e.line()) {
+                flaws = flaws.with(Flaw::Default);
+            }
             workers.push(Worker {
                 name,
                 active: python_bool(first_line(doc, e)).unwrap_or(false),
                 address: address.map(|a| first_line(doc, a)),
-                flaw: address_flaw.or(flaw),
+                flaws,
             });
         }
         let other_addresses = usable
@@ -171,6 +248,11 @@ impl Config {
 /// The error of a command that would use flagged lines ([`Config::flagged`]): each named
 /// (file:line and why), in file order, the hints said once each; nothing was sent or changed.
 pub fn refuse_flagged(flagged: &[&Flagged]) -> Error {
+    // In file order, each line once (a [DEFAULT] line is flagged in each section that reads it).
+    let mut flagged = flagged.to_vec();
+    flagged.sort_by_key(|f| f.line);
+    flagged.dedup_by(|a, b| a.message == b.message);
+    let flagged = &flagged[..];
     let mut hints: Vec<&str> = Vec::new();
     for f in flagged {
         if !f.hint.is_empty() && !hints.contains(&f.hint.as_str()) {

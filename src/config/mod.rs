@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Mutex, PoisonError};
 
 use crate::cluster::name::shown;
-use crate::cluster::{Change, Cluster, Flagged, Flaw, UnitName, Worker, check_static_address};
+use crate::cluster::{
+    Change, Cluster, Flagged, Flaw, Flaws, UnitName, Worker, check_static_address,
+};
 use crate::error::{Error, Kind, Result};
 use ini::{Document, Entry, Section, key_eq};
 
@@ -249,7 +251,7 @@ impl Config {
     /// and its address, if given.
     pub fn leader<'a>(&'a self, hostname: &'a str) -> Result<(&'a str, Option<&'a str>)> {
         let topology = |key: &str| -> Result<Option<&'a str>> {
-            match self.doc.get(self.sections.topology, key) {
+            match self.get(self.sections.topology, key) {
                 Some(e) => Ok(
                     Some(self.single_line(self.sections.topology, e)?).filter(|v| !v.is_empty())
                 ),
@@ -259,15 +261,14 @@ impl Config {
         let leader_address = topology("leader_address")?;
         if let (Some(address), Some(entry)) = (
             leader_address,
-            self.doc.get(self.sections.topology, "leader_address"),
+            self.get(self.sections.topology, "leader_address"),
         ) {
             self.check_address(self.sections.topology, entry, address)?;
         }
         let leader = topology("leader_hostname")?;
-        if let (Some(name), Some(entry)) = (
-            leader,
-            self.doc.get(self.sections.topology, "leader_hostname"),
-        ) {
+        if let (Some(name), Some(entry)) =
+            (leader, self.get(self.sections.topology, "leader_hostname"))
+        {
             // The leader's name reaches SSH, URLs and printed commands like any unit's. The
             // Python stack's development config leads from `localhost`: that one is kept.
             let checked = match ini::fold_key(name) {
@@ -325,7 +326,7 @@ impl Config {
                 name: doc.key(e),
                 active,
                 address: (k != Layout::NONE).then(|| first_line(doc, &addresses[k as usize])),
-                flaw: None,
+                flaws: Flaws::NONE,
             })
             .collect();
         let other_addresses = layout
@@ -361,11 +362,22 @@ impl Config {
     /// best.
     pub fn addresses(&self) -> Vec<(&str, &str)> {
         let flagged = self.flagged(false);
-        self.entries(self.sections.addresses)
-            .iter()
-            .filter(|e| !flagged.iter().any(|f| f.line == e.line()))
-            .map(|e| (self.doc.key(e), first_line(&self.doc, e)))
+        let unusable = |line| {
+            let mut about = flagged.iter().filter(|f| f.line == line && !f.in_inventory);
+            about.any(|f| f.flaw != Flaw::Default)
+        };
+        self.read_in(self.sections.addresses)
+            .into_iter()
+            .filter(|(e, _)| !unusable(e.line()))
+            .map(|(e, _)| (self.doc.key(e), first_line(&self.doc, e)))
             .collect()
+    }
+
+    /// `key` of `section`, else of `[DEFAULT]` (which every section reads, as configparser does).
+    fn get(&self, section: &str, key: &str) -> Option<&Entry> {
+        self.doc
+            .get(section, key)
+            .or_else(|| self.doc.get(flagged::DEFAULT, key))
     }
 
     /// An entry of `[cluster.addresses]`: its key a unit name, its value one line holding an
@@ -442,7 +454,7 @@ impl Config {
     /// How the worker web API is reached: `[ui] proto` (default http) and `[ui] port` (default 80).
     pub fn web_api(&self) -> Result<(String, u16)> {
         let value = |key: &str| -> Result<Option<(&str, usize)>> {
-            match self.doc.get("ui", key) {
+            match self.get("ui", key) {
                 Some(e) => Ok(Some((self.single_line("ui", e)?, e.line()))),
                 None => Ok(None),
             }
@@ -474,7 +486,7 @@ impl Config {
     /// pio's own override of the identify LED's BCM pin, `[identify] led_bcm_pin` (no
     /// Pioreactor release has it: see [`crate::hardware`] for the release's own pin).
     pub fn led_pin_override(&self) -> Result<Option<u8>> {
-        let Some(entry) = self.doc.get("identify", "led_bcm_pin") else {
+        let Some(entry) = self.get("identify", "led_bcm_pin") else {
             return Ok(None);
         };
         let value = self.single_line("identify", entry)?;
@@ -572,7 +584,7 @@ impl<'a> Inventory<'a> {
             name,
             active: python_bool(value).expect("checked by Config::flagged"),
             address,
-            flaw: None,
+            flaws: Flaws::NONE,
         }
     }
 }
@@ -741,8 +753,8 @@ mod tests {
         assert!(f.message.starts_with("c.ini:3: "), "{}", f.message);
         assert_eq!((f.flaw, f.in_inventory, f.line), (Flaw::State, true, 2));
         // The other worker is as it was; this one is flagged, and counts as inactive.
-        assert_eq!(cluster.workers[1].flaw, Some(Flaw::State));
-        assert!(cluster.workers[0].active && cluster.workers[0].flaw.is_none());
+        assert_eq!(cluster.workers[1].flaws, Flaw::State.into());
+        assert!(cluster.workers[0].active && cluster.workers[0].flaws == Flaws::NONE);
     }
 
     #[test]
@@ -889,6 +901,18 @@ mod tests {
                 "{flagged:?}"
             );
         }
+    }
+
+    #[test]
+    fn default_keys_are_read_in_every_section() {
+        let text = "[DEFAULT]\nport=8080\nleader_address=10.0.0.9\n[cluster.topology]\nleader_hostname=lead\n[ui]\n";
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        assert_eq!(c.web_api().unwrap(), ("http".to_string(), 8080));
+        assert_eq!(c.leader("me").unwrap(), ("lead", Some("10.0.0.9")));
+        // A section's own key wins.
+        let text = "[DEFAULT]\nport=8080\n[ui]\nport=81\n";
+        let c = Config::from_text(Path::new("c.ini"), text.into(), true).unwrap();
+        assert_eq!(c.web_api().unwrap().1, 81);
     }
 
     #[test]

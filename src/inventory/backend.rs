@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::cluster::name::same;
-use crate::cluster::{Change, Cluster, Worker};
+use crate::cluster::{Change, Cluster, Flaws, Worker};
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -332,7 +332,7 @@ impl Backend for LeaderDb {
                 name: &w.pioreactor_unit,
                 active: w.is_active,
                 address: find(&w.pioreactor_unit),
-                flaw: None,
+                flaws: Flaws::NONE,
             })
             .collect();
         let other_addresses = addresses

@@ -169,11 +169,29 @@ impl Inventory {
         let mut flagged: Vec<&Flagged> = Vec::new();
         for change in planned {
             let unit = change.unit();
+            // Which of two spellings is meant?
             flagged.extend(
                 cluster
                     .flagged_for(unit)
                     .filter(|f| f.flaw == Flaw::Duplicate),
             );
+            // A [DEFAULT] line is every section's: pio does not take a unit out of the sections
+            // of config.ini that would read it there still.
+            let names = &self.config.sections;
+            let config_era = self.era() == Era::Config;
+            match change {
+                Change::RemoveWorker { .. } if config_era => {
+                    self.config.refuse_taking_out(names.inventory, unit)?
+                }
+                Change::RenameWorker { .. } if config_era => {
+                    self.config.refuse_taking_out(names.inventory, unit)?;
+                    self.config.refuse_taking_out(names.addresses, unit)?
+                }
+                Change::RemoveAddress { .. } => {
+                    self.config.refuse_taking_out(names.addresses, unit)?
+                }
+                _ => {}
+            }
             let work = self.backend.follow_up(cluster, change, true);
             if !contacts || work.is_empty() {
                 continue;
@@ -193,8 +211,6 @@ impl Inventory {
         if flagged.is_empty() {
             return Ok(());
         }
-        flagged.sort_by_key(|f| f.line);
-        flagged.dedup_by_key(|f| f.line);
         Err(crate::config::refuse_flagged(&flagged))
     }
 

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cluster::{Change, Flaw, Reach, Worker};
+use crate::cluster::{Change, Flaw, Flaws, Reach, Worker};
 use crate::context::Context;
 use crate::error::Error;
 
@@ -295,7 +295,7 @@ pub struct WorkerRow<'a> {
     /// The unit's release, where `list --releases` learnt it.
     pub release: Option<&'a str>,
     /// What is wrong with its lines of config.ini, if anything.
-    pub flaw: Option<Flaw>,
+    pub flaws: Flaws,
 }
 
 impl<'a> WorkerRow<'a> {
@@ -310,25 +310,33 @@ impl<'a> WorkerRow<'a> {
             model_version: None,
             experiment: None,
             release: None,
-            flaw: w.flaw,
+            flaws: w.flaws,
         }
     }
 
     /// The state for tables: `yes`, `no`, or `?` where config.ini's line cannot be read.
     pub fn active_word(&self) -> &'static str {
-        match (self.flaw, self.active) {
-            (Some(Flaw::Name | Flaw::State), _) => "?",
-            (_, true) => "yes",
-            (_, false) => "no",
+        if self.flaws.has(Flaw::Name) || self.flaws.has(Flaw::State) {
+            "?"
+        } else if self.active {
+            "yes"
+        } else {
+            "no"
         }
     }
 
     /// The address for tables: `?` where config.ini's address line cannot be used.
     pub fn address_shown(&self) -> Cow<'a, str> {
-        match self.flaw {
-            Some(Flaw::Name | Flaw::Address) => Cow::Borrowed("?"),
-            _ => self.address(),
+        if self.unreachable() {
+            Cow::Borrowed("?")
+        } else {
+            self.address()
         }
+    }
+
+    /// Whether config.ini gives no usable name or address for it.
+    fn unreachable(&self) -> bool {
+        self.flaws.has(Flaw::Name) || self.flaws.has(Flaw::Address)
     }
 
     /// Where the unit is reached: its written address, else `<name>.local` (mDNS).
@@ -356,16 +364,17 @@ impl<'a> WorkerRow<'a> {
             name: self.name,
             active: self.active,
             address: self.address_shown(),
-            address_source: match self.flaw {
-                Some(Flaw::Name | Flaw::Address) => "flagged",
-                _ => self.reach.source(),
+            address_source: if self.unreachable() {
+                "flagged"
+            } else {
+                self.reach.source()
             },
             leader: self.leader,
             model_name: self.model_name,
             model_version: self.model_version,
             experiment: self.experiment,
             release: self.release,
-            flaw: self.flaw.map(Flaw::as_str),
+            flaw: self.flaws.first().map(Flaw::as_str),
         }
     }
 }

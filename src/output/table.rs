@@ -172,7 +172,7 @@ fn plain<'c, T, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::Reach;
+    use crate::cluster::{Flaws, Reach};
 
     fn render(style: Style) -> String {
         let mut out = Vec::new();
@@ -191,7 +191,7 @@ mod tests {
                 model_version: None,
                 experiment: None,
                 release: None,
-                flaw: None,
+                flaws: Flaws::NONE,
             },
             WorkerRow {
                 name: "pio02",
@@ -202,7 +202,7 @@ mod tests {
                 model_version: None,
                 experiment: None,
                 release: None,
-                flaw: None,
+                flaws: Flaws::NONE,
             },
         ]
     }

@@ -66,7 +66,5 @@ pub fn refuse_flagged<S: AsRef<str>>(
     if flagged.is_empty() {
         return Ok(());
     }
-    flagged.sort_by_key(|f| f.line);
-    flagged.dedup_by_key(|f| f.line);
     Err(crate::config::refuse_flagged(&flagged))
 }

@@ -94,7 +94,18 @@ fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
                 checks.push(check(here, "config.ini line", Verdict::Fail, message, hint));
             }
             // Each line pio cannot use, under its unit; the rest of the cluster is checked.
+            let mut said: Vec<String> = Vec::new();
             for f in flagged {
+                if said.contains(&f.message) {
+                    continue;
+                }
+                said.push(f.message.clone());
+                // A [DEFAULT] line is Python's reading, not a mistake: a warning.
+                let verdict = if f.flaw == crate::cluster::Flaw::Default {
+                    Verdict::Warn
+                } else {
+                    Verdict::Fail
+                };
                 let unit = f
                     .unit
                     .unwrap_or_else(|| crate::cluster::name::shown(&f.key).into_owned());
@@ -103,7 +114,7 @@ fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
                 } else {
                     "address line"
                 };
-                checks.push(check(&unit, what, Verdict::Fail, f.message, Some(f.hint)));
+                checks.push(check(&unit, what, verdict, f.message, Some(f.hint)));
             }
             Some(c)
         }

@@ -37,14 +37,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             name: &f.key,
             active: f.active.unwrap_or(false),
             address: None,
-            flaw: Some(Flaw::Name),
+            flaws: Flaw::Name.into(),
         })
         .collect();
     let rows = cluster
         .workers
         .iter()
         .chain(&unnamed)
-        .filter(|w| wanted(args, w.active) || w.flaw.is_some())
+        .filter(|w| wanted(args, w.active) || w.flaws.any_wrong())
         .map(|w| {
             let record = inventory.record(w.name);
             let experiment = assignments

@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     }
     let silent: Vec<&str> = rows
         .iter()
-        .filter(|r| !r.reachable && (r.active || cluster.flagged_for(r.name).next().is_some()))
+        .filter(|r| !r.reachable && (r.active || !cluster.flaws_of(&[r.name]).is_empty()))
         .map(|r| r.name)
         .collect();
     if silent.is_empty() {
@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
             ctx,
             &format!(
                 "active units that did not answer{}: {}",
-                if cluster.flagged.is_empty() {
+                if cluster.flaws_of(&silent).is_empty() {
                     ""
                 } else {
                     ", or whose lines of config.ini cannot be used"
