@@ -228,6 +228,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         }
         'pio;workers;sync-configs' {
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
@@ -249,6 +251,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;workers;status' {
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
@@ -407,6 +411,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;doctor' {
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each unit may take per check')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
@@ -426,6 +432,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         }
         'pio;identify' {
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Keep blinking about this long (whole rounds of about 3.5 s)')
             [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Seconds between units in a roll call')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once (without --roll-call)')
@@ -466,6 +474,8 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         }
         'pio;reboot' {
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
             [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit to answer (default 10, at most 60), or with --wait for each to come back (default 180)')

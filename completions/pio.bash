@@ -223,12 +223,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__doctor)
-            opts="-q -v -h -V --fanout --timeout --strict --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --experiments --experiment --fanout --timeout --strict --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fanout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -537,13 +545,21 @@ _pio() {
             return 0
             ;;
         pio__subcmd__identify)
-            opts="-q -v -h -V --units --all --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --units --all --experiments --experiment --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -583,13 +599,21 @@ _pio() {
             return 0
             ;;
         pio__subcmd__reboot)
-            opts="-y -q -v -h -V --units --all --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-y -q -v -h -V --units --all --experiments --experiment --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1241,12 +1265,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__status)
-            opts="-q -v -h -V --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --experiments --experiment --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fanout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1279,13 +1311,21 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__sync__subcmd__configs)
-            opts="-q -v -h -V --units --all --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            opts="-q -v -h -V --units --all --experiments --experiment --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1411,7 +1451,7 @@ doctor|0|units
 identify|0|units
 rename|0|unit
 reboot|0|units"
-_pio_value_options=" --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
+_pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
 _pio_with_units() {
     _pio "$@"
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"

@@ -215,6 +215,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;workers;sync-configs'= {
             cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
             cand --timeout 'Seconds to wait for each unit'
@@ -235,6 +237,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
         }
         &'pio;workers;status'= {
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
             cand --timeout 'Seconds to wait for each unit'
@@ -369,6 +373,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;help;help'= {
         }
         &'pio;doctor'= {
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
             cand --fanout 'How many units at once'
             cand --timeout 'Seconds each unit may take per check'
             cand --config 'Use this config.ini instead of looking it up'
@@ -387,6 +393,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;identify'= {
             cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
             cand --duration 'Keep blinking about this long (whole rounds of about 3.5 s)'
             cand --pause 'Seconds between units in a roll call'
             cand --fanout 'How many units at once (without --roll-call)'
@@ -425,6 +433,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;reboot'= {
             cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
             cand --fanout 'How many units at once'
             cand --via 'How to reach units'
             cand --timeout 'Seconds to wait for each unit to answer (default 10, at most 60), or with --wait for each to come back (default 180)'

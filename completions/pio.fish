@@ -195,6 +195,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from unassign" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -214,6 +215,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from sync-configs" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from status" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -269,6 +271,7 @@ complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcomm
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand doctor" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
 complete -c pio -n "__fish_pio_using_subcommand doctor" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand doctor" -l timeout -d 'Seconds each unit may take per check' -r
 complete -c pio -n "__fish_pio_using_subcommand doctor" -l config -d 'Use this config.ini instead of looking it up' -r -F
@@ -284,6 +287,7 @@ complete -c pio -n "__fish_pio_using_subcommand doctor" -s v -l verbose -d 'Say 
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand identify" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
+complete -c pio -n "__fish_pio_using_subcommand identify" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l duration -d 'Keep blinking about this long (whole rounds of about 3.5 s)' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l pause -d 'Seconds between units in a roll call' -r
 complete -c pio -n "__fish_pio_using_subcommand identify" -l fanout -d 'How many units at once (without --roll-call)' -r
@@ -316,6 +320,7 @@ complete -c pio -n "__fish_pio_using_subcommand rename" -s v -l verbose -d 'Say 
 complete -c pio -n "__fish_pio_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c pio -n "__fish_pio_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
+complete -c pio -n "__fish_pio_using_subcommand reboot" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l fanout -d 'How many units at once' -r
 complete -c pio -n "__fish_pio_using_subcommand reboot" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
 ssh\t''
@@ -357,7 +362,7 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 # pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
 # command asks for them: (command as typed | position | units, unit or state).
 function __fish_pio_asks --argument-names want
-    set -l options --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p
+    set -l options --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p
     set -l words (commandline -opc)
     set -e words[1]
     set -l plain

@@ -801,3 +801,95 @@ fn the_python_clis_model_spelling_works() {
         ]
     );
 }
+
+#[test]
+fn units_are_chosen_by_experiment_from_the_leader_database() {
+    let lab = Lab::start(&["leader1", "pio02", "pio03", "pio04"], 90, &[Web::Up; 4]);
+    lab.trust_all();
+    let api = LeaderApi::start("127.0.0.1:0");
+    for (unit, active) in [("pio02", true), ("pio03", false), ("pio04", true)] {
+        api.add_worker(unit, active, None, None);
+    }
+    api.add_experiment("Trial 3");
+    api.add_experiment("Other");
+    api.add_experiment("Empty");
+    api.assign("pio02", "Trial 3");
+    api.assign("pio03", "Trial 3");
+    api.assign("pio04", "Other");
+    let (a2, a3, a4) = (&lab.units[1].addr, &lab.units[2].addr, &lab.units[3].addr);
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.addresses]\npio02={a2}\npio03={a3}\npio04={a4}\n\n[ui]\nport={}\n",
+        api.port()
+    ));
+    // The names `workers status` checks with these options.
+    let status = |options: &[&str]| -> Vec<String> {
+        let mut args = vec!["--json", "workers", "status", "--via", "ssh"];
+        args.extend(options);
+        let run = lab.env.run(&args);
+        let v = json_of(run.ok());
+        let rows = v.as_array().unwrap().iter();
+        rows.map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The active workers assigned to it, as `pios --experiments` picks them: pio03 is inactive.
+    assert_eq!(status(&["--experiment", "Trial 3"]), ["pio02"]);
+    // Repeated, and in the Python CLI's spelling.
+    let both = ["--experiments", "Other", "--experiment", "Trial 3"];
+    assert_eq!(status(&both), ["pio02", "pio04"]);
+    let run = lab
+        .env
+        .run(&["reboot", "--experiment", "Other", "--dry-run"]);
+    let plan = format!("{}{}", run.ok().stdout, run.stderr);
+    assert!(plan.contains("pio04") && !plan.contains("pio02"), "{plan}");
+    // Nothing was sent to any unit.
+    assert!(
+        lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .is_empty()
+    );
+    // What cannot be chosen: exit 2, nothing sent.
+    for (args, needle) in [
+        (
+            &["reboot", "--experiment", "Nope", "--yes"][..],
+            "no experiment 'Nope'",
+        ),
+        (
+            &["reboot", "--experiment", "Empty", "--yes"],
+            "no active worker is assigned to 'Empty'",
+        ),
+        (
+            &["reboot", "--experiment", "Other", "pio02", "--yes"],
+            "cannot be used with",
+        ),
+        (
+            &["workers", "sync-configs", "--experiment", "Other", "--all"],
+            "cannot be used with",
+        ),
+    ] {
+        let run = lab.env.run(args);
+        run.code(2);
+        assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+    }
+    assert!(
+        lab.asked("sudo reboot", "POST /unit_api/system/reboot")
+            .is_empty()
+    );
+    // Only status asked anything of a unit, and only of those chosen.
+    let asked: Vec<String> = lab.ssh_log().into_iter().map(|(_, a, _)| a).collect();
+    assert!(!asked.contains(a3), "{asked:?}");
+}
+
+#[test]
+fn experiments_need_the_leader_database() {
+    let env = Env::new();
+    env.write_config(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\npio02=1\n",
+    );
+    let run = env.run(&["reboot", "--experiment", "Trial 3", "--dry-run"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("this cluster's inventory is config.ini"),
+        "{}",
+        run.stderr
+    );
+}

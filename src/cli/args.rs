@@ -24,6 +24,23 @@ pub struct RemoteArgs {
     pub timeout: f64,
 }
 
+/// The units of a command that acts on every unit unless told which.
+#[derive(Debug, Args)]
+pub struct UnitsOrExperiments {
+    /// Units (default: every unit in the inventory)
+    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
+    pub units: Vec<String>,
+
+    /// The active workers assigned to this experiment in the leader's database (repeatable)
+    #[arg(
+        long = "experiment",
+        visible_alias = "experiments",
+        value_name = "EXPERIMENT",
+        conflicts_with = "units"
+    )]
+    pub experiments: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct UnitSelection {
     /// Units: names, comma lists or node sets like pio[01-08]
@@ -37,6 +54,10 @@ pub struct UnitSelection {
     /// Every worker in the inventory (the leader only if named)
     #[arg(long, conflicts_with_all = ["units", "units_option"])]
     pub all: bool,
+
+    /// The active workers assigned to this experiment in the leader's database (repeatable)
+    #[arg(long = "experiment", visible_alias = "experiments", value_name = "EXPERIMENT", conflicts_with_all = ["units", "units_option", "all"])]
+    pub experiments: Vec<String>,
 }
 
 impl UnitSelection {
@@ -132,9 +153,8 @@ pub struct RebootArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Units (default: every unit in the inventory)
-    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
-    pub units: Vec<String>,
+    #[command(flatten)]
+    pub select: UnitsOrExperiments,
 
     /// How many units at once
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
@@ -257,9 +277,8 @@ pub struct DiscoverArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Units (default: every unit in the inventory)
-    #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]
-    pub units: Vec<String>,
+    #[command(flatten)]
+    pub select: UnitsOrExperiments,
 
     /// How many units at once
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]

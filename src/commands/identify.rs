@@ -23,7 +23,7 @@ extern "C" fn on_sigint(_: libc::c_int) {
 
 pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
     let duration = Duration::from_secs_f64(args.duration.unwrap_or(0.0));
-    if args.select.named().is_empty() && !args.select.all {
+    if args.select.named().is_empty() && !args.select.all && args.select.experiments.is_empty() {
         if args.roll_call {
             return Err(Error::usage(
                 "a roll call needs units: name them, or use --all",
@@ -37,7 +37,12 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<()> {
     let units: Vec<String> = if args.select.all {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
-        select_units(&cluster, &args.select.named())?
+        let named = crate::commands::named_units(
+            &inventory,
+            args.select.named(),
+            &args.select.experiments,
+        )?;
+        select_units(&cluster, &named)?
     };
     refuse_flagged(&cluster, &units, args.select.all.then_some(false))?;
     let remote =

@@ -85,6 +85,20 @@ pub fn open_inventory_to_edit(ctx: &Context) -> Result<Inventory> {
     Ok(inventory)
 }
 
+/// The units named on the command line, or with `--experiment`, the active workers assigned to
+/// those experiments in the leader's database ([`Inventory::assigned_to`]).
+pub fn named_units(
+    inventory: &Inventory,
+    named: Vec<String>,
+    experiments: &[String],
+) -> Result<Vec<String>> {
+    if experiments.is_empty() {
+        Ok(named)
+    } else {
+        inventory.assigned_to(experiments)
+    }
+}
+
 /// The inventory of a config.ini already read.
 pub fn inventory_of(ctx: &Context, config: Config) -> Result<Inventory> {
     let inventory = crate::inventory::open(ctx, || Ok(config))?;

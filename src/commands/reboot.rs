@@ -20,7 +20,9 @@ use crate::timeouts::{
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
-    let (workers, leader) = chosen(&cluster, args)?;
+    let named =
+        crate::commands::named_units(&inventory, args.select.named(), &args.select.experiments)?;
+    let (workers, leader) = chosen(&cluster, args, &named)?;
     let remote = crate::commands::remote(
         ctx,
         &inventory.config,
@@ -83,7 +85,11 @@ fn request_timeout(args: &RebootArgs) -> f64 {
 
 /// The workers to reboot, and the leader apart (only when named: it goes last, since rebooting
 /// it first would cut the others off).
-fn chosen(cluster: &Cluster, args: &RebootArgs) -> Result<(Vec<String>, Vec<String>)> {
+fn chosen(
+    cluster: &Cluster,
+    args: &RebootArgs,
+    named: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     let units = if args.select.all {
         cluster
             .workers
@@ -91,11 +97,11 @@ fn chosen(cluster: &Cluster, args: &RebootArgs) -> Result<(Vec<String>, Vec<Stri
             .filter(|w| !cluster.is_leader(w.name))
             .map(|w| w.name.to_string())
             .collect()
-    } else if args.select.named().is_empty() {
+    } else if named.is_empty() {
         return Err(Error::usage("name the units to reboot, or use --all")
             .with_hint("e.g. `pio reboot pio02`, `pio reboot 'pio[01-08]'`, `pio reboot --all`"));
     } else {
-        select_units(cluster, &args.select.named())?
+        select_units(cluster, named)?
     };
     refuse_flagged(cluster, &units, args.select.all.then_some(false))?;
     let (leader, workers) = units.into_iter().partition(|u| cluster.is_leader(u));

@@ -111,6 +111,68 @@ impl Inventory {
         self.backend.record(unit)
     }
 
+    /// The active workers assigned to any of `experiments` in the leader's database, in the
+    /// database's order, as `pios --experiments` picks them. Exit code 2 where there is no
+    /// database (the config.ini era), for an experiment it does not have, or when no active
+    /// worker is assigned to them.
+    pub fn assigned_to(&self, experiments: &[String]) -> Result<Vec<String>> {
+        let Some(api) = self.api() else {
+            return Err(Error::usage(
+                "--experiment picks workers by the leader's database (Pioreactor 24.4 and later); \
+                 this cluster's inventory is config.ini, which has no experiments",
+            )
+            .with_hint("Name the units instead (`pio workers list` shows them)."));
+        };
+        let known = api.experiments().map_err(|e| api_failed(&e))?;
+        let unknown: Vec<&str> = experiments
+            .iter()
+            .filter(|e| !known.contains(e))
+            .map(|e| e.as_str())
+            .collect();
+        if !unknown.is_empty() {
+            let listed = known
+                .iter()
+                .map(|e| shown(e).into_owned())
+                .collect::<Vec<_>>();
+            return Err(Error::usage(format!(
+                "the leader's database has no experiment {}; nothing was done",
+                unknown
+                    .iter()
+                    .map(|e| format!("'{}'", shown(e)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_hint(format!(
+                "Experiments are named exactly (case counts): {}.",
+                if listed.is_empty() {
+                    "there are none yet".to_string()
+                } else {
+                    listed.join(", ")
+                }
+            )));
+        }
+        let assignments = api.assignments().map_err(|e| api_failed(&e))?;
+        let mut units: Vec<String> = Vec::new();
+        for a in assignments {
+            let wanted = a
+                .experiment
+                .as_ref()
+                .is_some_and(|e| experiments.contains(e));
+            let active = self.record(&a.pioreactor_unit).is_some_and(|w| w.is_active);
+            if wanted && active && !units.iter().any(|u| same(u, &a.pioreactor_unit)) {
+                units.push(a.pioreactor_unit);
+            }
+        }
+        if units.is_empty() {
+            return Err(Error::usage(format!(
+                "no active worker is assigned to {}; nothing was done",
+                experiments.iter().map(|e| format!("'{}'", shown(e))).collect::<Vec<_>>().join(" or ")
+            ))
+            .with_hint("`pio workers list` shows each worker's experiment; `pio workers assign` assigns one."));
+        }
+        Ok(units)
+    }
+
     /// Refuses an option that only makes sense where pio itself contacts the units.
     pub fn refuse_offline(&self, option: &str) -> Result<()> {
         self.backend.refuse_offline(option)

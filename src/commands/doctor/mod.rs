@@ -147,11 +147,17 @@ fn inventory_check(ctx: &Context, config: Config, checks: &mut Vec<Check>) -> Op
 fn unit_checks(ctx: &Context, args: &DoctorArgs, inventory: &Inventory) -> Result<Vec<Check>> {
     let timeout = Duration::from_secs_f64(args.timeout);
     let cluster = inventory.cluster(&ctx.hostname)?;
-    let mut units: Vec<String> = if args.units.is_empty() {
-        cluster.workers.iter().map(|w| w.name.to_string()).collect()
-    } else {
-        select_units(&cluster, &args.units)?
-    };
+    let mut units: Vec<String> =
+        if args.select.units.is_empty() && args.select.experiments.is_empty() {
+            cluster.workers.iter().map(|w| w.name.to_string()).collect()
+        } else {
+            let named = crate::commands::named_units(
+                inventory,
+                args.select.units.clone(),
+                &args.select.experiments,
+            )?;
+            select_units(&cluster, &named)?
+        };
     // A unit whose lines cannot be used is not contacted: those lines are its checks.
     units.retain(|u| cluster.flaws_of(&[u]).is_empty());
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Auto, timeout)?;

@@ -15,10 +15,15 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     let cluster = inventory.cluster(&ctx.hostname)?;
     // Units with a line pio cannot use are not contacted: their rows say which line.
     crate::commands::warn_flagged(ctx, &inventory.config, &cluster);
-    let units: Vec<String> = if args.units.is_empty() {
+    let units: Vec<String> = if args.select.units.is_empty() && args.select.experiments.is_empty() {
         cluster.workers.iter().map(|w| w.name.to_string()).collect()
     } else {
-        select_units(&cluster, &args.units)?
+        let named = crate::commands::named_units(
+            &inventory,
+            args.select.units.clone(),
+            &args.select.experiments,
+        )?;
+        select_units(&cluster, &named)?
     };
     let remote = crate::commands::remote_from_args(ctx, &inventory.config, &args.remote)?;
     let progress = Progress::bar(ctx, units.len(), "checking");

@@ -22,7 +22,9 @@ use crate::transport::fanout;
 pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
-    let units = chosen(ctx, args, &cluster)?;
+    let named =
+        crate::commands::named_units(&inventory, args.select.named(), &args.select.experiments)?;
+    let units = chosen(ctx, args, &cluster, &named)?;
     if units.is_empty() {
         Narrator::new(ctx).say("No units to copy config.ini to.");
         return Ok(());
@@ -75,7 +77,12 @@ pub fn run(ctx: &Context, args: &SyncConfigsArgs) -> Result<()> {
 
 /// The units named (`--all`: the active workers, as the Python stack's sync-configs), never the
 /// leader: its config.ini is the source, and copying it onto itself could only lose it.
-fn chosen(ctx: &Context, args: &SyncConfigsArgs, cluster: &Cluster) -> Result<Vec<String>> {
+fn chosen(
+    ctx: &Context,
+    args: &SyncConfigsArgs,
+    cluster: &Cluster,
+    named: &[String],
+) -> Result<Vec<String>> {
     let narrator = Narrator::new(ctx);
     let selected = if args.select.all {
         // Which workers are active must be known before any is said to be skipped.
@@ -99,14 +106,14 @@ fn chosen(ctx: &Context, args: &SyncConfigsArgs, cluster: &Cluster) -> Result<Ve
             .filter(|w| w.active)
             .map(|w| w.name.to_string())
             .collect()
-    } else if args.select.named().is_empty() {
+    } else if named.is_empty() {
         return Err(
             Error::usage("name the units to copy config.ini to, or use --all").with_hint(
                 "e.g. `pio workers sync-configs pio02`, `pio workers sync-configs --all`",
             ),
         );
     } else {
-        select_units(cluster, &args.select.named())?
+        select_units(cluster, named)?
     };
     refuse_flagged(cluster, &selected, None)?;
     Ok(selected
