@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -498,12 +499,60 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pio;cluster' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Update the Pioreactor software of every unit: the workers first, then the leader')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pio;cluster;update' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The release to install (default: the Python CLI''s, the latest)')
+            [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many workers at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each unit may take to update and answer with its new release')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the order and do nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pio;cluster;help' {
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Update the Pioreactor software of every unit: the workers first, then the leader')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pio;cluster;help;update' {
+            break
+        }
+        'pio;cluster;help;help' {
+            break
+        }
         'pio;help' {
             [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'Manage the workers in the cluster''s inventory')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -572,6 +621,13 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;reboot' {
+            break
+        }
+        'pio;help;cluster' {
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Update the Pioreactor software of every unit: the workers first, then the leader')
+            break
+        }
+        'pio;help;cluster;update' {
             break
         }
         'pio;help;help' {

@@ -16,6 +16,9 @@ _pio() {
             ",$1")
                 cmd="pio"
                 ;;
+            pio,cluster)
+                cmd="pio__subcmd__cluster"
+                ;;
             pio,doctor)
                 cmd="pio__subcmd__doctor"
                 ;;
@@ -34,6 +37,21 @@ _pio() {
             pio,workers)
                 cmd="pio__subcmd__workers"
                 ;;
+            pio__subcmd__cluster,help)
+                cmd="pio__subcmd__cluster__subcmd__help"
+                ;;
+            pio__subcmd__cluster,update)
+                cmd="pio__subcmd__cluster__subcmd__update"
+                ;;
+            pio__subcmd__cluster__subcmd__help,help)
+                cmd="pio__subcmd__cluster__subcmd__help__subcmd__help"
+                ;;
+            pio__subcmd__cluster__subcmd__help,update)
+                cmd="pio__subcmd__cluster__subcmd__help__subcmd__update"
+                ;;
+            pio__subcmd__help,cluster)
+                cmd="pio__subcmd__help__subcmd__cluster"
+                ;;
             pio__subcmd__help,doctor)
                 cmd="pio__subcmd__help__subcmd__doctor"
                 ;;
@@ -51,6 +69,9 @@ _pio() {
                 ;;
             pio__subcmd__help,workers)
                 cmd="pio__subcmd__help__subcmd__workers"
+                ;;
+            pio__subcmd__help__subcmd__cluster,update)
+                cmd="pio__subcmd__help__subcmd__cluster__subcmd__update"
                 ;;
             pio__subcmd__help__subcmd__workers,add)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__add"
@@ -197,12 +218,118 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__cluster)
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version update help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__cluster__subcmd__help)
+            opts="update help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__cluster__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__cluster__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__cluster__subcmd__update)
+            opts="-y -q -v -h --version --yes --fanout --timeout --dry-run --config --json --color --quiet --verbose --inventory --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -265,8 +392,36 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot help"
+            opts="workers doctor identify rename reboot cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__cluster)
+            opts="update"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__cluster__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1451,7 +1606,7 @@ doctor|0|units
 identify|0|units
 rename|0|unit
 reboot|0|units"
-_pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
+_pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --version --via -a -m -p "
 _pio_with_units() {
     _pio "$@"
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"

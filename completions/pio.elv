@@ -35,6 +35,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers'= {
@@ -456,12 +457,55 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;cluster'= {
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand update 'Update the Pioreactor software of every unit: the workers first, then the leader'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;cluster;update'= {
+            cand --version 'The release to install (default: the Python CLI''s, the latest)'
+            cand --fanout 'How many workers at once'
+            cand --timeout 'Seconds each unit may take to update and answer with its new release'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Show the order and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pio;cluster;help'= {
+            cand update 'Update the Pioreactor software of every unit: the workers first, then the leader'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pio;cluster;help;update'= {
+        }
+        &'pio;cluster;help;help'= {
+        }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;help;workers'= {
@@ -512,6 +556,11 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;rename'= {
         }
         &'pio;help;reboot'= {
+        }
+        &'pio;help;cluster'= {
+            cand update 'Update the Pioreactor software of every unit: the workers first, then the leader'
+        }
+        &'pio;help;cluster;update'= {
         }
         &'pio;help;help'= {
         }

@@ -40,6 +40,7 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "doctor" -d 'Diagnose the cl
 complete -c pio -n "__fish_pio_needs_command" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
 complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_needs_command" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -341,12 +342,43 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -f -a "update" -d 'Update the Pioreactor software of every unit: the workers first, then the leader'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l version -d 'The release to install (default: the Python CLI\'s, the latest)' -r
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l fanout -d 'How many workers at once' -r
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l timeout -d 'Seconds each unit may take to update and answer with its new release' -r
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -s y -l yes -d 'Do not ask for confirmation'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l dry-run -d 'Show the order and do nothing'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "update" -d 'Update the Pioreactor software of every unit: the workers first, then the leader'
+complete -c pio -n "__fish_pio_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
@@ -358,11 +390,12 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "status" -d 'Check which units answer, and how'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "model" -d 'A worker\'s model: where the leader\'s database keeps it (26.11 and later: the unit does, and the leader passes a change on to it)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "update-model" -d 'Set a worker\'s model (the Python CLI\'s spelling before 26.11; `workers model set` since)'
+complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "update" -d 'Update the Pioreactor software of every unit: the workers first, then the leader'
 
 # pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
 # command asks for them: (command as typed | position | units, unit or state).
 function __fish_pio_asks --argument-names want
-    set -l options --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p
+    set -l options --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --units --version --via -a -m -p
     set -l words (commandline -opc)
     set -e words[1]
     set -l plain

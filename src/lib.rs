@@ -49,7 +49,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ModelCommand, WorkersCommand};
+use cli::{Cli, ClusterCommand, Command, ModelCommand, WorkersCommand};
 use commands::workers;
 use context::{Context, Env};
 use error::Result;
@@ -109,6 +109,11 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Doctor(args) => commands::doctor::run(ctx, args),
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
+        Command::Cluster(ClusterCommand::Update(args)) => commands::cluster::update::run(ctx, args),
+        Command::Cluster(ClusterCommand::External(sub)) => {
+            typo(&["cluster"], &name(sub))?;
+            Err(hand_off(ctx, &format!("cluster {}", name(sub)), argv))
+        }
         Command::Rename(args) => commands::rename::run(ctx, args),
         Command::External(sub) => {
             typo(&[], &name(sub))?;

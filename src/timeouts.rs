@@ -15,6 +15,9 @@ pub const COME_BACK: f64 = 180.0;
 pub const DOCTOR_CHECK: f64 = 5.0;
 /// `workers discover --timeout`: seconds to listen.
 pub const DISCOVER: f64 = 3.0;
+/// `cluster update --timeout`: seconds for one unit to update its software and answer with the
+/// new release (a Pi Zero takes several minutes to install a release).
+pub const UPDATE: f64 = 900.0;
 /// `workers add --timeout`: seconds for a new worker to appear on the network.
 pub const ADD: f64 = 60.0;
 

@@ -88,6 +88,28 @@ struct ActionPlan {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+struct UnitUpdate {
+    unit: String,
+    role: String,
+    state: String,
+    release_before: Option<String>,
+    release_after: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Updated {
+    command: String,
+    dry_run: bool,
+    version: Option<String>,
+    units: Vec<UnitUpdate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct RenamePlan {
     command: String,
     dry_run: bool,
@@ -253,6 +275,14 @@ fn every_command_of_the_config_ini_era_prints_its_documented_schema() {
     );
     let checks: Vec<Check> = doc(&json(&["doctor"]));
     assert!(checks.iter().any(|c| c.check == "ssh"));
+    let order: Updated = doc(json(&["cluster", "update", "--dry-run"]).ok());
+    let roles: Vec<&str> = order.units.iter().map(|u| u.role.as_str()).collect();
+    assert_eq!(
+        (order.dry_run, roles),
+        (true, vec!["worker", "worker", "leader"])
+    );
+    let updated: Updated = doc(json(&["cluster", "update", "--version", "26.11.1", "--yes"]).ok());
+    assert!(updated.units.iter().all(|u| u.state == "updated"));
 
     let added: Changes =
         doc(json(&["workers", "add", "pio07", "-a", "127.0.0.9", "--offline"]).ok());

@@ -5,6 +5,7 @@ mod common;
 
 mod bad_input;
 mod binary;
+mod cluster_update;
 mod completion;
 mod concurrency;
 mod discover;

@@ -152,6 +152,37 @@ pub struct RebootArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ClusterUpdateArgs {
+    /// The release to install (default: the Python CLI's, the latest)
+    #[arg(long, value_name = "RELEASE", value_parser = parse_release)]
+    pub version: Option<String>,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// How many workers at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    /// Seconds each unit may take to update and answer with its new release
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::UPDATE, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
+
+    /// Show the order and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A release as Pioreactor numbers them (`26.11.1`), the only words `--version` passes on.
+fn parse_release(s: &str) -> Result<String, String> {
+    match crate::release::Release::parse(s) {
+        Some(_) if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') => Ok(s.to_string()),
+        _ => Err(format!("'{s}' is not a Pioreactor release such as 26.11.1")),
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct DoctorArgs {
     #[command(flatten)]
     pub select: UnitsOrExperiments,

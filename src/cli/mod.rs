@@ -154,7 +154,37 @@ boot id changed, or it went away) and answers again over the transport that rebo
 code 1 names the units not back in time.")]
     Reboot(RebootArgs),
 
+    /// The whole cluster at once (`cluster join` and `leave` are the Python CLI's)
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+
     /// Any other command: handed to the Python CLI.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Update the Pioreactor software of every unit: the workers first, then the leader
+    #[command(
+        after_help = "\
+Examples:
+  pio cluster update --dry-run                  the order, and how each unit would be updated
+  pio cluster update --version 26.11.1 --yes    every worker, then the leader, to 26.11.1
+  pio cluster update --fanout 4 --yes           the latest release, four workers at a time
+
+The workers first, --fanout at a time, each running the Python CLI's `pio update app` over SSH and
+waited for (--timeout) until it answers with a new release (the one --version names); then the
+leader, the same way, only when every worker was updated (updating the leader first stops its task
+queue, and a worker older than its leader misbehaves). Last, every unit's release is compared.
+The first failure stops the update: exit code 1, each unit said to be updated, failed or not
+tried. `pio update app` alone still updates this unit only, through the Python CLI. Without a
+terminal and without --yes, pio refuses (exit code 5).",
+        disable_version_flag = true
+    )]
+    Update(ClusterUpdateArgs),
+
+    /// Any other cluster command: handed to the Python CLI.
     #[command(external_subcommand)]
     External(Vec<OsString>),
 }

@@ -1,5 +1,6 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod cluster;
 pub mod doctor;
 pub mod follow_up;
 pub mod identify;

@@ -10,6 +10,29 @@ use serde::Serialize;
 use crate::cluster::Change;
 use crate::remote::{Outcome, Used};
 
+/// `cluster update --json`: the order it went in, and each unit's part.
+#[derive(Serialize)]
+pub struct Updated<'a> {
+    pub command: &'static str,
+    pub dry_run: bool,
+    /// The release asked for (`--version`), else null: the Python CLI's default.
+    pub version: Option<&'a str>,
+    /// The workers, then the leader: the order of the update.
+    pub units: Vec<UnitUpdate<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct UnitUpdate<'a> {
+    pub unit: &'a str,
+    /// `worker` or `leader`.
+    pub role: &'static str,
+    /// `updated`, `failed` or `not tried` (a dry run, or after a failure).
+    pub state: &'static str,
+    pub release_before: Option<String>,
+    pub release_after: Option<String>,
+    pub error: Option<&'a str>,
+}
+
 /// What happened on one unit (`identify`, `reboot`, `sync-configs`).
 #[derive(Serialize)]
 pub struct UnitOutcome<'a> {

@@ -108,6 +108,24 @@ impl<'c> Remote<'c> {
         )
     }
 
+    /// Updates the unit's Pioreactor software with the Python CLI's `pio update app` over SSH
+    /// (every release has it; the remote is made with `Via::Ssh`), by the remote's `--timeout`,
+    /// and forgets the release this run learnt of it.
+    pub fn update_app(&self, cluster: &Cluster, name: &str, version: Option<&str>) -> Outcome {
+        let command = commands::update_app(version);
+        let outcome = self.act(
+            cluster,
+            name,
+            // The Python CLI's update over SSH is every release's; no web API is asked.
+            |_| Err(HttpError::Unreachable("updates go over SSH".to_string())),
+            SshCommand::Fixed(&command),
+            |_| Ok("updated".to_string()),
+        );
+        // What it answers now, not what this run learnt before.
+        self.forget_release(name);
+        outcome
+    }
+
     /// Asks the unit to reboot.
     pub fn reboot(&self, cluster: &Cluster, name: &str) -> Outcome {
         self.act(

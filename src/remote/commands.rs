@@ -36,6 +36,15 @@ fn quote(word: &str) -> String {
 
 // Numbers pio formats itself need no quoting: digits (and a point) are the same to the shell.
 
+/// The Python CLI's update of the unit's own software: to `version`, else its default (the
+/// latest release).
+pub fn update_app(version: Option<&str>) -> String {
+    match version {
+        Some(v) => shell_words(&["pio", "update", "app", "--version", v]),
+        None => "pio update app".to_string(),
+    }
+}
+
 /// Sets the unit's clock to the leader's.
 pub fn set_clock(epoch: u64) -> String {
     format!("sudo date -u --set=@{epoch}")

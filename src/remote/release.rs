@@ -73,6 +73,11 @@ impl Remote<'_> {
             .cloned()
     }
 
+    /// Forgets what this run learnt of the unit's release (it was just updated).
+    pub fn forget_release(&self, name: &str) {
+        self.lock_releases().remove(&name.to_ascii_lowercase());
+    }
+
     /// Records a release learnt on a connection the command already had.
     pub fn remember_release(&self, name: &str, learnt: &Learnt) {
         self.lock_releases()

@@ -12,6 +12,17 @@ test -e "$unit/down" && exit 255
 test -e "$unit/hang" && exec sleep 600
 # A unit that hangs on one command only (the one $unit/hang-on names).
 test -e "$unit/hang-on" && [ "$SSH_ORIGINAL_COMMAND" = "$(cat "$unit/hang-on")" ] && exec sleep 600
+# The Python CLI's update of the unit's software, faked for every unit (a real release's would
+# download and install): the unit then answers `pio version` with the release asked for, else
+# the one $unit/update-to names; $unit/update-fails makes it fail.
+case "$SSH_ORIGINAL_COMMAND" in
+  'pio update app'|'pio update app --version '*)
+    test -e "$unit/update-fails" && { echo "pip: the test refuses this update" >&2; exit 1; }
+    new=${SSH_ORIGINAL_COMMAND#pio update app --version }
+    [ "$new" = "$SSH_ORIGINAL_COMMAND" ] && new=$(cat "$unit/update-to" 2>/dev/null || echo 26.11.1)
+    echo "$new" > "$unit/version"
+    exit 0 ;;
+esac
 # A unit that runs a real Pioreactor release: its own pio answers (tests/support/releases).
 if [ -e "$unit/release" ]; then
   case "$SSH_ORIGINAL_COMMAND" in
