@@ -31,6 +31,9 @@ _pio() {
             pio,rename)
                 cmd="pio__subcmd__rename"
                 ;;
+            pio,shutdown)
+                cmd="pio__subcmd__shutdown"
+                ;;
             pio,workers)
                 cmd="pio__subcmd__workers"
                 ;;
@@ -48,6 +51,9 @@ _pio() {
                 ;;
             pio__subcmd__help,rename)
                 cmd="pio__subcmd__help__subcmd__rename"
+                ;;
+            pio__subcmd__help,shutdown)
+                cmd="pio__subcmd__help__subcmd__shutdown"
                 ;;
             pio__subcmd__help,workers)
                 cmd="pio__subcmd__help__subcmd__workers"
@@ -197,7 +203,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot shutdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +263,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot help"
+            opts="workers doctor identify rename reboot shutdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +333,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__shutdown)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -631,6 +651,48 @@ _pio() {
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__shutdown)
+            opts="-y -q -v -h -V --units --all --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1410,7 +1472,8 @@ workers update-model|0|unit
 doctor|0|units
 identify|0|units
 rename|0|unit
-reboot|0|units"
+reboot|0|units
+shutdown|0|units"
 _pio_value_options=" --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
 _pio_with_units() {
     _pio "$@"

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers'= {
@@ -446,12 +447,35 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;shutdown'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit to answer'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;help;workers'= {
@@ -502,6 +526,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;rename'= {
         }
         &'pio;help;reboot'= {
+        }
+        &'pio;help;shutdown'= {
         }
         &'pio;help;help'= {
         }

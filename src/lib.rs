@@ -109,6 +109,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Doctor(args) => commands::doctor::run(ctx, args),
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
+        Command::Shutdown(args) => commands::shutdown::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
         Command::External(sub) => {
             typo(&[], &name(sub))?;

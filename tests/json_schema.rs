@@ -70,6 +70,16 @@ struct Rebooted {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+struct ShutDown {
+    command: String,
+    dry_run: bool,
+    units: Vec<UnitOutcome>,
+    failed: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct PlannedAction {
     unit: String,
     address: String,
@@ -242,6 +252,10 @@ fn every_command_of_the_config_ini_era_prints_its_documented_schema() {
     assert!(plan.dry_run && plan.units.len() == 1);
     let rebooted: Rebooted = doc(json(&["reboot", "pio02", "--yes"]).ok());
     assert!(!rebooted.dry_run && rebooted.units[0].ok);
+    let plan: ActionPlan = doc(json(&["shutdown", "pio02", "--dry-run"]).ok());
+    assert!(plan.dry_run && plan.command == "shutdown");
+    let shut: ShutDown = doc(json(&["shutdown", "pio02", "--yes"]).ok());
+    assert!(!shut.dry_run && shut.units[0].ok && shut.failed.is_empty());
     let blinked: Outcomes<UnitOutcome> = doc(json(&["identify", "pio03"]).ok());
     assert_eq!(blinked.command, "identify");
     let synced: Outcomes<SyncedUnit> = doc(json(&["workers", "sync-configs", "--all"]).ok());

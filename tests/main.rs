@@ -27,6 +27,7 @@ mod reboot_wait;
 mod releases;
 mod remote;
 mod rename;
+mod shutdown;
 mod store_hostile;
 mod trust;
 mod workers_cli;

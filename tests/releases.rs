@@ -440,6 +440,20 @@ fn real_config(port: u16) -> String {
     include_str!("support/releases/config.ini").replace("UI_PORT", &port.to_string())
 }
 
+/// A config.ini for the release's own code (tests/support/releases/config.ini) whose cluster is
+/// leader1 and `unit`, the lab's second unit, at its address and the lab's web port; written as
+/// the leader's config.ini.
+pub(crate) fn real_cluster_config(lab: &Lab, unit: &str) -> String {
+    let config = real_config(lab.web_port)
+        .replace(
+            "[cluster.addresses]\n",
+            &format!("[cluster.addresses]\n{unit}={}\n", lab.units[1].addr),
+        )
+        .replace("leader1=1\n", &format!("leader1=1\n{unit}=1\n"));
+    lab.env.write_config(&config);
+    config
+}
+
 /// A setting as the unit's release reads it (config.ini, then its unit_config.ini over it).
 fn reads(lab: &Lab, i: usize) -> String {
     lab.on_unit(

@@ -99,8 +99,9 @@ pub struct RenameArgs {
     pub dry_run: bool,
 }
 
+/// What `reboot` and `shutdown` share: the units, the confirmation, the fan-out, the transport.
 #[derive(Debug, Args)]
-pub struct RebootArgs {
+pub struct PowerArgs {
     #[command(flatten)]
     pub select: UnitSelection,
 
@@ -115,6 +116,12 @@ pub struct RebootArgs {
     /// How to reach units
     #[arg(long, value_enum, default_value_t = Via::Auto)]
     pub via: Via,
+}
+
+#[derive(Debug, Args)]
+pub struct RebootArgs {
+    #[command(flatten)]
+    pub power: PowerArgs,
 
     /// Wait until each unit has restarted and answers again (the leader excepted)
     #[arg(long)]
@@ -124,6 +131,20 @@ pub struct RebootArgs {
     /// to come back (default 180)
     #[arg(long, value_name = "SECS", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Option<f64>,
+
+    /// Show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShutdownArgs {
+    #[command(flatten)]
+    pub power: PowerArgs,
+
+    /// Seconds to wait for each unit to answer
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::PER_UNIT, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
 
     /// Show the plan and do nothing
     #[arg(long)]

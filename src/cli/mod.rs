@@ -154,6 +154,24 @@ boot id changed, or it went away) and answers again over the transport that rebo
 code 1 names the units not back in time.")]
     Reboot(RebootArgs),
 
+    /// Shut units down (power off; in parallel, the leader last)
+    #[command(after_help = "\
+Examples:
+  pio shutdown pio02                    asks first on a terminal
+  pio shutdown 'pio[01-08]' --yes       a node set; --yes for scripts and cron
+  pio shutdown --all --yes              every worker except the leader
+  pio shutdown --all --dry-run          show what would happen
+
+UNITS are names, comma lists or node sets (pio[01-08], pio[01-03,07]); each must be in the
+inventory (or be the leader). The leader shuts down only when named, and always last, after
+every worker has answered. Each unit is asked through its web API (POST
+/unit_api/system/shutdown, Pioreactor 24.9 and later) where it answers, else over SSH (`sudo
+shutdown -h now`, every release). Without a terminal and without --yes, pio refuses (exit code
+5) instead of asking. Exit code 1 names the units that did not accept (unlike `pios shutdown`,
+a failed unit is never silent). A unit that is off can only be started again at its power
+switch.")]
+    Shutdown(ShutdownArgs),
+
     /// Any other command: handed to the Python CLI.
     #[command(external_subcommand)]
     External(Vec<OsString>),

@@ -3,8 +3,10 @@
 pub mod doctor;
 pub mod follow_up;
 pub mod identify;
+mod power;
 pub mod reboot;
 pub mod rename;
+pub mod shutdown;
 pub mod workers;
 
 use std::path::PathBuf;

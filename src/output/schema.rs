@@ -70,6 +70,15 @@ pub struct Rebooted<'a> {
     pub not_back: Vec<NotBack<'a>>,
 }
 
+/// `shutdown --json`.
+#[derive(Serialize)]
+pub struct ShutDown<'a> {
+    pub command: &'a str,
+    pub dry_run: bool,
+    pub units: Vec<UnitOutcome<'a>>,
+    pub failed: Vec<&'a str>,
+}
+
 /// One unit of a plan: where the action would go, and how.
 #[derive(Serialize)]
 pub struct PlannedAction {

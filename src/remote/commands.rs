@@ -8,6 +8,8 @@ pub const HOSTNAME: &str = "hostname";
 pub const HOSTNAME_AND_VERSION: &str = "hostname && { timeout 5 pio version 2>/dev/null || true; }";
 pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
 pub const REBOOT: &str = "sudo reboot";
+/// Powers the unit off (what `pios shutdown` runs on every release).
+pub const SHUTDOWN: &str = "sudo shutdown -h now";
 pub const HALT_JOBS: &str = "pio kill --all-jobs";
 pub const IDENTIFY: &str = "pio identify";
 pub const BLINK: &str = "pio blink";

@@ -265,6 +265,10 @@ impl WebApi {
         self.post_task("/unit_api/system/reboot")
     }
 
+    pub fn shutdown(&self) -> Result<Task, HttpError> {
+        self.post_task("/unit_api/system/shutdown")
+    }
+
     pub fn stop_all_jobs(&self) -> Result<Task, HttpError> {
         self.post_task("/unit_api/jobs/stop/all")
     }

@@ -365,6 +365,7 @@ impl Lab {
                         (200, format!(r#"{{"version": "{}"}}"#, v.trim()))
                     }
                     (_, "POST", "/unit_api/system/reboot")
+                    | (_, "POST", "/unit_api/system/shutdown")
                     | (_, "POST", "/unit_api/jobs/stop/all") => (
                         202,
                         r#"{"status": "accepted", "task_id": "t-1"}"#.to_string(),
