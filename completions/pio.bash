@@ -16,6 +16,9 @@ _pio() {
             ",$1")
                 cmd="pio"
                 ;;
+            pio,clock)
+                cmd="pio__subcmd__clock"
+                ;;
             pio,doctor)
                 cmd="pio__subcmd__doctor"
                 ;;
@@ -36,6 +39,9 @@ _pio() {
                 ;;
             pio,workers)
                 cmd="pio__subcmd__workers"
+                ;;
+            pio__subcmd__help,clock)
+                cmd="pio__subcmd__help__subcmd__clock"
                 ;;
             pio__subcmd__help,doctor)
                 cmd="pio__subcmd__help__subcmd__doctor"
@@ -203,12 +209,58 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot shutdown help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot shutdown clock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__clock)
+            opts="-q -v -h -V --units --all --tolerance --sync --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -263,8 +315,22 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot shutdown help"
+            opts="workers doctor identify rename reboot shutdown clock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__clock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1473,8 +1539,9 @@ doctor|0|units
 identify|0|units
 rename|0|unit
 reboot|0|units
-shutdown|0|units"
-_pio_value_options=" --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --units --via -a -m -p "
+shutdown|0|units
+clock|0|units"
+_pio_value_options=" --address --color --config --duration --fanout --inventory --model-name --model-version --password --pause --timeout --tolerance --units --via -a -m -p "
 _pio_with_units() {
     _pio "$@"
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"

@@ -110,6 +110,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
         Command::Shutdown(args) => commands::shutdown::run(ctx, args),
+        Command::Clock(args) => commands::clock::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
         Command::External(sub) => {
             typo(&[], &name(sub))?;

@@ -11,6 +11,9 @@ pub const PER_UNIT: f64 = 10.0;
 pub const REBOOT_REQUEST_MAX: f64 = 60.0;
 /// `reboot --wait` and `rename`: seconds for a unit to come back.
 pub const COME_BACK: f64 = 180.0;
+/// `clock --tolerance`: seconds a unit's clock may be off the leader's before `clock` flags it
+/// (and `doctor` warns).
+pub const CLOCK_TOLERANCE: f64 = 2.0;
 /// `doctor --timeout`: seconds per check of a unit.
 pub const DOCTOR_CHECK: f64 = 5.0;
 /// `workers discover --timeout`: seconds to listen.

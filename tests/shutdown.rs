@@ -167,12 +167,9 @@ fn a_unit_that_never_answers_ends_within_the_timeout() {
 #[test]
 fn a_real_26_11_unit_accepts_the_shutdown_through_its_own_web_app() {
     const TEST: &str = "a_real_26_11_unit_accepts_the_shutdown_through_its_own_web_app";
-    let lab = Lab::start(&["leader1", "w2611"], 37, &[Web::Down; 2]);
-    lab.trust_all();
-    let config = crate::releases::real_cluster_config(&lab, "w2611");
-    if !lab.run_release(1, "26.11.1", &config, TEST) {
+    let Some(lab) = crate::releases::real_26_11_unit(37, TEST) else {
         return;
-    }
+    };
     let _web = lab.serve_release_web(1);
     let run = lab.env.run_with(
         &["--json", "shutdown", "w2611", "--yes"],

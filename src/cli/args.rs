@@ -152,6 +152,31 @@ pub struct ShutdownArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ClockArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// Seconds a unit's clock may be off the leader's before it is flagged (exit code 1)
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::CLOCK_TOLERANCE, value_parser = parse_pause)]
+    pub tolerance: f64,
+
+    /// Bring every unit beyond the tolerance to the leader's time, then read it again
+    #[arg(long)]
+    pub sync: bool,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Read the clocks, and with --sync say what it would do, changing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Units (default: every unit in the inventory)
     #[arg(value_name = "UNITS", value_hint = clap::ValueHint::Hostname)]

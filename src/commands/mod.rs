@@ -1,9 +1,10 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod clock;
 pub mod doctor;
 pub mod follow_up;
 pub mod identify;
-mod power;
+pub(crate) mod power;
 pub mod reboot;
 pub mod rename;
 pub mod shutdown;

@@ -162,16 +162,28 @@ pub fn fan_out(
     doing: &str,
     act: impl Fn(&str) -> Outcome + Sync,
 ) -> Vec<Outcome> {
-    let progress = crate::output::progress::Progress::bar(ctx, workers.len(), doing);
-    let outcomes = crate::transport::fanout::run(
-        workers,
+    fan_out_with(ctx, workers, fanout, doing, act, Outcome::describe)
+}
+
+/// [`fan_out`] of any action, each result said by `describe`.
+pub fn fan_out_with<T: Send>(
+    ctx: &Context,
+    units: &[String],
+    fanout: u16,
+    doing: &str,
+    act: impl Fn(&str) -> T + Sync,
+    describe: impl Fn(&T) -> String,
+) -> Vec<T> {
+    let progress = crate::output::progress::Progress::bar(ctx, units.len(), doing);
+    let results = crate::transport::fanout::run(
+        units,
         usize::from(fanout),
         |u| act(u),
-        |_, o: &Outcome| {
+        |_, r: &T| {
             progress.inc();
-            progress.line(&o.describe());
+            progress.line(&describe(r));
         },
     );
     progress.finish();
-    outcomes
+    results
 }
