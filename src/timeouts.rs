@@ -36,6 +36,9 @@ pub const LEADER_TASK_MIN: Duration = Duration::from_secs(10);
 pub const LEADER_API_PROBE: Duration = Duration::from_secs(2);
 /// A unit's web API, asked its release before SSH is tried.
 pub const RELEASE_WEB_PROBE: Duration = Duration::from_secs(2);
+/// A unit's web API, asked its clock with `--via auto`: a port that drops packets (images before
+/// 24.9 have no web API) leaves the rest of the unit's time to `date` over SSH.
+pub const CLOCK_WEB_PROBE: Duration = Duration::from_secs(2);
 /// An mDNS lookup of one unit.
 pub const MDNS_RESOLVE_MAX: Duration = Duration::from_secs(5);
 /// Waiting for another pio's lock on config.ini (`PIO_LOCK_WAIT` overrides).

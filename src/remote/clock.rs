@@ -62,7 +62,13 @@ impl Remote<'_> {
         };
         let mut http_error = None;
         if self.via != Via::Ssh {
-            match self.until(deadline).web(&address).utc_clock() {
+            let web = match self.via {
+                Via::Auto => self
+                    .until(deadline)
+                    .bounded(crate::timeouts::CLOCK_WEB_PROBE),
+                _ => self.until(deadline),
+            };
+            match web.web(&address).utc_clock() {
                 Ok(r) => {
                     let result = Ok(Reading {
                         offset: r.offset,
