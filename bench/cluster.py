@@ -127,12 +127,22 @@ def start_web(port):
                        b"Content-Length: " + str(len(health)).encode() + b"\r\n\r\n" + health)
     asked = []
 
+    def clock_response():
+        # This machine's time, as the Pioreactor web API writes it (GET /unit_api/system/utc_clock).
+        now = time.time()
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
+        clock = f'{{"status": "success", "clock_time": "{stamp}"}}'.encode()
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                b"Content-Length: " + str(len(clock)).encode() + b"\r\n\r\n" + clock)
+
     async def handle(reader, writer):
         head = await reader.readuntil(b"\r\n\r\n")
         line = head.split(b"\r\n", 1)[0].decode()
         asked.append(line)
         if line.startswith("GET /unit_api/versions"):
             writer.write(version_response)
+        elif line.startswith("GET /unit_api/system/utc_clock"):
+            writer.write(clock_response())
         elif line.startswith("GET /unit_api/health"):
             writer.write(health_response)
         else:

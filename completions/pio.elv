@@ -36,6 +36,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
+            cand shutdown 'Shut units down (power off; in parallel, the leader last)'
+            cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers'= {
@@ -499,6 +501,54 @@ set edit:completion:arg-completer[pio] = {|@words|
         }
         &'pio;cluster;help;help'= {
         }
+        &'pio;shutdown'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit to answer'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --dry-run 'Show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;clock'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --tolerance 'Seconds a unit''s clock may be off the leader''s before it is flagged (exit code 1)'
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand --sync 'Bring every unit beyond the tolerance to the leader''s time, then read it again'
+            cand --dry-run 'Read the clocks, and with --sync say what it would do, changing nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
@@ -506,6 +556,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
+            cand shutdown 'Shut units down (power off; in parallel, the leader last)'
+            cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;help;workers'= {
@@ -561,6 +613,10 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand update 'Update the Pioreactor software of every unit: the workers first, then the leader'
         }
         &'pio;help;cluster;update'= {
+        }
+        &'pio;help;shutdown'= {
+        }
+        &'pio;help;clock'= {
         }
         &'pio;help;help'= {
         }

@@ -114,6 +114,8 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
             typo(&["cluster"], &name(sub))?;
             Err(hand_off(ctx, &format!("cluster {}", name(sub)), argv))
         }
+        Command::Shutdown(args) => commands::shutdown::run(ctx, args),
+        Command::Clock(args) => commands::clock::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
         Command::External(sub) => {
             typo(&[], &name(sub))?;

@@ -127,6 +127,13 @@ impl Release {
             } else {
                 LedPin::Bcm23
             },
+            clock: if self.reached(SINCE.utc_clock) {
+                ClockSync::WebApi
+            } else if self.reached(SINCE.chrony_line) {
+                ClockSync::ChronyElseDate
+            } else {
+                ClockSync::Date
+            },
             web_api: self.reached(SINCE.web_api),
             health: self.reached(SINCE.health),
             model_command: if self.reached(SINCE.model_on_unit) {
@@ -182,6 +189,9 @@ struct Boundaries {
     web_api: Since,
     /// `/unit_api/health`.
     health: Since,
+    /// `GET /unit_api/system/utc_clock` (the unit's clock) and `POST` (a worker syncs from its
+    /// chrony source: `chronyd -q`).
+    utc_clock: Since,
     /// The LED's pin is named by the unit's hardware description (`gpio.yaml`, `pcb_led_pin`).
     gpio_yaml: Since,
     /// Each unit owns its `unit_config.ini`; the leader keeps snapshots and pulls them.
@@ -201,6 +211,7 @@ const SINCE: Boundaries = Boundaries {
     chrony_line: Release::at(24, 5, 1),
     web_api: Release::at(24, 9, 0),
     health: Release::at(25, 11, 0),
+    utc_clock: Release::at(25, 1, 21),
     gpio_yaml: Release::at(25, 11, 10),
     unit_owns_unit_config: Release::at(26, 4, 0),
     cluster_join: Release::at(26, 11, 0),
@@ -221,6 +232,8 @@ pub struct Needs {
     /// Whether `pio blink` exists (the Python stack's LED command).
     pub blink: bool,
     pub led_pin: LedPin,
+    /// How `clock --sync` brings the unit to the leader's time.
+    pub clock: ClockSync,
     pub web_api: bool,
     pub health: bool,
     pub model_command: ModelCommand,
@@ -274,6 +287,31 @@ pub enum Halt {
     KillAllJobs,
     /// `pio kill --all` (21.5: before `--all-jobs` existed).
     KillAll,
+}
+
+/// How a unit's clock is brought to the leader's (`clock --sync`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockSync {
+    /// `POST /unit_api/system/utc_clock`: the worker stops chrony, runs `chronyd -q` against its
+    /// sources (the leader, as its add made it) and starts chrony again; over SSH as
+    /// [`ClockSync::ChronyElseDate`].
+    WebApi,
+    /// Over SSH: `chronyd -q` where chrony has the leader as a source (the add of 24.5.1 and
+    /// later writes it), else `date --set` to the leader's time.
+    ChronyElseDate,
+    /// Over SSH: `date --set` to the leader's time (no release before 24.5.1 made the leader a
+    /// chrony source).
+    Date,
+}
+
+impl ClockSync {
+    /// The way over SSH, for a unit whose web API is not to be used or does not answer.
+    pub fn over_ssh(self) -> ClockSync {
+        match self {
+            ClockSync::WebApi => ClockSync::ChronyElseDate,
+            other => other,
+        }
+    }
 }
 
 /// Where the identify LED's pin is named.
@@ -404,6 +442,11 @@ mod tests {
         assert_eq!(needs("26.10.0").model_command, ModelCommand::UpdateModel);
         assert_eq!(needs("26.11.1").model_command, ModelCommand::Model);
 
+        assert_eq!(needs("24.5.0").clock, ClockSync::Date);
+        assert_eq!(needs("24.5.1").clock, ClockSync::ChronyElseDate);
+        assert_eq!(needs("24.12.10").clock, ClockSync::ChronyElseDate);
+        assert_eq!(needs("25.1.21").clock, ClockSync::WebApi);
+        assert_eq!(needs("26.11.1").clock.over_ssh(), ClockSync::ChronyElseDate);
         assert!(!needs("24.8.22").web_api);
         assert!(needs("24.9.19").web_api);
         assert!(!needs("25.9.18").health);

@@ -11,6 +11,9 @@ pub const PER_UNIT: f64 = 10.0;
 pub const REBOOT_REQUEST_MAX: f64 = 60.0;
 /// `reboot --wait` and `rename`: seconds for a unit to come back.
 pub const COME_BACK: f64 = 180.0;
+/// `clock --tolerance`: seconds a unit's clock may be off the leader's before `clock` flags it
+/// (and `doctor` warns).
+pub const CLOCK_TOLERANCE: f64 = 2.0;
 /// `doctor --timeout`: seconds per check of a unit.
 pub const DOCTOR_CHECK: f64 = 5.0;
 /// `workers discover --timeout`: seconds to listen.
@@ -36,6 +39,9 @@ pub const LEADER_TASK_MIN: Duration = Duration::from_secs(10);
 pub const LEADER_API_PROBE: Duration = Duration::from_secs(2);
 /// A unit's web API, asked its release before SSH is tried.
 pub const RELEASE_WEB_PROBE: Duration = Duration::from_secs(2);
+/// A unit's web API, asked its clock with `--via auto`: a port that drops packets (images before
+/// 24.9 have no web API) leaves the rest of the unit's time to `date` over SSH.
+pub const CLOCK_WEB_PROBE: Duration = Duration::from_secs(2);
 /// An mDNS lookup of one unit.
 pub const MDNS_RESOLVE_MAX: Duration = Duration::from_secs(5);
 /// Waiting for another pio's lock on config.ini (`PIO_LOCK_WAIT` overrides).

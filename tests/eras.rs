@@ -841,6 +841,11 @@ fn units_are_chosen_by_experiment_from_the_leader_database() {
         .run(&["reboot", "--experiment", "Other", "--dry-run"]);
     let plan = format!("{}{}", run.ok().stdout, run.stderr);
     assert!(plan.contains("pio04") && !plan.contains("pio02"), "{plan}");
+    let run = lab
+        .env
+        .run(&["shutdown", "--experiment", "Trial 3", "--dry-run"]);
+    let plan = format!("{}{}", run.ok().stdout, run.stderr);
+    assert!(plan.contains("pio02") && !plan.contains("pio04"), "{plan}");
     // Nothing was sent to any unit.
     assert!(
         lab.asked("sudo reboot", "POST /unit_api/system/reboot")

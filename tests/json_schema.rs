@@ -70,6 +70,57 @@ struct Rebooted {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+struct ShutDown {
+    command: String,
+    dry_run: bool,
+    units: Vec<UnitOutcome>,
+    failed: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct SyncedClock {
+    ok: bool,
+    via: Option<String>,
+    message: String,
+    offset_before: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ClockRow {
+    unit: String,
+    address: Option<String>,
+    leader: bool,
+    via: Option<String>,
+    offset: Option<f64>,
+    round_trip: Option<f64>,
+    synchronized: Option<bool>,
+    beyond: bool,
+    error: Option<String>,
+    synced: Option<SyncedClock>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ClockReport {
+    command: String,
+    dry_run: bool,
+    sync: bool,
+    tolerance: f64,
+    leader: String,
+    units: Vec<ClockRow>,
+    plan: Vec<PlannedAction>,
+    beyond: Vec<String>,
+    failed: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct PlannedAction {
     unit: String,
     address: String,
@@ -264,6 +315,17 @@ fn every_command_of_the_config_ini_era_prints_its_documented_schema() {
     assert!(plan.dry_run && plan.units.len() == 1);
     let rebooted: Rebooted = doc(json(&["reboot", "pio02", "--yes"]).ok());
     assert!(!rebooted.dry_run && rebooted.units[0].ok);
+    let plan: ActionPlan = doc(json(&["shutdown", "pio02", "--dry-run"]).ok());
+    assert!(plan.dry_run && plan.command == "shutdown");
+    let shut: ShutDown = doc(json(&["shutdown", "pio02", "--yes"]).ok());
+    assert!(!shut.dry_run && shut.units[0].ok && shut.failed.is_empty());
+    let clocks: ClockReport = doc(json(&["clock"]).ok());
+    assert_eq!(clocks.units.len(), 3);
+    let planned: ClockReport =
+        doc(json(&["clock", "--sync", "--dry-run", "--tolerance", "0"]).code(1));
+    assert_eq!(planned.plan.len(), 2);
+    let synced: ClockReport = doc(json(&["clock", "pio02", "--sync", "--tolerance", "0"]).code(1));
+    assert!(synced.units[1].synced.as_ref().is_some_and(|s| s.ok));
     let blinked: Outcomes<UnitOutcome> = doc(json(&["identify", "pio03"]).ok());
     assert_eq!(blinked.command, "identify");
     let synced: Outcomes<SyncedUnit> = doc(json(&["workers", "sync-configs", "--all"]).ok());

@@ -1,6 +1,7 @@
 //! pio's integration tests, one binary (one build of the shared harness in `common`): a module
 //! per area. `cargo test --test main <area>::` runs one area.
 
+mod clock;
 mod common;
 
 mod bad_input;
@@ -28,6 +29,7 @@ mod reboot_wait;
 mod releases;
 mod remote;
 mod rename;
+mod shutdown;
 mod store_hostile;
 mod trust;
 mod workers_cli;

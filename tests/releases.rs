@@ -440,6 +440,30 @@ fn real_config(port: u16) -> String {
     include_str!("support/releases/config.ini").replace("UI_PORT", &port.to_string())
 }
 
+/// A config.ini for the release's own code (tests/support/releases/config.ini) whose cluster is
+/// leader1 and `unit`, the lab's second unit, at its address and the lab's web port; written as
+/// the leader's config.ini.
+pub(crate) fn real_cluster_config(lab: &Lab, unit: &str) -> String {
+    let config = real_config(lab.web_port)
+        .replace(
+            "[cluster.addresses]\n",
+            &format!("[cluster.addresses]\n{unit}={}\n", lab.units[1].addr),
+        )
+        .replace("leader1=1\n", &format!("leader1=1\n{unit}=1\n"));
+    lab.env.write_config(&config);
+    config
+}
+
+/// leader1 and w2611, a unit running the real 26.11.1 (see [`Lab::run_release`]) reached with
+/// keys, at 127.0.1.<base...>; `None` (said, and a failure under CI=true) where that release is
+/// not installed.
+pub(crate) fn real_26_11_unit(base: u8, test: &str) -> Option<Lab> {
+    let lab = Lab::start(&["leader1", "w2611"], base, &[Web::Down; 2]);
+    lab.trust_all();
+    let config = real_cluster_config(&lab, "w2611");
+    lab.run_release(1, "26.11.1", &config, test).then_some(lab)
+}
+
 /// A setting as the unit's release reads it (config.ini, then its unit_config.ini over it).
 fn reads(lab: &Lab, i: usize) -> String {
     lab.on_unit(

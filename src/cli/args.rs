@@ -120,8 +120,9 @@ pub struct RenameArgs {
     pub dry_run: bool,
 }
 
+/// What `reboot` and `shutdown` share: the units, the confirmation, the fan-out, the transport.
 #[derive(Debug, Args)]
-pub struct RebootArgs {
+pub struct PowerArgs {
     #[command(flatten)]
     pub select: UnitSelection,
 
@@ -136,6 +137,12 @@ pub struct RebootArgs {
     /// How to reach units
     #[arg(long, value_enum, default_value_t = Via::Auto)]
     pub via: Via,
+}
+
+#[derive(Debug, Args)]
+pub struct RebootArgs {
+    #[command(flatten)]
+    pub power: PowerArgs,
 
     /// Wait until each unit has restarted and answers again (the leader excepted)
     #[arg(long)]
@@ -174,12 +181,51 @@ pub struct ClusterUpdateArgs {
     pub dry_run: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ShutdownArgs {
+    #[command(flatten)]
+    pub power: PowerArgs,
+
+    /// Seconds to wait for each unit to answer
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::PER_UNIT, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
+
+    /// Show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// A release as Pioreactor numbers them (`26.11.1`), the only words `--version` passes on.
 fn parse_release(s: &str) -> Result<String, String> {
     match crate::release::Release::parse(s) {
         Some(_) if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') => Ok(s.to_string()),
         _ => Err(format!("'{s}' is not a Pioreactor release such as 26.11.1")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ClockArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// Seconds a unit's clock may be off the leader's before it is flagged (exit code 1)
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::CLOCK_TOLERANCE, value_parser = parse_pause)]
+    pub tolerance: f64,
+
+    /// Bring every unit beyond the tolerance to the leader's time, then read it again
+    #[arg(long)]
+    pub sync: bool,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Read the clocks, and with --sync say what it would do, changing nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

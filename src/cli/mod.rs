@@ -157,6 +157,50 @@ code 1 names the units not back in time.")]
     /// The whole cluster at once (`cluster join` and `leave` are the Python CLI's)
     #[command(subcommand)]
     Cluster(ClusterCommand),
+    /// Shut units down (power off; in parallel, the leader last)
+    #[command(after_help = "\
+Examples:
+  pio shutdown pio02                    asks first on a terminal
+  pio shutdown 'pio[01-08]' --yes       a node set; --yes for scripts and cron
+  pio shutdown --all --yes              every worker except the leader
+  pio shutdown --all --dry-run          show what would happen
+
+UNITS are names, comma lists or node sets (pio[01-08], pio[01-03,07]); each must be in the
+inventory (or be the leader). The leader shuts down only when named, and always last, after
+every worker has answered. Each unit is asked through its web API (POST
+/unit_api/system/shutdown, Pioreactor 24.9 and later) where it answers, else over SSH (`sudo
+shutdown -h now`, every release). Without a terminal and without --yes, pio refuses (exit code
+5) instead of asking. Exit code 1 names the units that did not accept (unlike `pios shutdown`,
+a failed unit is never silent). A unit that is off can only be started again at its power
+switch.")]
+    Shutdown(ShutdownArgs),
+
+    /// Each unit's clock against the leader's; --sync brings them to it
+    #[command(after_help = "\
+Examples:
+  pio clock                             every unit: its offset from the leader's clock
+  pio clock 'pio[01-08]' --json         a node set, as JSON
+  pio clock --tolerance 0.5             flag units more than 0.5 s off
+  pio clock --all --sync                bring every unit beyond the tolerance to the leader's time
+  pio clock --all --sync --dry-run      read the clocks, say what --sync would do
+
+With no UNITS, every worker (--all). The leader's clock is the reference (this unit's, when pio
+runs on the leader; else it is read too). Each unit is read through its web API (GET
+/unit_api/system/utc_clock, Pioreactor 25.1.21 and later) where it answers, else with `date`
+over SSH; the offset is the unit's time minus the leader's at the middle of the request, whose
+round trip is shown (the offset is known to within half of it). Units off by more than
+--tolerance (default 2 s) are flagged.
+
+--sync acts on the units beyond the tolerance, the way each unit's release has it: from 25.1.21
+POST /unit_api/system/utc_clock (the unit syncs from its chrony sources: chronyd -q); over SSH
+`sudo chronyd -q` where chrony has the leader as a source (the add of 24.5.1 and later writes
+it), else `sudo date -u --set` to the leader's time. It never sets the leader's clock, nor the
+clock of the unit pio runs on. Then it reads them again.
+
+--timeout bounds each step of a unit: reading, syncing, reading again. Exit code 1 when a clock
+could not be read, is beyond the tolerance (after --sync, as read again), or could not be
+synced.")]
+    Clock(ClockArgs),
 
     /// Any other command: handed to the Python CLI.
     #[command(external_subcommand)]

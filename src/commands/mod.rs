@@ -1,11 +1,14 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod clock;
 pub mod cluster;
 pub mod doctor;
 pub mod follow_up;
 pub mod identify;
+pub(crate) mod power;
 pub mod reboot;
 pub mod rename;
+pub mod shutdown;
 pub mod workers;
 
 use std::path::PathBuf;
@@ -84,6 +87,25 @@ pub fn open_inventory_to_edit(ctx: &Context) -> Result<Inventory> {
     let inventory = open_inventory(ctx)?;
     inventory.config.refuse_edits()?;
     Ok(inventory)
+}
+
+/// `yes` (`--yes`), else the operator's answer to `question` on a terminal; without one, a
+/// refusal (exit code 5) saying to pass `--yes` to `command` from a script.
+pub fn confirmed(ctx: &Context, yes: bool, question: &str, command: &str) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !(ctx.stdin_is_terminal && ctx.stderr_is_terminal) {
+        return Err(Error::new(
+            crate::error::Kind::NeedsConfirmation,
+            format!("{question} Refusing without confirmation: there is no terminal to ask on."),
+        )
+        .with_hint(format!(
+            "Pass --yes to {command} from a script or cron job."
+        )));
+    }
+    crate::output::confirm(question)
+        .map_err(|e| Error::failed(format!("cannot read the answer: {e}")))
 }
 
 /// The units named on the command line, or with `--experiment`, the active workers assigned to

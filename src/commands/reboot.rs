@@ -2,14 +2,23 @@
 
 use std::time::{Duration, Instant};
 
+use super::power::{self, Power};
 use crate::cli::RebootArgs;
-use crate::cluster::{Cluster, Reach};
+use crate::cluster::Cluster;
 use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::output::schema::{ActionPlan, NotBack, PlannedAction, Rebooted, UnitOutcome};
+use crate::output::schema::{NotBack, Rebooted, UnitOutcome};
 use crate::output::{self, Narrator, progress::Progress};
-use crate::remote::{Outcome, Remote, Used, commands, plan_action, refuse_flagged, select_units};
+use crate::remote::{Outcome, Remote, Used, commands};
 use crate::transport::fanout;
+
+const REBOOT: Power = Power {
+    command: "reboot",
+    verb: "Reboot",
+    done: "rebooted",
+    http: "POST /unit_api/system/reboot",
+    ssh: commands::REBOOT,
+};
 
 /// How long each request may take, and (with --wait) how long units may take to come back.
 use crate::timeouts::{
@@ -20,13 +29,13 @@ use crate::timeouts::{
 pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
-    let named =
-        crate::commands::named_units(&inventory, args.select.named(), &args.select.experiments)?;
-    let (workers, leader) = chosen(&cluster, args, &named)?;
+    let select = &args.power.select;
+    let named = super::named_units(&inventory, select.named(), &select.experiments)?;
+    let (workers, leader) = power::chosen(&cluster, select, &named, &REBOOT)?;
     let remote = crate::commands::remote(
         ctx,
         &inventory.config,
-        args.via.into(),
+        args.power.via.into(),
         Duration::from_secs_f64(request_timeout(args)),
     )?;
     let narrator = Narrator::new(ctx);
@@ -36,10 +45,16 @@ pub fn run(ctx: &Context, args: &RebootArgs) -> Result<()> {
         return Ok(());
     }
     if args.dry_run {
-        return dry_run(ctx, &cluster, &remote, workers.iter().chain(&leader));
+        return power::dry_run(
+            ctx,
+            &cluster,
+            &remote,
+            workers.iter().chain(&leader),
+            &REBOOT,
+        );
     }
     let names: Vec<&str> = workers.iter().chain(&leader).map(String::as_str).collect();
-    if !confirmed(ctx, args, &names)? {
+    if !power::confirmed(ctx, args.power.yes, &names, &REBOOT)? {
         narrator.say("Nothing was rebooted.");
         return Ok(());
     }
@@ -83,93 +98,6 @@ fn request_timeout(args: &RebootArgs) -> f64 {
     }
 }
 
-/// The workers to reboot, and the leader apart (only when named: it goes last, since rebooting
-/// it first would cut the others off).
-fn chosen(
-    cluster: &Cluster,
-    args: &RebootArgs,
-    named: &[String],
-) -> Result<(Vec<String>, Vec<String>)> {
-    let units = if args.select.all {
-        cluster
-            .workers
-            .iter()
-            .filter(|w| !cluster.is_leader(w.name))
-            .map(|w| w.name.to_string())
-            .collect()
-    } else if named.is_empty() {
-        return Err(Error::usage("name the units to reboot, or use --all")
-            .with_hint("e.g. `pio reboot pio02`, `pio reboot 'pio[01-08]'`, `pio reboot --all`"));
-    } else {
-        select_units(cluster, named)?
-    };
-    refuse_flagged(cluster, &units, args.select.all.then_some(false))?;
-    let (leader, workers) = units.into_iter().partition(|u| cluster.is_leader(u));
-    Ok((workers, leader))
-}
-
-/// `--dry-run`: where each reboot would go, by the rule every transport follows, and how.
-fn dry_run<'a>(
-    ctx: &Context,
-    cluster: &Cluster,
-    remote: &Remote,
-    units: impl Iterator<Item = &'a String>,
-) -> Result<()> {
-    let plan: Vec<PlannedAction> = units
-        .map(|unit| {
-            let reach = cluster.reach(unit);
-            let address = match reach {
-                Reach::Mdns => format!("{} (mDNS)", reach.host(unit)),
-                _ => reach.host(unit),
-            };
-            let action = plan_action(
-                remote.via(),
-                "POST /unit_api/system/reboot",
-                commands::REBOOT,
-            );
-            PlannedAction {
-                unit: unit.clone(),
-                address,
-                action,
-            }
-        })
-        .collect();
-    if ctx.json {
-        return output::json_data(&ActionPlan {
-            command: "reboot",
-            dry_run: true,
-            units: plan,
-        })
-        .map_err(super::stdout_error);
-    }
-    let text: String = plan
-        .iter()
-        .map(|p| format!("would reboot {} at {}: {}\n", p.unit, p.address, p.action))
-        .collect();
-    Narrator::new(ctx).say("Dry run: nothing was rebooted.");
-    output::data(&text).map_err(super::stdout_error)
-}
-
-/// `--yes`, else the operator's answer on a terminal; without one, a refusal (exit 4).
-fn confirmed(ctx: &Context, args: &RebootArgs, names: &[&str]) -> Result<bool> {
-    if args.yes {
-        return Ok(true);
-    }
-    let question = format!(
-        "Reboot {} ({})?",
-        output::count(names.len(), "unit"),
-        names.join(", ")
-    );
-    if !(ctx.stdin_is_terminal && ctx.stderr_is_terminal) {
-        return Err(Error::new(
-            Kind::NeedsConfirmation,
-            format!("{question} Refusing without confirmation: there is no terminal to ask on."),
-        )
-        .with_hint("Pass --yes to reboot from a script or cron job."));
-    }
-    output::confirm(&question).map_err(|e| Error::failed(format!("cannot read the answer: {e}")))
-}
-
 /// The workers being rebooted, all at once (`--fanout` at a time).
 struct Fleet<'a> {
     ctx: &'a Context,
@@ -183,7 +111,7 @@ impl Fleet<'_> {
     fn boot_ids(&self) -> Vec<Option<String>> {
         fanout::run(
             self.workers,
-            usize::from(self.args.fanout),
+            usize::from(self.args.power.fanout),
             |u| {
                 let at = self.remote.address(self.cluster, u).ok()?;
                 self.remote.boot_id(u, &at)
@@ -193,18 +121,13 @@ impl Fleet<'_> {
     }
 
     fn reboot(&self) -> Vec<Outcome> {
-        let progress = Progress::bar(self.ctx, self.workers.len(), "rebooting");
-        let outcomes = fanout::run(
+        power::fan_out(
+            self.ctx,
             self.workers,
-            usize::from(self.args.fanout),
+            self.args.power.fanout,
+            "rebooting",
             |u| self.remote.reboot(self.cluster, u),
-            |_, o: &Outcome| {
-                progress.inc();
-                progress.line(&o.describe());
-            },
-        );
-        progress.finish();
-        outcomes
+        )
     }
 
     /// `--wait`: every worker that accepted, all at once (one waiting on another could miss its
@@ -282,21 +205,5 @@ fn finish(
         }
         return Err(Error::reported(Kind::Failed));
     }
-    if failed.is_empty() {
-        Narrator::new(ctx).say(&format!(
-            "Asked {} to reboot.",
-            output::count(count, "unit")
-        ));
-        return Ok(());
-    }
-    output::error_line(
-        ctx,
-        &format!(
-            "{} of {} did not accept the reboot: {}",
-            failed.len(),
-            output::count(count, "unit"),
-            failed.join(", ")
-        ),
-    );
-    Err(Error::reported(Kind::Failed))
+    power::report_failed(ctx, count, outcomes, &REBOOT)
 }

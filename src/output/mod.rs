@@ -241,9 +241,9 @@ pub const GREY: &str = "90";
 /// list's active.
 pub fn cell_colour(column: &str, value: &str) -> Option<&'static str> {
     match (column.to_ascii_lowercase().as_str(), value) {
-        ("verdict", "ok") | ("reachable" | "active", "yes") => Some(GREEN),
+        ("verdict", "ok") | ("reachable" | "active", "yes") | ("clock", "ok") => Some(GREEN),
         ("verdict", "warn") => Some(YELLOW),
-        ("verdict", "fail") | ("reachable", "no") => Some(RED),
+        ("verdict", "fail") | ("reachable", "no") | ("clock", "beyond" | "unread") => Some(RED),
         ("active", "no") => Some(GREY),
         _ => None,
     }

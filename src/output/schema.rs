@@ -93,6 +93,66 @@ pub struct Rebooted<'a> {
     pub not_back: Vec<NotBack<'a>>,
 }
 
+/// `shutdown --json`.
+#[derive(Serialize)]
+pub struct ShutDown<'a> {
+    pub command: &'a str,
+    pub dry_run: bool,
+    pub units: Vec<UnitOutcome<'a>>,
+    pub failed: Vec<&'a str>,
+}
+
+/// `clock --json`.
+#[derive(Serialize)]
+pub struct ClockReport<'a> {
+    pub command: &'a str,
+    pub dry_run: bool,
+    /// `--sync` was given.
+    pub sync: bool,
+    /// Seconds a clock may be off the leader's.
+    pub tolerance: f64,
+    /// The unit whose clock is the reference: the leader.
+    pub leader: &'a str,
+    pub units: Vec<ClockRow<'a>>,
+    /// With `--sync --dry-run`: what would be done to each unit beyond the tolerance.
+    pub plan: Vec<PlannedAction>,
+    /// Units whose clock is off the leader's by more than the tolerance (after `--sync`, as read
+    /// again).
+    pub beyond: Vec<&'a str>,
+    /// Units whose clock could not be read, or that `--sync` could not bring to the leader's.
+    pub failed: Vec<&'a str>,
+}
+
+/// One unit of `clock --json`.
+#[derive(Serialize)]
+pub struct ClockRow<'a> {
+    pub unit: &'a str,
+    pub address: Option<&'a str>,
+    pub leader: bool,
+    /// `http`, `ssh`, or `local` (the leader's clock, when pio runs on it).
+    pub via: Option<&'a str>,
+    /// The unit's clock minus the leader's, in seconds; null when it could not be read.
+    pub offset: Option<f64>,
+    /// Seconds the reading's request took: the offset is known to within half of it.
+    pub round_trip: Option<f64>,
+    /// Whether the unit says its clock is synchronised (its web API, 26.11 and later).
+    pub synchronized: Option<bool>,
+    pub beyond: bool,
+    pub error: Option<&'a str>,
+    /// What `--sync` did, when it acted on the unit.
+    pub synced: Option<SyncedClock<'a>>,
+}
+
+/// What `clock --sync` did to one unit.
+#[derive(Serialize)]
+pub struct SyncedClock<'a> {
+    pub ok: bool,
+    pub via: Option<Used>,
+    pub message: &'a str,
+    /// The offset read before the sync, in seconds.
+    pub offset_before: f64,
+}
+
 /// One unit of a plan: where the action would go, and how.
 #[derive(Serialize)]
 pub struct PlannedAction {

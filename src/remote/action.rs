@@ -128,17 +128,41 @@ impl<'c> Remote<'c> {
 
     /// Asks the unit to reboot.
     pub fn reboot(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.power(cluster, name, WebApi::reboot, commands::REBOOT, "rebooting")
+    }
+
+    /// Asks the unit to power off.
+    pub fn shutdown(&self, cluster: &Cluster, name: &str) -> Outcome {
+        self.power(
+            cluster,
+            name,
+            WebApi::shutdown,
+            commands::SHUTDOWN,
+            "shutting down",
+        )
+    }
+
+    /// A power action: the web API's task where it answers, else the command over SSH.
+    fn power(
+        &self,
+        cluster: &Cluster,
+        name: &str,
+        by_http: fn(&WebApi) -> std::result::Result<crate::transport::http::Task, HttpError>,
+        over_ssh: &str,
+        doing: &str,
+    ) -> Outcome {
         self.act(
             cluster,
             name,
             |w| {
-                w.reboot().map(|t| match t.status.as_str() {
+                by_http(w).map(|t| match t.status.as_str() {
+                    // The unit's power lock is held: another reboot or shutdown is under way.
                     "running" => "a power action is already running".to_string(),
-                    _ => "rebooting".to_string(),
+                    _ => doing.to_string(),
                 })
             },
-            SshCommand::Fixed(commands::REBOOT),
-            |_| Ok("rebooting".to_string()),
+            SshCommand::Fixed(over_ssh),
+            |_| Ok(doing.to_string()),
         )
     }
 

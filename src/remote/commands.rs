@@ -8,6 +8,8 @@ pub const HOSTNAME: &str = "hostname";
 pub const HOSTNAME_AND_VERSION: &str = "hostname && { timeout 5 pio version 2>/dev/null || true; }";
 pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
 pub const REBOOT: &str = "sudo reboot";
+/// Powers the unit off (what `pios shutdown` runs on every release).
+pub const SHUTDOWN: &str = "sudo shutdown -h now";
 pub const HALT_JOBS: &str = "pio kill --all-jobs";
 pub const IDENTIFY: &str = "pio identify";
 pub const BLINK: &str = "pio blink";
@@ -48,6 +50,33 @@ pub fn update_app(version: Option<&str>) -> String {
 /// Sets the unit's clock to the leader's.
 pub fn set_clock(epoch: u64) -> String {
     format!("sudo date -u --set=@{epoch}")
+}
+
+/// Sets the unit's clock to `epoch`, to the millisecond (`clock --sync`).
+pub fn set_clock_to(epoch: f64) -> String {
+    format!("sudo date -u --set=@{:.3}", epoch.max(0.0))
+}
+
+/// What [`chrony_sync`] prints where chrony has not the leader as a source.
+pub const NO_CHRONY_SOURCE: &str = "no chrony source at the leader";
+
+/// Syncs the unit's clock from its chrony sources as the web API's sync does (stop chrony,
+/// `chronyd -q`, start chrony again), where chrony has the leader (`leader_address`) as a
+/// `server` or `pool`; elsewhere prints [`NO_CHRONY_SOURCE`] and changes nothing. `chronyd`
+/// gives up after `seconds` (it would wait for ever for a source that does not answer), and
+/// chrony is started again whatever it did.
+pub fn chrony_sync(leader_address: &str, seconds: u32) -> String {
+    // A pattern for grep -E: an address or hostname has no other special character than `.`.
+    let address = leader_address.replace('.', "\\.");
+    let pattern = format!("^[[:space:]]*(server|pool)[[:space:]]+{address}([[:space:]]|$)");
+    format!(
+        "if ! {} {CHRONY_CONF} /etc/chrony/conf.d/*.conf; then echo {}; exit 0; fi; \
+         sudo systemctl stop chrony; sudo chronyd -q -t {}; r=$?; sudo systemctl start chrony; \
+         exit $r",
+        shell_words(&["grep", "-qsE", &pattern]),
+        shell_words(&[NO_CHRONY_SOURCE]),
+        seconds.max(1)
+    )
 }
 
 /// 26.11's own joining step on the worker: it sets the clock, makes the leader its chrony source
@@ -131,6 +160,17 @@ mod tests {
              echo 'server 10.0.0.1 iburst prefer' | sudo tee -a /etc/chrony/chrony.conf >/dev/null"
         );
         assert_eq!(identify_for(2.0), "pio identify --duration 2.0");
+        assert_eq!(
+            set_clock_to(1.5e9 + 0.25),
+            "sudo date -u --set=@1500000000.250"
+        );
+        assert_eq!(
+            chrony_sync("pio01.local", 8),
+            "if ! grep -qsE '^[[:space:]]*(server|pool)[[:space:]]+pio01\\.local([[:space:]]|$)' \
+             /etc/chrony/chrony.conf /etc/chrony/conf.d/*.conf; then echo 'no chrony source at the \
+             leader'; exit 0; fi; sudo systemctl stop chrony; sudo chronyd -q -t 8; r=$?; sudo \
+             systemctl start chrony; exit $r"
+        );
         assert_eq!(
             rename_in_etc_hosts("PIO07", "pio12"),
             r"sudo sed -i -E 's/(^|[[:space:]])pio07([[:space:]]|$)/\1pio12\2/g' /etc/hosts"

@@ -127,6 +127,35 @@ pub fn parse_utc(s: &str) -> Option<std::time::SystemTime> {
     Some(std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos))
 }
 
+/// A unit's clock as its web API read it (`GET /unit_api/system/utc_clock`), with this machine's
+/// clock halfway through the request.
+#[derive(Clone, Copy, Debug)]
+pub struct ClockReading {
+    /// The unit's clock minus this machine's, in seconds, at the request's midpoint.
+    pub offset: f64,
+    /// How long the request took: the offset is known to within half of it.
+    pub round_trip: Duration,
+    /// Whether the unit says its clock is synchronised (`timedatectl`; 26.11 and later).
+    pub synchronized: Option<bool>,
+}
+
+/// Seconds since the epoch, as a number (before it: negative).
+pub fn epoch_seconds(t: std::time::SystemTime) -> f64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_secs_f64(),
+        Err(e) => -e.duration().as_secs_f64(),
+    }
+}
+
+/// What became of a task a unit accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// Not done yet (202).
+    Pending,
+    /// Done (200): `succeeded`, or anything else the unit said.
+    Done(String),
+}
+
 /// A background task the unit accepted (reboot, shutdown, halting jobs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
@@ -256,6 +285,60 @@ impl WebApi {
         })
     }
 
+    /// `GET /unit_api/system/utc_clock` (25.1.21 and later): the unit's clock against this
+    /// machine's, from the middle of the request (the answer's `clock_time` has milliseconds).
+    pub fn utc_clock(&self) -> Result<ClockReading, HttpError> {
+        let url = self.url("/unit_api/system/utc_clock");
+        let (sent, started) = (std::time::SystemTime::now(), std::time::Instant::now());
+        let v = self.send(self.client.get(&url), &url, &[200])?;
+        let round_trip = started.elapsed();
+        let midpoint = epoch_seconds(sent) + round_trip.as_secs_f64() / 2.0;
+        let theirs = v["clock_time"]
+            .as_str()
+            .and_then(parse_utc)
+            .ok_or_else(|| HttpError::BadAnswer {
+                url: url.clone(),
+                why: "no \"clock_time\" in ISO 8601 in the answer".to_string(),
+            })?;
+        Ok(ClockReading {
+            offset: epoch_seconds(theirs) - midpoint,
+            round_trip,
+            synchronized: v["synchronized"].as_bool(),
+        })
+    }
+
+    /// `POST /unit_api/system/utc_clock` with no body: a worker syncs from its chrony sources
+    /// (never sent to the leader, which takes a time to set instead).
+    pub fn sync_clock(&self) -> Result<Task, HttpError> {
+        self.post_task("/unit_api/system/utc_clock")
+    }
+
+    /// `GET /unit_api/task_results/<id>`: 202 while the task runs, 200 with its `status` once
+    /// done. Task ids the unit gave are used only when made of letters, digits, `-` and `_`.
+    pub fn task_state(&self, task_id: &str) -> Result<TaskState, HttpError> {
+        let path = format!("/unit_api/task_results/{task_id}");
+        let url = self.url(&path);
+        if task_id.is_empty()
+            || task_id.len() > 128
+            || !task_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(HttpError::BadAnswer {
+                url,
+                why: "a task id pio does not put in a path".to_string(),
+            });
+        }
+        let req = self.client.get(&url);
+        let v = self.send(req, &url, &[200, 202])?;
+        Ok(match v["status"].as_str() {
+            Some("pending" | "running") | None => TaskState::Pending,
+            // The task ran and said it failed (the sync's `chronyd` or `systemctl` did).
+            Some(_) if v["result"] == Value::Bool(false) => TaskState::Done("failed".into()),
+            Some(done) => TaskState::Done(done.to_string()),
+        })
+    }
+
     /// `GET /unit_api/versions/app`: the Pioreactor software version.
     pub fn app_version(&self) -> Result<String, HttpError> {
         self.get_field("/unit_api/versions/app", "version")
@@ -263,6 +346,10 @@ impl WebApi {
 
     pub fn reboot(&self) -> Result<Task, HttpError> {
         self.post_task("/unit_api/system/reboot")
+    }
+
+    pub fn shutdown(&self) -> Result<Task, HttpError> {
+        self.post_task("/unit_api/system/shutdown")
     }
 
     pub fn stop_all_jobs(&self) -> Result<Task, HttpError> {

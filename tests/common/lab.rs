@@ -359,12 +359,37 @@ impl Lab {
                             ),
                         )
                     }
+                    // The unit's clock (25.1.21 and later), moved by its skew file.
+                    (_, "GET", "/unit_api/system/utc_clock") if !dir.join("no-clock").exists() => {
+                        let skew = fs::read_to_string(dir.join("skew")).unwrap_or_default();
+                        let skew: i64 = skew.trim().parse().unwrap_or(0);
+                        (
+                            200,
+                            format!(
+                                r#"{{"status": "success", "clock_time": "{}"}}"#,
+                                utc_time(skew)
+                            ),
+                        )
+                    }
+                    // A worker syncs from its chrony source: the pretend clock is this machine's.
+                    (_, "POST", "/unit_api/system/utc_clock") if !dir.join("no-clock").exists() => {
+                        fs::write(dir.join("skew"), "0").unwrap();
+                        (
+                            202,
+                            r#"{"status": "accepted", "task_id": "t-clock"}"#.to_string(),
+                        )
+                    }
+                    (_, "GET", "/unit_api/task_results/t-clock") => (
+                        200,
+                        r#"{"status": "succeeded", "result": true}"#.to_string(),
+                    ),
                     (_, "GET", "/unit_api/versions/app") => {
                         let v = fs::read_to_string(dir.join("version"))
                             .unwrap_or_else(|_| "25.11.1".into());
                         (200, format!(r#"{{"version": "{}"}}"#, v.trim()))
                     }
                     (_, "POST", "/unit_api/system/reboot")
+                    | (_, "POST", "/unit_api/system/shutdown")
                     | (_, "POST", "/unit_api/jobs/stop/all") => (
                         202,
                         r#"{"status": "accepted", "task_id": "t-1"}"#.to_string(),

@@ -26,7 +26,7 @@ esac
 # A unit that runs a real Pioreactor release: its own pio answers (tests/support/releases).
 if [ -e "$unit/release" ]; then
   case "$SSH_ORIGINAL_COMMAND" in
-    'pio '*|'hostname && {'*|"grep -qxF 'server "*)
+    'pio '*|'hostname && {'*|"grep -qxF 'server "*|'if ! grep -qsE '*)
       exec bash "$state/releases/unit.sh" "$unit" "$(cat "$unit/release")" "$SSH_ORIGINAL_COMMAND" ;;
   esac
 fi
@@ -48,7 +48,7 @@ case "$SSH_ORIGINAL_COMMAND" in
     cat "$unit/version" 2>/dev/null || echo 24.3.10 ;;
   'test -d ~/.pioreactor') test -d "$unit/.pioreactor" ;;
   internal-sftp) exec /usr/lib/openssh/sftp-server -d "$unit" ;;
-  'sudo reboot'|'pio kill --all-jobs'|'pio kill --all'|true)
+  'sudo reboot'|'sudo shutdown -h now'|'pio kill --all-jobs'|'pio kill --all'|true)
     test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
     exit 0 ;;
   'pio identify'|'pio identify --duration '*)
@@ -56,7 +56,18 @@ case "$SSH_ORIGINAL_COMMAND" in
     test -e "$unit/no-pio" && { echo "Error: No such command 'identify'." >&2; exit 2; }
     exit 0 ;;
   'pio blink') exit 0 ;;
-  'sudo date -u --set=@'*) exit 0 ;;
+  'sudo date -u --set=@'*)
+    # Recorded only; the unit's pretend clock ($unit/skew) is moved to the time it was given.
+    to=${SSH_ORIGINAL_COMMAND#sudo date -u --set=@}
+    echo $(( ${to%%.*} - $(date -u +%s) )) > "$unit/skew" ;;
+  'if ! grep -qsE '*)
+    # clock --sync by chrony: where the unit's own chrony files name a server, its pretend
+    # clock comes back to this machine's (nothing is stopped, started or synced for real).
+    if ! cat "$unit/etc/chrony/chrony.conf" "$unit"/etc/chrony/conf.d/*.conf 2>/dev/null | grep -q '^server '; then
+      echo 'no chrony source at the leader'; exit 0
+    fi
+    test -e "$unit/chrony-fails" && { echo "chronyd: no reply from the sources" >&2; exit 1; }
+    echo 0 > "$unit/skew" ;;
   "grep -qxF 'server "*" iburst prefer' /etc/chrony/chrony.conf || echo "*)
     # The leader as chrony source, idempotently: kept in the unit's own chrony.conf.
     line=${SSH_ORIGINAL_COMMAND#grep -qxF \'}

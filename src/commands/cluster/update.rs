@@ -193,9 +193,6 @@ fn plan(ctx: &Context, args: &ClusterUpdateArgs, units: &[Unit]) -> Result<()> {
 
 /// `--yes`, else the operator's answer on a terminal; without one, a refusal (exit 5).
 fn confirmed(ctx: &Context, args: &ClusterUpdateArgs, names: &[String]) -> Result<bool> {
-    if args.yes {
-        return Ok(true);
-    }
     let to = args
         .version
         .as_deref()
@@ -205,14 +202,7 @@ fn confirmed(ctx: &Context, args: &ClusterUpdateArgs, names: &[String]) -> Resul
         output::count(names.len(), "unit"),
         names.join(", ")
     );
-    if !(ctx.stdin_is_terminal && ctx.stderr_is_terminal) {
-        return Err(Error::new(
-            Kind::NeedsConfirmation,
-            format!("{question} Refusing without confirmation: there is no terminal to ask on."),
-        )
-        .with_hint("Pass --yes to update from a script."));
-    }
-    output::confirm(&question).map_err(|e| Error::failed(format!("cannot read the answer: {e}")))
+    super::super::confirmed(ctx, args.yes, &question, "update")
 }
 
 fn document<'a>(args: &'a ClusterUpdateArgs, units: &'a [Unit], dry_run: bool) -> Updated<'a> {

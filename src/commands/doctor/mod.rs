@@ -21,7 +21,7 @@ use crate::remote::select_units;
 use crate::transport::{fanout, gpio};
 
 /// Clocks further apart than this get a warning, and past `CLOCK_FAIL` a failure.
-const CLOCK_WARN: f64 = 2.0;
+const CLOCK_WARN: f64 = crate::timeouts::CLOCK_TOLERANCE;
 const CLOCK_FAIL: f64 = 60.0;
 
 fn check(
