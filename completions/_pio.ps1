@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Repair units'' Pioreactor files and services (Pioreactor 26.5 and later)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)')
             [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Shut units down (power off; in parallel, the leader last)')
             [CompletionResult]::new('clock', 'clock', [CompletionResultType]::ParameterValue, 'Each unit''s clock against the leader''s; --sync brings them to it')
@@ -501,6 +502,29 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pio;repair' {
+            [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'A unit, as the Python `pios` names one (repeatable; the same as naming it)')
+            [CompletionResult]::new('--experiment', '--experiment', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--experiments', '--experiments', [CompletionResultType]::ParameterName, 'The active workers assigned to this experiment in the leader''s database (repeatable)')
+            [CompletionResult]::new('--fanout', '--fanout', [CompletionResultType]::ParameterName, 'How many units at once')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'How to reach units')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each unit')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every worker in the inventory (the leader only if named)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say how each unit would be repaired, and do nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pio;cluster' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -604,6 +628,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Blink a unit''s blue LED, to find it at the bench')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a worker: its hostname, its config.ini entries, then a reboot')
             [CompletionResult]::new('reboot', 'reboot', [CompletionResultType]::ParameterValue, 'Reboot units (in parallel; the leader last)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Repair units'' Pioreactor files and services (Pioreactor 26.5 and later)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)')
             [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Shut units down (power off; in parallel, the leader last)')
             [CompletionResult]::new('clock', 'clock', [CompletionResultType]::ParameterValue, 'Each unit''s clock against the leader''s; --sync brings them to it')
@@ -675,6 +700,9 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;reboot' {
+            break
+        }
+        'pio;help;repair' {
             break
         }
         'pio;help;cluster' {

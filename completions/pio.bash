@@ -37,6 +37,9 @@ _pio() {
             pio,rename)
                 cmd="pio__subcmd__rename"
                 ;;
+            pio,repair)
+                cmd="pio__subcmd__repair"
+                ;;
             pio,shutdown)
                 cmd="pio__subcmd__shutdown"
                 ;;
@@ -75,6 +78,9 @@ _pio() {
                 ;;
             pio__subcmd__help,rename)
                 cmd="pio__subcmd__help__subcmd__rename"
+                ;;
+            pio__subcmd__help,repair)
+                cmd="pio__subcmd__help__subcmd__repair"
                 ;;
             pio__subcmd__help,shutdown)
                 cmd="pio__subcmd__help__subcmd__shutdown"
@@ -230,7 +236,7 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot cluster shutdown clock help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot repair cluster shutdown clock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,7 +464,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot cluster shutdown clock help"
+            opts="workers doctor identify rename reboot repair cluster shutdown clock help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +576,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -904,6 +924,56 @@ _pio() {
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__repair)
+            opts="-q -v -h -V --units --all --experiments --experiment --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --units)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiments)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fanout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1750,6 +1820,7 @@ doctor|0|units
 identify|0|units
 rename|0|unit
 reboot|0|units
+repair|0|units
 shutdown|0|units
 clock|0|units"
 _pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --tolerance --units --version --via -a -m -p "

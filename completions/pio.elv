@@ -35,6 +35,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand repair 'Repair units'' Pioreactor files and services (Pioreactor 26.5 and later)'
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
@@ -459,6 +460,28 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;repair'= {
+            cand --units 'A unit, as the Python `pios` names one (repeatable; the same as naming it)'
+            cand --experiment 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --experiments 'The active workers assigned to this experiment in the leader''s database (repeatable)'
+            cand --fanout 'How many units at once'
+            cand --via 'How to reach units'
+            cand --timeout 'Seconds to wait for each unit'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --all 'Every worker in the inventory (the leader only if named)'
+            cand --dry-run 'Say how each unit would be repaired, and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;cluster'= {
             cand --config 'Use this config.ini instead of looking it up'
             cand --color 'When to use colour'
@@ -555,6 +578,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand identify 'Blink a unit''s blue LED, to find it at the bench'
             cand rename 'Rename a worker: its hostname, its config.ini entries, then a reboot'
             cand reboot 'Reboot units (in parallel; the leader last)'
+            cand repair 'Repair units'' Pioreactor files and services (Pioreactor 26.5 and later)'
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
@@ -608,6 +632,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;rename'= {
         }
         &'pio;help;reboot'= {
+        }
+        &'pio;help;repair'= {
         }
         &'pio;help;cluster'= {
             cand update 'Update the Pioreactor software of every unit: the workers first, then the leader'

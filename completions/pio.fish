@@ -40,6 +40,7 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "doctor" -d 'Diagnose the cl
 complete -c pio -n "__fish_pio_needs_command" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
 complete -c pio -n "__fish_pio_needs_command" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
 complete -c pio -n "__fish_pio_needs_command" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_needs_command" -f -a "repair" -d 'Repair units\' Pioreactor files and services (Pioreactor 26.5 and later)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
@@ -344,6 +345,26 @@ complete -c pio -n "__fish_pio_using_subcommand reboot" -s q -l quiet -d 'Say no
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand reboot" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand repair" -l units -d 'A unit, as the Python `pios` names one (repeatable; the same as naming it)' -r -f -a "(__fish_print_hostnames)"
+complete -c pio -n "__fish_pio_using_subcommand repair" -l experiment -l experiments -d 'The active workers assigned to this experiment in the leader\'s database (repeatable)' -r
+complete -c pio -n "__fish_pio_using_subcommand repair" -l fanout -d 'How many units at once' -r
+complete -c pio -n "__fish_pio_using_subcommand repair" -l via -d 'How to reach units' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand repair" -l timeout -d 'Seconds to wait for each unit' -r
+complete -c pio -n "__fish_pio_using_subcommand repair" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand repair" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand repair" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand repair" -l all -d 'Every worker in the inventory (the leader only if named)'
+complete -c pio -n "__fish_pio_using_subcommand repair" -l dry-run -d 'Say how each unit would be repaired, and do nothing'
+complete -c pio -n "__fish_pio_using_subcommand repair" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand repair" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand repair" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand repair" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand repair" -s V -l version -d 'Print version'
 complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand cluster; and not __fish_seen_subcommand_from update help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
@@ -417,15 +438,16 @@ complete -c pio -n "__fish_pio_using_subcommand clock" -s q -l quiet -d 'Say not
 complete -c pio -n "__fish_pio_using_subcommand clock" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand clock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand clock" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot cluster shutdown clock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "repair" -d 'Repair units\' Pioreactor files and services (Pioreactor 26.5 and later)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
@@ -459,7 +481,7 @@ function __fish_pio_asks --argument-names want
         set -a plain $w
     end
     set -l typed (string join ' ' $plain)
-    for line in 'workers remove|0|units' 'workers set-active|0|unit' 'workers set-active|1|state' 'workers update-active|0|unit' 'workers update-active|1|state' 'workers assign|0|unit' 'workers unassign|0|unit' 'workers sync-configs|0|units' 'workers status|0|units' 'workers model get|0|unit' 'workers model set|0|unit' 'workers update-model|0|unit' 'doctor|0|units' 'identify|0|units' 'rename|0|unit' 'reboot|0|units' 'shutdown|0|units' 'clock|0|units'
+    for line in 'workers remove|0|units' 'workers set-active|0|unit' 'workers set-active|1|state' 'workers update-active|0|unit' 'workers update-active|1|state' 'workers assign|0|unit' 'workers unassign|0|unit' 'workers sync-configs|0|units' 'workers status|0|units' 'workers model get|0|unit' 'workers model set|0|unit' 'workers update-model|0|unit' 'doctor|0|units' 'identify|0|units' 'rename|0|unit' 'reboot|0|units' 'repair|0|units' 'shutdown|0|units' 'clock|0|units'
         set -l f (string split '|' $line)
         set -l path $f[1]
         string match -q -- "$path" "$typed"; or string match -q -- "$path *" "$typed"; or continue

@@ -109,6 +109,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Doctor(args) => commands::doctor::run(ctx, args),
         Command::Identify(args) => commands::identify::run(ctx, args),
         Command::Reboot(args) => commands::reboot::run(ctx, args),
+        Command::Repair(args) => commands::repair::run(ctx, args),
         Command::Cluster(ClusterCommand::Update(args)) => commands::cluster::update::run(ctx, args),
         Command::Cluster(ClusterCommand::External(sub)) => {
             typo(&["cluster"], &name(sub))?;

@@ -136,6 +136,7 @@ impl Release {
             },
             web_api: self.reached(SINCE.web_api),
             health: self.reached(SINCE.health),
+            repair: self.reached(SINCE.repair),
             model_command: if self.reached(SINCE.model_on_unit) {
                 ModelCommand::Model
             } else {
@@ -189,6 +190,8 @@ struct Boundaries {
     web_api: Since,
     /// `/unit_api/health`.
     health: Since,
+    /// `pio repair` and `POST /unit_api/system/repair` (ownership, permissions, services).
+    repair: Since,
     /// `GET /unit_api/system/utc_clock` (the unit's clock) and `POST` (a worker syncs from its
     /// chrony source: `chronyd -q`).
     utc_clock: Since,
@@ -216,6 +219,7 @@ const SINCE: Boundaries = Boundaries {
     unit_owns_unit_config: Release::at(26, 4, 0),
     cluster_join: Release::at(26, 11, 0),
     model_on_unit: Release::at(26, 11, 0),
+    repair: Release::at(26, 5, 0),
 };
 
 /// What a unit of one release needs (see [`Release::needs`]).
@@ -237,6 +241,8 @@ pub struct Needs {
     pub web_api: bool,
     pub health: bool,
     pub model_command: ModelCommand,
+    /// Whether `pio repair` (and the web API's `/unit_api/system/repair`) exists.
+    pub repair: bool,
 }
 
 /// Where a leader keeps its inventory.

@@ -182,6 +182,10 @@ struct StatusRow {
     active: bool,
     leader: bool,
     error: Option<String>,
+    monitor: Option<String>,
+    rpi_model: Option<String>,
+    wlan_mac: Option<String>,
+    eth_mac: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +332,12 @@ fn every_command_of_the_config_ini_era_prints_its_documented_schema() {
     assert!(synced.units[1].synced.as_ref().is_some_and(|s| s.ok));
     let blinked: Outcomes<UnitOutcome> = doc(json(&["identify", "pio03"]).ok());
     assert_eq!(blinked.command, "identify");
+    // (A 24.3 unit has no repair: the document names it failed.)
+    let repaired: Outcomes<UnitOutcome> = doc(&json(&["repair", "pio03"]));
+    assert_eq!(
+        (repaired.command.as_str(), repaired.failed.len()),
+        ("repair", 1)
+    );
     let synced: Outcomes<SyncedUnit> = doc(json(&["workers", "sync-configs", "--all"]).ok());
     assert_eq!(synced.units.len(), 2);
     let renamed: RenamePlan = doc(json(&["rename", "pio02", "pio09", "--dry-run"]).ok());

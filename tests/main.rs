@@ -29,6 +29,7 @@ mod reboot_wait;
 mod releases;
 mod remote;
 mod rename;
+mod repair;
 mod shutdown;
 mod store_hostile;
 mod trust;

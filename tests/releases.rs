@@ -263,6 +263,12 @@ fn status_shows_each_units_release_over_ssh_and_http() {
     assert_eq!(release("pio03"), (json!("26.11.1"), json!("http")));
     // No Python stack answers on pio04: reachable, release unknown.
     assert_eq!(release("pio04"), (Value::Null, json!("ssh")));
+    // What the monitor publishes is asked where the web API answered, never over SSH.
+    let monitor = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap()["monitor"].clone();
+    assert_eq!(
+        (monitor("pio03"), monitor("pio02")),
+        (json!("running"), Value::Null)
+    );
 }
 
 #[test]
@@ -777,6 +783,11 @@ fn a_real_26_11_unit_names_its_release_through_its_own_web_app() {
     if !lab.run_release(1, "26.11.1", &config, TEST) {
         return;
     }
+    // The unit's job table, made by the release's own code as its first job would: no job runs.
+    lab.on_unit(
+        1,
+        "python -c 'from pioreactor.utils.job_manager import JobManager; JobManager()'",
+    );
     let _web = lab.serve_release_web(1);
     fs::write(
         lab.unit_dir(1).join(".pioreactor/unit_config.ini"),
@@ -791,6 +802,14 @@ fn a_real_26_11_unit_names_its_release_through_its_own_web_app() {
     assert_eq!(rows.len(), 1, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(rows[0]["via"], "http", "{rows:?}");
     assert_eq!(rows[0]["release"], "26.11.1", "{rows:?}");
+    // Its own web app says its monitor job does not run: 404, "No settings found for job.".
+    assert_eq!(
+        rows[0]["monitor"],
+        "not running",
+        "{rows:?}\n{}\n{}",
+        fs::read_to_string(lab.unit_dir(1).join("web.log")).unwrap_or_default(),
+        fs::read_to_string(lab.unit_dir(1).join("web.err")).unwrap_or_default()
+    );
     // sync-configs learns it there too, and asks nothing more of the unit over SSH.
     lab.env
         .run_with(

@@ -549,6 +549,28 @@ fn status_with_one_unit_down() {
     assert_eq!(rows[1]["version"], "25.11.1");
     assert_eq!(rows[1]["via"], "http");
     assert_eq!(rows[0]["leader"], true);
+    // What its monitor job publishes, as the web page's Inventory shows it.
+    assert_eq!(
+        (
+            &rows[1]["monitor"],
+            &rows[1]["rpi_model"],
+            &rows[1]["wlan_mac"],
+            &rows[1]["eth_mac"]
+        ),
+        (
+            &serde_json::json!("running"),
+            &serde_json::json!("Raspberry Pi 4 Model B Rev 1.4"),
+            &serde_json::json!("d8:3a:dd:61:01:59"),
+            &serde_json::Value::Null
+        )
+    );
+    fs::write(lab.unit_dir(1).join("no-monitor"), "").unwrap();
+    let run = lab.env.run(&["--json", "workers", "status"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        (&rows[1]["monitor"], &rows[1]["rpi_model"]),
+        (&serde_json::json!("not running"), &serde_json::Value::Null)
+    );
 
     let lab = lab_with_leader(3, 160, Web::Up);
     lab.trust_all();

@@ -182,6 +182,23 @@ pub struct ClusterUpdateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RepairArgs {
+    #[command(flatten)]
+    pub select: UnitSelection,
+
+    /// How many units at once
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub fanout: u16,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+
+    /// Say how each unit would be repaired, and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ShutdownArgs {
     #[command(flatten)]
     pub power: PowerArgs,

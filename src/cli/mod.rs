@@ -154,6 +154,19 @@ boot id changed, or it went away) and answers again over the transport that rebo
 code 1 names the units not back in time.")]
     Reboot(RebootArgs),
 
+    /// Repair units' Pioreactor files and services (Pioreactor 26.5 and later)
+    #[command(after_help = "\
+Examples:
+  pio repair pio03                      one unit
+  pio repair --all --json               every worker, one object per unit
+
+The web page's \"Repair\": each unit fixes the ownership and permissions of its Pioreactor files
+and starts its Pioreactor services that are not running, through its web API (POST
+/unit_api/system/repair, the task followed until it ends) where it answers, else `pio repair`
+over SSH. A unit of a release before 26.5 has no repair: it is named as failed and sent nothing.
+Exit code 1 names the units not repaired.")]
+    Repair(RepairArgs),
+
     /// The whole cluster at once (`cluster join` and `leave` are the Python CLI's)
     #[command(subcommand)]
     Cluster(ClusterCommand),

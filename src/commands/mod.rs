@@ -8,6 +8,7 @@ pub mod identify;
 pub(crate) mod power;
 pub mod reboot;
 pub mod rename;
+pub mod repair;
 pub mod shutdown;
 pub mod workers;
 

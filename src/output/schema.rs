@@ -193,6 +193,13 @@ pub struct StatusRow<'a> {
     pub active: bool,
     pub leader: bool,
     pub error: Option<&'a str>,
+    /// Where the unit's web API answered: its monitor job, `running` or `not running` (the web
+    /// page's "Lost"); null where it could not be asked.
+    pub monitor: Option<&'static str>,
+    /// The Raspberry Pi's model, as the unit's monitor reports it.
+    pub rpi_model: Option<&'a str>,
+    pub wlan_mac: Option<&'a str>,
+    pub eth_mac: Option<&'a str>,
 }
 
 /// One row of `workers list --json` (model and experiment null in the config.ini era, release

@@ -126,6 +126,70 @@ impl<'c> Remote<'c> {
         outcome
     }
 
+    /// Repairs the unit's Pioreactor files and services (26.5 and later): the web API's task,
+    /// followed until it ends, else `pio repair` over SSH. A unit of an older release is told
+    /// so, and nothing is sent to it.
+    pub fn repair(&self, cluster: &Cluster, name: &str) -> Outcome {
+        if let Some(r) = self.release(cluster, name).release()
+            && !r.needs().repair
+        {
+            return Outcome {
+                unit: name.to_string(),
+                address: self.address(cluster, name).ok(),
+                via: None,
+                result: Err(format!("it runs {r}, which has no repair (26.5 and later)")),
+                fell_back: false,
+            };
+        }
+        let until = Instant::now() + self.timeout;
+        self.act(
+            cluster,
+            name,
+            |w| {
+                let task = w.repair()?;
+                match task.task_id {
+                    Some(id) => follow_repair(w, &id, until),
+                    None => Ok("repair under way".to_string()),
+                }
+            },
+            SshCommand::Fixed(commands::REPAIR),
+            |said| Ok(said.lines().last().unwrap_or("repaired").to_string()),
+        )
+    }
+
+    /// What the unit's monitor job publishes (its web API, 24.9 and later): the Raspberry Pi, its
+    /// MAC addresses, whether the monitor runs. `None` where the web API does not say.
+    pub fn facts(&self, cluster: &Cluster, name: &str) -> Option<Facts> {
+        let address = self.address(cluster, name).ok()?;
+        let deadline = Instant::now() + self.timeout;
+        let settings = match self.until(deadline).web(&address).monitor_settings().ok()? {
+            None => {
+                return Some(Facts {
+                    monitor: "not running",
+                    ..Facts::default()
+                });
+            }
+            Some(s) => s,
+        };
+        // Peer text, bounded and on one line; the versions are JSON inside a string.
+        let text = |v: Option<&serde_json::Value>| -> Option<String> {
+            let s = v?.as_str()?.trim();
+            // The monitor says "Not available" for an interface the Pi does not have.
+            let said = !s.is_empty() && s != "Not available" && s.len() <= 256;
+            said.then(|| crate::text::escape_line(s).into_owned())
+        };
+        let versions: Option<serde_json::Value> = settings
+            .get("versions")
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok());
+        Some(Facts {
+            monitor: "running",
+            rpi_model: text(versions.as_ref().and_then(|v| v.get("rpi_machine"))),
+            wlan_mac: text(settings.get("wlan_mac_address")),
+            eth_mac: text(settings.get("eth_mac_address")),
+        })
+    }
+
     /// Asks the unit to reboot.
     pub fn reboot(&self, cluster: &Cluster, name: &str) -> Outcome {
         self.power(cluster, name, WebApi::reboot, commands::REBOOT, "rebooting")
@@ -305,6 +369,28 @@ impl<'c> Remote<'c> {
 enum SshCommand<'a> {
     Fixed(&'a str),
     ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
+}
+
+/// The repair's task until it ends, or `until`.
+fn follow_repair(web: &WebApi, id: &str, until: Instant) -> std::result::Result<String, HttpError> {
+    use crate::transport::http::TaskState;
+    loop {
+        if Instant::now() >= until {
+            return Ok("repair under way (it did not end within --timeout)".to_string());
+        }
+        match web.task_state(id)? {
+            TaskState::Done(s) if s == "succeeded" || s == "complete" => {
+                return Ok("repaired".to_string());
+            }
+            TaskState::Done(s) => {
+                return Err(HttpError::BadAnswer {
+                    url: web.url(&format!("/unit_api/task_results/{id}")),
+                    why: format!("the repair ended '{}'", crate::text::escape_line(&s)),
+                });
+            }
+            TaskState::Pending => std::thread::sleep(std::time::Duration::from_millis(200)),
+        }
+    }
 }
 
 /// Whether the web API is `expect`'s: `Ok(true)` when its health endpoint says so, `Ok(false)` on

@@ -8,6 +8,8 @@ pub const HOSTNAME: &str = "hostname";
 pub const HOSTNAME_AND_VERSION: &str = "hostname && { timeout 5 pio version 2>/dev/null || true; }";
 pub const IS_PIOREACTOR: &str = "test -d ~/.pioreactor";
 pub const REBOOT: &str = "sudo reboot";
+/// 26.5's repair of the unit's Pioreactor files and services.
+pub const REPAIR: &str = "pio repair";
 /// Powers the unit off (what `pios shutdown` runs on every release).
 pub const SHUTDOWN: &str = "sudo shutdown -h now";
 pub const HALT_JOBS: &str = "pio kill --all-jobs";

@@ -59,6 +59,18 @@ impl fmt::Display for Used {
 }
 
 /// What happened on one unit.
+/// What a unit's monitor job says of its machine, as the web page's Inventory shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// `running`, or `not running` (the page's "Lost" when the unit answers but its monitor,
+    /// which reports it to the cluster, does not run).
+    pub monitor: &'static str,
+    /// The Raspberry Pi's model, as the unit's device tree names it.
+    pub rpi_model: Option<String>,
+    pub wlan_mac: Option<String>,
+    pub eth_mac: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub unit: String,

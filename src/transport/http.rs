@@ -339,6 +339,23 @@ impl WebApi {
         })
     }
 
+    /// `GET /unit_api/jobs/settings/job_name/monitor`: what the unit's monitor job publishes
+    /// (its versions, the Raspberry Pi, MAC addresses), `None` when it is not running (404).
+    pub fn monitor_settings(&self) -> Result<Option<serde_json::Map<String, Value>>, HttpError> {
+        let path = "/unit_api/jobs/settings/job_name/monitor";
+        match self.get(path) {
+            Ok(v) => match v.get("settings") {
+                Some(Value::Object(settings)) => Ok(Some(settings.clone())),
+                _ => Err(HttpError::BadAnswer {
+                    url: self.url(path),
+                    why: "no settings object".to_string(),
+                }),
+            },
+            Err(HttpError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `GET /unit_api/versions/app`: the Pioreactor software version.
     pub fn app_version(&self) -> Result<String, HttpError> {
         self.get_field("/unit_api/versions/app", "version")
@@ -346,6 +363,11 @@ impl WebApi {
 
     pub fn reboot(&self) -> Result<Task, HttpError> {
         self.post_task("/unit_api/system/reboot")
+    }
+
+    /// `POST /unit_api/system/repair` (26.5 and later): ownership, permissions and services.
+    pub fn repair(&self) -> Result<Task, HttpError> {
+        self.post_task("/unit_api/system/repair")
     }
 
     pub fn shutdown(&self) -> Result<Task, HttpError> {

@@ -379,6 +379,29 @@ impl Lab {
                             r#"{"status": "accepted", "task_id": "t-clock"}"#.to_string(),
                         )
                     }
+                    // The monitor job's published settings, as 26.x stores them (the versions as
+                    // JSON in a string); 404 where it does not run.
+                    (_, "GET", "/unit_api/jobs/settings/job_name/monitor")
+                        if dir.join("no-monitor").exists() =>
+                    {
+                        (404, r#"{"error": "No settings found for job."}"#.to_string())
+                    }
+                    (_, "GET", "/unit_api/jobs/settings/job_name/monitor") => (
+                        200,
+                        r#"{"settings": {"versions": "{\"app\": \"26.11.1\", \"rpi_machine\": \"Raspberry Pi 4 Model B Rev 1.4\"}", "wlan_mac_address": "d8:3a:dd:61:01:59", "eth_mac_address": "Not available", "button_down": "0"}}"#.to_string(),
+                    ),
+                    (_, "POST", "/unit_api/system/repair") => (
+                        202,
+                        r#"{"status": "accepted", "task_id": "t-repair", "result_url_path": "/unit_api/task_results/t-repair"}"#.to_string(),
+                    ),
+                    (_, "GET", "/unit_api/task_results/t-repair") if dir.join("fail").exists() => (
+                        200,
+                        r#"{"status": "failed", "error": "the test refuses this repair"}"#.to_string(),
+                    ),
+                    (_, "GET", "/unit_api/task_results/t-repair") => (
+                        200,
+                        r#"{"status": "succeeded", "result": {"repair": "ok"}}"#.to_string(),
+                    ),
                     (_, "GET", "/unit_api/task_results/t-clock") => (
                         200,
                         r#"{"status": "succeeded", "result": true}"#.to_string(),

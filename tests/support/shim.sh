@@ -51,6 +51,9 @@ case "$SSH_ORIGINAL_COMMAND" in
   'sudo reboot'|'sudo shutdown -h now'|'pio kill --all-jobs'|'pio kill --all'|true)
     test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
     exit 0 ;;
+  'pio repair')
+    test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
+    echo "Repair complete." ;;
   'pio identify'|'pio identify --duration '*)
     # Where only the Python stack is installed, its click CLI has no such command.
     test -e "$unit/no-pio" && { echo "Error: No such command 'identify'." >&2; exit 2; }

@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::schema::StatusRow;
 use crate::output::{self, progress::Progress, table};
-use crate::remote::{Outcome, select_units};
+use crate::remote::{Facts, Outcome, Used, select_units};
 use crate::transport::fanout;
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
@@ -30,11 +30,19 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
     let outcomes = fanout::run(
         &units,
         usize::from(args.fanout),
-        |u| remote.status_and_release(&cluster, u),
+        |u| {
+            let o = remote.status_and_release(&cluster, u);
+            // What its monitor says of it, where its web API answered.
+            let facts = (o.via == Some(Used::Http) && o.ok()).then(|| remote.facts(&cluster, u));
+            (o, facts.flatten())
+        },
         |_, _| progress.inc(),
     );
     progress.finish();
-    let rows: Vec<StatusRow> = outcomes.iter().map(|o| row(&cluster, o)).collect();
+    let rows: Vec<StatusRow> = outcomes
+        .iter()
+        .map(|(o, f)| row(&cluster, o, f.as_ref()))
+        .collect();
     if ctx.json {
         output::json_data(&rows).map_err(stdout_error)?;
     } else {
@@ -66,7 +74,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<()> {
 }
 
 /// A unit's row: what it said (a version over HTTP, its release over SSH), or why it did not.
-fn row<'a>(cluster: &Cluster, o: &'a Outcome) -> StatusRow<'a> {
+fn row<'a>(cluster: &Cluster, o: &'a Outcome, facts: Option<&'a Facts>) -> StatusRow<'a> {
     let (version, error) = match &o.result {
         Ok(v) if v.is_empty() => (None, None),
         Ok(v) => (Some(v.as_str()), None),
@@ -84,13 +92,17 @@ fn row<'a>(cluster: &Cluster, o: &'a Outcome) -> StatusRow<'a> {
         active: cluster.worker(&o.unit).is_some_and(|w| w.active),
         leader: cluster.is_leader(&o.unit),
         error,
+        monitor: facts.map(|f| f.monitor),
+        rpi_model: facts.and_then(|f| f.rpi_model.as_deref()),
+        wlan_mac: facts.and_then(|f| f.wlan_mac.as_deref()),
+        eth_mac: facts.and_then(|f| f.eth_mac.as_deref()),
     }
 }
 
 /// The table on stdout; each unit's error on stderr.
 fn print_table(ctx: &Context, rows: &[StatusRow]) -> Result<()> {
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
             [
@@ -101,6 +113,7 @@ fn print_table(ctx: &Context, rows: &[StatusRow]) -> Result<()> {
                 r.version.unwrap_or_default().to_string(),
                 yes(r.active),
                 if r.leader { "leader" } else { "" }.to_string(),
+                r.monitor.unwrap_or_default().to_string(),
             ]
         })
         .collect();
@@ -116,6 +129,7 @@ fn print_table(ctx: &Context, rows: &[StatusRow]) -> Result<()> {
         "version",
         "active",
         "leader",
+        "monitor",
     ];
     output::data_with(|out| table::generic(&header, &cells, style, out)).map_err(stdout_error)?;
     for r in rows {
