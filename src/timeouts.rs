@@ -15,6 +15,9 @@ pub const COME_BACK: f64 = 180.0;
 pub const DOCTOR_CHECK: f64 = 5.0;
 /// `workers discover --timeout`: seconds to listen.
 pub const DISCOVER: f64 = 3.0;
+/// `backup` and `restore --timeout`: seconds for the whole transfer (a leader's archive may
+/// weigh hundreds of MB on a Pi's network).
+pub const ARCHIVE: f64 = 600.0;
 /// `workers add --timeout`: seconds for a new worker to appear on the network.
 pub const ADD: f64 = 60.0;
 

@@ -1,10 +1,12 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod backup;
 pub mod doctor;
 pub mod follow_up;
 pub mod identify;
 pub mod reboot;
 pub mod rename;
+pub mod restore;
 pub mod workers;
 
 use std::path::PathBuf;
