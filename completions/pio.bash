@@ -16,6 +16,9 @@ _pio() {
             ",$1")
                 cmd="pio"
                 ;;
+            pio,backup)
+                cmd="pio__subcmd__backup"
+                ;;
             pio,clock)
                 cmd="pio__subcmd__clock"
                 ;;
@@ -40,6 +43,9 @@ _pio() {
             pio,repair)
                 cmd="pio__subcmd__repair"
                 ;;
+            pio,restore)
+                cmd="pio__subcmd__restore"
+                ;;
             pio,shutdown)
                 cmd="pio__subcmd__shutdown"
                 ;;
@@ -57,6 +63,9 @@ _pio() {
                 ;;
             pio__subcmd__cluster__subcmd__help,update)
                 cmd="pio__subcmd__cluster__subcmd__help__subcmd__update"
+                ;;
+            pio__subcmd__help,backup)
+                cmd="pio__subcmd__help__subcmd__backup"
                 ;;
             pio__subcmd__help,clock)
                 cmd="pio__subcmd__help__subcmd__clock"
@@ -81,6 +90,9 @@ _pio() {
                 ;;
             pio__subcmd__help,repair)
                 cmd="pio__subcmd__help__subcmd__repair"
+                ;;
+            pio__subcmd__help,restore)
+                cmd="pio__subcmd__help__subcmd__restore"
                 ;;
             pio__subcmd__help,shutdown)
                 cmd="pio__subcmd__help__subcmd__shutdown"
@@ -236,12 +248,76 @@ _pio() {
 
     case "${cmd}" in
         pio)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot repair cluster shutdown clock help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version workers doctor identify rename reboot repair cluster shutdown clock backup restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__backup)
+            opts="-o -q -v -h -V --output --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -o)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -464,8 +540,22 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help)
-            opts="workers doctor identify rename reboot repair cluster shutdown clock help"
+            opts="workers doctor identify rename reboot repair cluster shutdown clock backup restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -590,6 +680,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -970,6 +1074,40 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__restore)
+            opts="-y -q -v -h -V --other-unit --yes --no-reboot --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --via)
                     COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
                     return 0
@@ -1822,8 +1960,10 @@ rename|0|unit
 reboot|0|units
 repair|0|units
 shutdown|0|units
-clock|0|units"
-_pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --tolerance --units --version --via -a -m -p "
+clock|0|units
+backup|0|unit
+restore|0|unit"
+_pio_value_options=" --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --output --password --pause --timeout --tolerance --units --version --via -a -m -o -p "
 _pio_with_units() {
     _pio "$@"
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"

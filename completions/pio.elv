@@ -39,6 +39,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
+            cand backup 'Save a unit''s ~/.pioreactor (the leader''s database included) to a zip on this machine'
+            cand restore 'Replace a unit''s ~/.pioreactor with an archive from `pio backup` or the web UI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;workers'= {
@@ -572,6 +574,46 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pio;backup'= {
+            cand -o 'The file to write (default: <unit>-<UTC time>.zip here); never replaced if it exists'
+            cand --output 'The file to write (default: <unit>-<UTC time>.zip here); never replaced if it exists'
+            cand --via 'How to reach the unit'
+            cand --timeout 'Seconds the whole backup may take'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --dry-run 'Show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;restore'= {
+            cand --via 'How to reach the unit'
+            cand --timeout 'Seconds the whole restore may take'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand --other-unit 'Restore an archive of another unit, or one that names no unit'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --no-reboot 'Do not reboot the unit afterwards (over SSH; the web API''s import reboots it anyway)'
+            cand --dry-run 'Check the archive, show the plan and do nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pio;help'= {
             cand workers 'Manage the workers in the cluster''s inventory'
             cand doctor 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
@@ -582,6 +624,8 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand cluster 'The whole cluster at once (`cluster join` and `leave` are the Python CLI''s)'
             cand shutdown 'Shut units down (power off; in parallel, the leader last)'
             cand clock 'Each unit''s clock against the leader''s; --sync brings them to it'
+            cand backup 'Save a unit''s ~/.pioreactor (the leader''s database included) to a zip on this machine'
+            cand restore 'Replace a unit''s ~/.pioreactor with an archive from `pio backup` or the web UI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pio;help;workers'= {
@@ -643,6 +687,10 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;shutdown'= {
         }
         &'pio;help;clock'= {
+        }
+        &'pio;help;backup'= {
+        }
+        &'pio;help;restore'= {
         }
         &'pio;help;help'= {
         }

@@ -44,6 +44,8 @@ complete -c pio -n "__fish_pio_needs_command" -f -a "repair" -d 'Repair units\' 
 complete -c pio -n "__fish_pio_needs_command" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
 complete -c pio -n "__fish_pio_needs_command" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
+complete -c pio -n "__fish_pio_needs_command" -f -a "backup" -d 'Save a unit\'s ~/.pioreactor (the leader\'s database included) to a zip on this machine'
+complete -c pio -n "__fish_pio_needs_command" -f -a "restore" -d 'Replace a unit\'s ~/.pioreactor with an archive from `pio backup` or the web UI'
 complete -c pio -n "__fish_pio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l config -d 'Use this config.ini instead of looking it up' -r -F
 complete -c pio -n "__fish_pio_using_subcommand workers; and not __fish_seen_subcommand_from list add remove set-active update-active discover assign unassign sync-configs status model update-model help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -438,16 +440,54 @@ complete -c pio -n "__fish_pio_using_subcommand clock" -s q -l quiet -d 'Say not
 complete -c pio -n "__fish_pio_using_subcommand clock" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
 complete -c pio -n "__fish_pio_using_subcommand clock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pio -n "__fish_pio_using_subcommand clock" -s V -l version -d 'Print version'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "repair" -d 'Repair units\' Pioreactor files and services (Pioreactor 26.5 and later)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
-complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pio -n "__fish_pio_using_subcommand backup" -s o -l output -d 'The file to write (default: <unit>-<UTC time>.zip here); never replaced if it exists' -r -F
+complete -c pio -n "__fish_pio_using_subcommand backup" -l via -d 'How to reach the unit' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand backup" -l timeout -d 'Seconds the whole backup may take' -r
+complete -c pio -n "__fish_pio_using_subcommand backup" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand backup" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand backup" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand backup" -l dry-run -d 'Show the plan and do nothing'
+complete -c pio -n "__fish_pio_using_subcommand backup" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand backup" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand backup" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand backup" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand restore" -l via -d 'How to reach the unit' -r -f -a "auto\t'The web API when it answers, else SSH'
+ssh\t''
+http\t''"
+complete -c pio -n "__fish_pio_using_subcommand restore" -l timeout -d 'Seconds the whole restore may take' -r
+complete -c pio -n "__fish_pio_using_subcommand restore" -l config -d 'Use this config.ini instead of looking it up' -r -F
+complete -c pio -n "__fish_pio_using_subcommand restore" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pio -n "__fish_pio_using_subcommand restore" -l inventory -d 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader\'s database through its web API (24.4 and later). Default: decided by evidence; see `-v`' -r -f -a "config\t''
+api\t''"
+complete -c pio -n "__fish_pio_using_subcommand restore" -l other-unit -d 'Restore an archive of another unit, or one that names no unit'
+complete -c pio -n "__fish_pio_using_subcommand restore" -s y -l yes -d 'Do not ask for confirmation'
+complete -c pio -n "__fish_pio_using_subcommand restore" -l no-reboot -d 'Do not reboot the unit afterwards (over SSH; the web API\'s import reboots it anyway)'
+complete -c pio -n "__fish_pio_using_subcommand restore" -l dry-run -d 'Check the archive, show the plan and do nothing'
+complete -c pio -n "__fish_pio_using_subcommand restore" -l json -d 'Print machine-readable JSON on stdout (a stable schema)'
+complete -c pio -n "__fish_pio_using_subcommand restore" -s q -l quiet -d 'Say nothing on stderr except errors'
+complete -c pio -n "__fish_pio_using_subcommand restore" -s v -l verbose -d 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+complete -c pio -n "__fish_pio_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pio -n "__fish_pio_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "workers" -d 'Manage the workers in the cluster\'s inventory'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "doctor" -d 'Diagnose the cluster: this unit, then every unit (names, SSH, web API, versions, clocks)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "identify" -d 'Blink a unit\'s blue LED, to find it at the bench'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "rename" -d 'Rename a worker: its hostname, its config.ini entries, then a reboot'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "reboot" -d 'Reboot units (in parallel; the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "repair" -d 'Repair units\' Pioreactor files and services (Pioreactor 26.5 and later)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "cluster" -d 'The whole cluster at once (`cluster join` and `leave` are the Python CLI\'s)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "shutdown" -d 'Shut units down (power off; in parallel, the leader last)'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "clock" -d 'Each unit\'s clock against the leader\'s; --sync brings them to it'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "backup" -d 'Save a unit\'s ~/.pioreactor (the leader\'s database included) to a zip on this machine'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "restore" -d 'Replace a unit\'s ~/.pioreactor with an archive from `pio backup` or the web UI'
+complete -c pio -n "__fish_pio_using_subcommand help; and not __fish_seen_subcommand_from workers doctor identify rename reboot repair cluster shutdown clock backup restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "list" -d 'List every unit in the inventory'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "add" -d 'Add a worker to the inventory (or update its address or state)'
 complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand_from workers" -f -a "remove" -d 'Remove workers from the inventory, with their addresses'
@@ -464,7 +504,7 @@ complete -c pio -n "__fish_pio_using_subcommand help; and __fish_seen_subcommand
 # pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
 # command asks for them: (command as typed | position | units, unit or state).
 function __fish_pio_asks --argument-names want
-    set -l options --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --password --pause --timeout --tolerance --units --version --via -a -m -p
+    set -l options --address --color --config --duration --experiment --fanout --inventory --model-name --model-version --output --password --pause --timeout --tolerance --units --version --via -a -m -o -p
     set -l words (commandline -opc)
     set -e words[1]
     set -l plain
@@ -481,7 +521,7 @@ function __fish_pio_asks --argument-names want
         set -a plain $w
     end
     set -l typed (string join ' ' $plain)
-    for line in 'workers remove|0|units' 'workers set-active|0|unit' 'workers set-active|1|state' 'workers update-active|0|unit' 'workers update-active|1|state' 'workers assign|0|unit' 'workers unassign|0|unit' 'workers sync-configs|0|units' 'workers status|0|units' 'workers model get|0|unit' 'workers model set|0|unit' 'workers update-model|0|unit' 'doctor|0|units' 'identify|0|units' 'rename|0|unit' 'reboot|0|units' 'repair|0|units' 'shutdown|0|units' 'clock|0|units'
+    for line in 'workers remove|0|units' 'workers set-active|0|unit' 'workers set-active|1|state' 'workers update-active|0|unit' 'workers update-active|1|state' 'workers assign|0|unit' 'workers unassign|0|unit' 'workers sync-configs|0|units' 'workers status|0|units' 'workers model get|0|unit' 'workers model set|0|unit' 'workers update-model|0|unit' 'doctor|0|units' 'identify|0|units' 'rename|0|unit' 'reboot|0|units' 'repair|0|units' 'shutdown|0|units' 'clock|0|units' 'backup|0|unit' 'restore|0|unit'
         set -l f (string split '|' $line)
         set -l path $f[1]
         string match -q -- "$path" "$typed"; or string match -q -- "$path *" "$typed"; or continue

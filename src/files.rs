@@ -368,6 +368,83 @@ pub fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError>
     Ok(())
 }
 
+/// Creates `path` (which must not exist: an existing file is never replaced) with what `fill`
+/// writes, mode 0600 (it may hold credentials): a new file under an unpredictable name beside
+/// it, created exclusively and never through a link, filled and synced, then linked into place
+/// without replacing anything, the folder synced. Nothing is left behind when a step fails (a
+/// killed writer's copy is swept by the next write beside it). `fill` gets the file and its path.
+pub fn create_new_with(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    sweep_dead_writers(path);
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists already; pio never replaces it", path.display()),
+        ));
+    }
+    let tmp = crate::random::temporary_name(path);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NOCTTY)
+        .mode(0o600)
+        .open(&tmp)?;
+    let published = fill(&mut file)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            let _writing = WriteGuard::enter();
+            // A hard link fails where anything is at `path` (a link planted since included); where
+            // the file system has none (FAT), a rename that replaces nothing.
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+                Err(_) => rename_no_replace(&tmp, path),
+            }
+        });
+    if let Err(e) = published {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY)
+            .open(dir)
+            .and_then(|d| d.sync_all())?;
+    }
+    Ok(())
+}
+
+/// Renames `from` to `to` unless something is at `to`.
+fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let (from, to) = (
+        std::ffi::CString::new(from.as_os_str().as_bytes())?,
+        std::ffi::CString::new(to.as_os_str().as_bytes())?,
+    );
+    // SAFETY: two NUL-terminated paths, relative to the working folder.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Removes the temporary files beside `path` whose writer is gone (its process id is not a
 /// running process): the leftovers of a writer killed midway.
 fn sweep_dead_writers(path: &Path) {

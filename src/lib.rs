@@ -25,6 +25,7 @@ macro_rules! eprint {
     }};
 }
 
+pub mod archive;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
@@ -118,6 +119,8 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Shutdown(args) => commands::shutdown::run(ctx, args),
         Command::Clock(args) => commands::clock::run(ctx, args),
         Command::Rename(args) => commands::rename::run(ctx, args),
+        Command::Backup(args) => commands::backup::run(ctx, args),
+        Command::Restore(args) => commands::restore::run(ctx, args),
         Command::External(sub) => {
             typo(&[], &name(sub))?;
             Err(hand_off(ctx, &name(sub), argv))

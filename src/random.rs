@@ -22,7 +22,7 @@ pub fn temporary_prefix(name: &str) -> String {
 }
 
 /// 64 bits from the kernel's random source (the clock's nanoseconds, should it fail).
-fn unguessable() -> u64 {
+pub fn unguessable() -> u64 {
     let mut random = [0u8; 8];
     // SAFETY: the buffer is valid for its length; getrandom fills at most that many bytes.
     let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };

@@ -142,6 +142,7 @@ impl Release {
             } else {
                 ModelCommand::UpdateModel
             },
+            archive_api: self.reached(SINCE.system_archive),
         }
     }
 }
@@ -204,6 +205,11 @@ struct Boundaries {
     cluster_join: Since,
     /// The unit keeps its model (`workers model get|set` replaces `update-model`).
     model_on_unit: Since,
+    /// The unit's web API exports `~/.pioreactor` as a zip that names the unit
+    /// (`GET /unit_api/zipped_dot_pioreactor` with `pioreactor_export_metadata.json`) and imports
+    /// one (`POST /unit_api/import_zipped_dot_pioreactor`, which refuses another unit's). 25.9.18
+    /// exports without naming the unit, which pio cannot restore safely: SSH before 25.11.12.
+    system_archive: Since,
 }
 
 const SINCE: Boundaries = Boundaries {
@@ -220,6 +226,7 @@ const SINCE: Boundaries = Boundaries {
     cluster_join: Release::at(26, 11, 0),
     model_on_unit: Release::at(26, 11, 0),
     repair: Release::at(26, 5, 0),
+    system_archive: Release::at(25, 11, 12),
 };
 
 /// What a unit of one release needs (see [`Release::needs`]).
@@ -243,6 +250,9 @@ pub struct Needs {
     pub model_command: ModelCommand,
     /// Whether `pio repair` (and the web API's `/unit_api/system/repair`) exists.
     pub repair: bool,
+    /// Whether the unit's web API exports and imports `~/.pioreactor` as a zip that names the
+    /// unit (`backup`, `restore`).
+    pub archive_api: bool,
 }
 
 /// Where a leader keeps its inventory.
@@ -459,6 +469,10 @@ mod tests {
         assert!(needs("25.11.12").health);
         assert_eq!(needs("25.9.18").led_pin, LedPin::Bcm23);
         assert_eq!(needs("25.11.12").led_pin, LedPin::HardwareYaml);
+        assert!(!needs("25.9.18").archive_api);
+        assert!(!needs("25.11.10").archive_api);
+        assert!(needs("25.11.12").archive_api);
+        assert!(needs("26.11.1").archive_api);
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub const DISCOVER: f64 = 3.0;
 /// `cluster update --timeout`: seconds for one unit to update its software and answer with the
 /// new release (a Pi Zero takes several minutes to install a release).
 pub const UPDATE: f64 = 900.0;
+/// `backup` and `restore --timeout`: seconds for the whole transfer (a leader's archive may
+/// weigh hundreds of MB on a Pi's network).
+pub const ARCHIVE: f64 = 600.0;
 /// `workers add --timeout`: seconds for a new worker to appear on the network.
 pub const ADD: f64 = 60.0;
 

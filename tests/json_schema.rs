@@ -420,3 +420,61 @@ fn every_command_of_the_database_era_prints_its_documented_schema() {
     .ok());
     assert_eq!(added.inventory, "api");
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ArchiveStep {
+    step: String,
+    via: Option<String>,
+    ok: bool,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Archived {
+    command: String,
+    dry_run: bool,
+    unit: String,
+    address: Option<String>,
+    file: String,
+    archive_unit: Option<String>,
+    members: Option<u64>,
+    bytes: Option<u64>,
+    route: String,
+    steps: Vec<ArchiveStep>,
+    ok: bool,
+}
+
+#[test]
+fn backup_and_restore_print_their_documented_schema() {
+    let lab = Lab::start(&["leader1", "pio02"], 112, &[Web::Down, Web::Down]);
+    lab.trust_all();
+    lab.env.write_config(&format!(
+        "[cluster.topology]\nleader_hostname=leader1\n\n[cluster.inventory]\nleader1=1\npio02=1\n\n[cluster.addresses]\nleader1={}\npio02={}\n",
+        lab.units[0].addr, lab.units[1].addr
+    ));
+    std::fs::write(lab.unit_dir(1).join(".pioreactor/config.ini"), "[x]\n").unwrap();
+    let zip = lab.env.dir.path().join("b.zip");
+    let zip = zip.to_str().unwrap();
+    let plan: Archived = doc(lab
+        .env
+        .run(&["backup", "pio02", "-o", zip, "--dry-run", "--json"])
+        .ok());
+    assert!(plan.dry_run && plan.steps.is_empty());
+    let done: Archived = doc(lab.env.run(&["backup", "pio02", "-o", zip, "--json"]).ok());
+    assert_eq!(done.archive_unit.as_deref(), Some("pio02"));
+    assert_eq!(done.steps[0].step, "backup");
+    let plan: Archived = doc(lab
+        .env
+        .run(&["restore", "pio02", zip, "--dry-run", "--json"])
+        .ok());
+    assert_eq!((plan.command.as_str(), plan.members), ("restore", Some(1)));
+    let done: Archived = doc(lab
+        .env
+        .run(&["restore", "pio02", zip, "--yes", "--json"])
+        .ok());
+    assert!(done.ok && done.steps.len() == 3);
+}

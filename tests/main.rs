@@ -4,6 +4,7 @@
 mod clock;
 mod common;
 
+mod backup;
 mod bad_input;
 mod binary;
 mod cluster_update;

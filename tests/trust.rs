@@ -841,10 +841,42 @@ fn an_unreadable_known_hosts_file_is_skipped_but_never_lets_a_new_key_in() {
 fn every_remote_command_ends_within_its_bound_on_a_unit_that_stalls_after_login() {
     let lab = lab(105, Web::Down);
     lab.trust_all();
+    // A real archive (leader1's) for the restore, made before pio02 stalls.
+    let archive = lab.env.dir.path().join("leader1.zip");
+    let archive_arg = archive.display().to_string();
+    lab.env.run(&["backup", "leader1", "-o", &archive_arg]).ok();
     std::fs::write(lab.unit_dir(1).join("hang"), "").unwrap();
     let slack = Duration::from_millis(1500);
     let secs = Duration::from_secs;
-    let cases: [(&[&str], Duration); 10] = [
+    let cases: [(&[&str], Duration); 16] = [
+        (&["shutdown", "pio02", "--yes", "--timeout", "2"], secs(2)),
+        (&["clock", "pio02", "--timeout", "2"], secs(2)),
+        (&["repair", "pio02", "--timeout", "2"], secs(2)),
+        (&["backup", "pio02", "--timeout", "2"], secs(2)),
+        (
+            &[
+                "restore",
+                "pio02",
+                "/nonexistent.zip",
+                "--yes",
+                "--timeout",
+                "2",
+            ],
+            secs(2),
+        ),
+        // Its release asked first, then the update: --timeout each.
+        (
+            &[
+                "cluster",
+                "update",
+                "--yes",
+                "--fanout",
+                "1",
+                "--timeout",
+                "2",
+            ],
+            secs(4),
+        ),
         (&["workers", "status", "pio02", "--timeout", "2"], secs(2)),
         (&["reboot", "pio02", "--yes", "--timeout", "2"], secs(2)),
         (

@@ -508,3 +508,61 @@ pub struct SetActiveArgs {
     #[command(flatten)]
     pub dry_run: DryRun,
 }
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The unit to back up (a worker or the leader)
+    #[arg(value_hint = clap::ValueHint::Hostname)]
+    pub unit: String,
+
+    /// The file to write (default: <unit>-<UTC time>.zip here); never replaced if it exists
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<std::path::PathBuf>,
+
+    /// How to reach the unit
+    #[arg(long, value_enum, default_value_t = Via::Auto)]
+    pub via: Via,
+
+    /// Seconds the whole backup may take
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::ARCHIVE, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
+
+    /// Show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The unit whose ~/.pioreactor is replaced
+    #[arg(value_hint = clap::ValueHint::Hostname)]
+    pub unit: String,
+
+    /// The archive: a zip from `pio backup` or the web UI's export
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: std::path::PathBuf,
+
+    /// Restore an archive of another unit, or one that names no unit
+    #[arg(long)]
+    pub other_unit: bool,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Do not reboot the unit afterwards (over SSH; the web API's import reboots it anyway)
+    #[arg(long)]
+    pub no_reboot: bool,
+
+    /// How to reach the unit
+    #[arg(long, value_enum, default_value_t = Via::Auto)]
+    pub via: Via,
+
+    /// Seconds the whole restore may take
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::ARCHIVE, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
+
+    /// Check the archive, show the plan and do nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

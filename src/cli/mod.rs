@@ -170,6 +170,7 @@ Exit code 1 names the units not repaired.")]
     /// The whole cluster at once (`cluster join` and `leave` are the Python CLI's)
     #[command(subcommand)]
     Cluster(ClusterCommand),
+
     /// Shut units down (power off; in parallel, the leader last)
     #[command(after_help = "\
 Examples:
@@ -214,6 +215,38 @@ clock of the unit pio runs on. Then it reads them again.
 could not be read, is beyond the tolerance (after --sync, as read again), or could not be
 synced.")]
     Clock(ClockArgs),
+    /// Save a unit's ~/.pioreactor (the leader's database included) to a zip on this machine
+    #[command(after_help = "\
+Examples:
+  pio backup pio02                      writes pio02-20261206T153000Z.zip here
+  pio backup leader1 -o /mnt/usb/leader1.zip
+  pio backup pio02 --dry-run            how it would be fetched, and where written
+
+The archive is the web UI's format (paths relative to ~/.pioreactor, and
+pioreactor_export_metadata.json naming the unit), so the web UI can import it and pio can
+restore the web UI's exports. From Pioreactor 25.11.12 a worker's comes from its web API
+(GET /unit_api/zipped_dot_pioreactor); otherwise, and always for the leader, over SSH, where a
+Python script zips ~/.pioreactor and takes every SQLite database through SQLite's online backup,
+never copying a live file. The file is written under a temporary name, checked (no member outside
+~/.pioreactor, no links; at most 4 GiB), then given its name with mode 0600: it holds the unit's
+credentials. An existing file is never replaced.")]
+    Backup(BackupArgs),
+
+    /// Replace a unit's ~/.pioreactor with an archive from `pio backup` or the web UI
+    #[command(after_help = "\
+Examples:
+  pio restore pio02 pio02-20261206T153000Z.zip
+  pio restore pio05 pio02-20261206T153000Z.zip --other-unit --yes   pio02's files onto pio05
+  pio restore pio02 backup.zip --dry-run
+
+Steps: check the archive (every member a file or folder inside ~/.pioreactor: no absolute path,
+no `..`, no link; at most 4 GiB) and that it is this unit's (its pioreactor_export_metadata.json
+names it; --other-unit restores another unit's, or one that names none); halt the unit's jobs;
+put the archive in place (from Pioreactor 25.11.12 through its web API's import, which reboots
+the unit itself; else over SSH, where the old folder is kept as ~/.pioreactor.before-restore-<UTC
+time>); reboot it (--no-reboot skips that over SSH). On a terminal pio asks first unless --yes;
+without one and without --yes it refuses (exit code 5).")]
+    Restore(RestoreArgs),
 
     /// Any other command: handed to the Python CLI.
     #[command(external_subcommand)]

@@ -1,5 +1,6 @@
 //! One module per leaf command. Each takes its parsed arguments and the resolved context.
 
+pub mod backup;
 pub mod clock;
 pub mod cluster;
 pub mod doctor;
@@ -9,6 +10,7 @@ pub(crate) mod power;
 pub mod reboot;
 pub mod rename;
 pub mod repair;
+pub mod restore;
 pub mod shutdown;
 pub mod workers;
 

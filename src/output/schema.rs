@@ -368,3 +368,46 @@ pub struct Check {
     pub detail: String,
     pub fix: Option<String>,
 }
+
+/// One step of `backup` or `restore` on the unit.
+#[derive(Serialize)]
+pub struct ArchiveStep<'a> {
+    /// `backup`, `halt`, `restore` or `reboot`.
+    pub step: &'a str,
+    pub via: Option<Used>,
+    pub ok: bool,
+    pub message: &'a str,
+}
+
+impl<'a> ArchiveStep<'a> {
+    pub fn of(step: &'a str, o: &'a Outcome) -> Self {
+        ArchiveStep {
+            step,
+            via: o.via,
+            ok: o.ok(),
+            message: match &o.result {
+                Ok(m) | Err(m) => m,
+            },
+        }
+    }
+}
+
+/// `backup --json` and `restore --json` (with `--dry-run` too: the plan, `steps` empty).
+#[derive(Serialize)]
+pub struct Archived<'a> {
+    pub command: &'a str,
+    pub dry_run: bool,
+    pub unit: &'a str,
+    pub address: Option<&'a str>,
+    /// The archive on this machine.
+    pub file: &'a str,
+    /// The unit the archive names (null: it names none, or it was not made).
+    pub archive_unit: Option<&'a str>,
+    /// Its files and folders, and their size once extracted.
+    pub members: Option<u64>,
+    pub bytes: Option<u64>,
+    /// How it goes: `http` (the unit's web API) or `ssh`, and why not `http`.
+    pub route: &'a str,
+    pub steps: Vec<ArchiveStep<'a>>,
+    pub ok: bool,
+}

@@ -130,7 +130,9 @@ impl<'c> Remote<'c> {
     /// followed until it ends, else `pio repair` over SSH. A unit of an older release is told
     /// so, and nothing is sent to it.
     pub fn repair(&self, cluster: &Cluster, name: &str) -> Outcome {
-        if let Some(r) = self.release(cluster, name).release()
+        // One deadline for the unit: learning its release, then the repair.
+        let until = Instant::now() + self.timeout;
+        if let Some(r) = self.until(until).release(cluster, name).release()
             && !r.needs().repair
         {
             return Outcome {
@@ -141,8 +143,7 @@ impl<'c> Remote<'c> {
                 fell_back: false,
             };
         }
-        let until = Instant::now() + self.timeout;
-        self.act(
+        self.until(until).act(
             cluster,
             name,
             |w| {

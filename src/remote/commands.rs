@@ -139,6 +139,93 @@ pub fn rename_in_etc_hosts(old: &str, new: &str) -> String {
     shell_words(&["sudo", "sed", "-i", "-E", &expression, "/etc/hosts"])
 }
 
+/// Writes the unit's `~/.pioreactor` as a zip to stdout, in the web UI's format (paths relative
+/// to it, and `pioreactor_export_metadata.json` naming the unit): every SQLite database in it
+/// (the leader's, the workers' caches) through SQLite's online backup, never a copy of the
+/// live file; their `-wal`, `-shm` and `-journal` files and `storage/pioreactor.sqlite.backup`
+/// (a copy the Python stack makes; the web UI leaves it out too) are left out, and so are links
+/// that lead out of `~/.pioreactor` and links to folders (named on stderr). Python 3.7 and
+/// later: every Pioreactor image. argv: unit, leader, release, the time.
+const BACKUP_SCRIPT: &str = r#"# pio backup
+import json,os,sqlite3,sys,tempfile,zipfile
+unit,leader,release,when=sys.argv[1:5]
+base=os.path.realpath(os.path.expanduser('~/.pioreactor'))
+z=zipfile.ZipFile(sys.stdout.buffer,'w',zipfile.ZIP_DEFLATED)
+def is_db(p):
+    try:
+        with open(p,'rb') as f: return f.read(16)==b'SQLite format 3\x00'
+    except OSError: return False
+def add_db(p,name):
+    fd,t=tempfile.mkstemp(prefix='pio-backup-',suffix='.sqlite'); os.close(fd)
+    try:
+        s=sqlite3.connect(p,timeout=60); d=sqlite3.connect(t)
+        s.backup(d); d.close(); s.close(); z.write(t,name)
+    finally: os.unlink(t)
+for d,ds,fs in os.walk(base):
+    ds.sort(); fs.sort()
+    for n in list(ds):
+        p=os.path.join(d,n)
+        if os.path.islink(p):
+            sys.stderr.write('left out (a link to a folder): %s\n'%os.path.relpath(p,base)); ds.remove(n)
+        else: z.write(p,os.path.relpath(p,base))
+    dbs=set(n for n in fs if is_db(os.path.join(d,n)))
+    for n in fs:
+        p=os.path.join(d,n); name=os.path.relpath(p,base); r=os.path.realpath(p)
+        if name=='storage/pioreactor.sqlite.backup' or any(n==b+x for b in dbs for x in ('-wal','-shm','-journal')): continue
+        if not (r.startswith(base+os.sep) and os.path.isfile(r)):
+            sys.stderr.write('left out (a link out of ~/.pioreactor): %s\n'%name); continue
+        if n in dbs: add_db(p,name)
+        else: z.write(p,name)
+z.writestr('pioreactor_export_metadata.json',json.dumps({'metadata_version':1,'name':unit,'leader_hostname':leader,'is_leader':unit==leader,'app_version':release,'exported_at_utc':when,'made_by':'pio'}))
+z.close()
+"#;
+
+/// Puts the zip at `~/<archive>` in place of `~/.pioreactor`: every member checked again (no
+/// absolute path, no `..`, no link, device or FIFO) before anything is extracted, into a new
+/// folder beside it; then the old folder is renamed `.pioreactor.before-restore-<time>` (kept:
+/// its path is printed) and the new one takes its name. `ui` and `hardware`, when the archive
+/// lacks them, are copied from the old folder (as the web UI's import does). The archive is
+/// removed in every case. argv: the archive, the time.
+const RESTORE_SCRIPT: &str = r#"# pio restore
+import os,shutil,stat,sys,tempfile,zipfile
+home=os.path.expanduser('~'); base=os.path.join(home,'.pioreactor'); archive=os.path.join(home,sys.argv[1])
+try:
+    z=zipfile.ZipFile(archive)
+    for i in z.infolist():
+        n=i.filename; kind=(i.external_attr>>16)&0o170000
+        if n.startswith('/') or '\\' in n or '\x00' in n or '..' in n.split('/') or kind not in (0,0o100000,0o040000):
+            sys.exit('refused: the archive has %r'%n)
+    new=tempfile.mkdtemp(prefix='.pioreactor.restore-',dir=home)
+    try:
+        for i in z.infolist():
+            if i.filename=='pioreactor_export_metadata.json': continue
+            p=z.extract(i,new); mode=(i.external_attr>>16)&0o777
+            if mode and not i.is_dir(): os.chmod(p,mode)
+        for k in ('ui','hardware'):
+            if not os.path.exists(os.path.join(new,k)) and os.path.isdir(os.path.join(base,k)):
+                shutil.copytree(os.path.join(base,k),os.path.join(new,k),symlinks=True)
+        old=base+'.before-restore-'+sys.argv[2]
+        if os.path.lexists(base):
+            os.chmod(new,stat.S_IMODE(os.lstat(base).st_mode)); os.rename(base,old)
+        else: os.chmod(new,0o755); old=''
+    except BaseException:
+        shutil.rmtree(new,ignore_errors=True); raise
+    os.rename(new,base)
+    print(old)
+finally:
+    os.unlink(archive)
+"#;
+
+/// [`BACKUP_SCRIPT`] for `unit`, whose leader is `leader`, of `release`, at `when` (UTC).
+pub fn backup(unit: &str, leader: &str, release: &str, when: &str) -> String {
+    shell_words(&["python3", "-c", BACKUP_SCRIPT, unit, leader, release, when])
+}
+
+/// [`RESTORE_SCRIPT`] for the archive at `~/<archive>` (a bare file name), stamped `when`.
+pub fn restore(archive: &str, when: &str) -> String {
+    shell_words(&["python3", "-c", RESTORE_SCRIPT, archive, when])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

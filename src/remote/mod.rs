@@ -19,6 +19,7 @@ use crate::transport::ssh::{Connection, SshError, Target, UnknownHostKey};
 use crate::transport::ssh_config::{HostSettings, SshConfig, StrictHostKeyChecking};
 
 mod action;
+pub mod archive;
 pub mod clock;
 pub mod commands;
 pub mod files;

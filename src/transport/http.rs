@@ -377,6 +377,102 @@ impl WebApi {
     pub fn stop_all_jobs(&self) -> Result<Task, HttpError> {
         self.post_task("/unit_api/jobs/stop/all")
     }
+
+    /// `GET /unit_api/zipped_dot_pioreactor` (25.9.18 and later): the unit's `~/.pioreactor` as
+    /// a zip, written to `sink` (at most `max` bytes), by the request's deadline.
+    pub fn download_archive(
+        &self,
+        sink: &mut dyn std::io::Write,
+        max: u64,
+    ) -> Result<u64, HttpError> {
+        use std::io::Read;
+        let url = self.url("/unit_api/zipped_dot_pioreactor");
+        let deadline = self.timeout.map(|t| std::time::Instant::now() + t);
+        let mut req = self.client.get(&url);
+        if let Some(t) = self.timeout {
+            req = req.timeout(t);
+        }
+        let mut resp = req
+            .send()
+            .map_err(|e| HttpError::Unreachable(format!("{url}: {}", describe(&e))))?;
+        let status = resp.status().as_u16();
+        if status != 200 {
+            return Err(HttpError::Status { url, status });
+        }
+        let bad = |why: String| HttpError::BadAnswer {
+            url: url.clone(),
+            why,
+        };
+        let (mut total, mut chunk) = (0u64, vec![0u8; 64 * 1024]);
+        loop {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                return Err(bad("the archive did not arrive in time".to_string()));
+            }
+            let n = resp.read(&mut chunk).map_err(|e| bad(e.to_string()))?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n as u64;
+            if total > max {
+                return Err(bad(format!("the archive is larger than {} MiB", max >> 20)));
+            }
+            sink.write_all(&chunk[..n])
+                .map_err(|e| bad(format!("cannot write it: {e}")))?;
+        }
+    }
+
+    /// `POST /unit_api/import_zipped_dot_pioreactor` (25.11.12 and later) with the `len` bytes
+    /// of `archive` as the form's `archive` file: the unit checks it (refusing another unit's),
+    /// puts it in place of its `~/.pioreactor` and reboots itself. A refusal carries the unit's
+    /// own message.
+    pub fn import_archive(&self, archive: std::fs::File, len: u64) -> Result<Task, HttpError> {
+        use std::io::Read;
+        let url = self.url("/unit_api/import_zipped_dot_pioreactor");
+        let boundary = format!("pio-archive-{:016x}", crate::random::unguessable());
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"archive\"; \
+             filename=\"dot_pioreactor.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+        );
+        let tail = format!("\r\n--{boundary}--\r\n");
+        let size = head.len() as u64 + len + tail.len() as u64;
+        let body = std::io::Cursor::new(head.into_bytes())
+            .chain(archive.take(len))
+            .chain(std::io::Cursor::new(tail.into_bytes()));
+        let mut req = self
+            .client
+            .post(&url)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(reqwest::blocking::Body::sized(body, size));
+        if let Some(t) = self.timeout {
+            req = req.timeout(t);
+        }
+        let resp = req
+            .send()
+            .map_err(|e| HttpError::Unreachable(format!("{url}: {}", describe(&e))))?;
+        let status = resp.status().as_u16();
+        let answer = read_json(resp).unwrap_or(Value::Null);
+        if !(200..300).contains(&status) {
+            let said = ["error", "cause", "remediation"]
+                .iter()
+                .filter_map(|k| answer[*k].as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if said.is_empty() {
+                return Err(HttpError::Status { url, status });
+            }
+            return Err(HttpError::BadAnswer {
+                url,
+                why: format!("HTTP {status}: {said}"),
+            });
+        }
+        Ok(Task {
+            status: answer["status"].as_str().unwrap_or("accepted").to_string(),
+            task_id: answer["task_id"].as_str().map(str::to_string),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@
 state=$1
 addr=$(echo "$SSH_CONNECTION" | cut -d' ' -f3)
 unit=$state/units/$addr
-printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$SSH_ORIGINAL_COMMAND" >> "$state/ssh.log"
+# One line per request: a command of several lines (pio's backup script) is logged with its line
+# breaks as \n.
+logged=$SSH_ORIGINAL_COMMAND
+case "$logged" in *'
+'*) logged=$(printf '%s' "$logged" | sed ':a;N;$!ba;s/\n/\\n/g') ;; esac
+printf '%s\t%s\t%s\n' "$(date +%s%N)" "$addr" "$logged" >> "$state/ssh.log"
 # A unit that is rebooting: the connection drops before any answer.
 test -e "$unit/down" && exit 255
 # A unit that logs in and then never answers (no command output, no SFTP).
@@ -32,6 +37,11 @@ if [ -e "$unit/release" ]; then
 fi
 case "$SSH_ORIGINAL_COMMAND" in
   hostname) cat "$unit/hostname" ;;
+  # pio's backup and restore scripts: run for real, the unit's folder being their home (they
+  # touch only ~/.pioreactor, a folder beside it and a temporary file).
+  "python3 -c '# pio backup"*|"python3 -c '# pio restore"*)
+    test -e "$unit/fail" && { echo "refused by the test" >&2; exit 1; }
+    cd "$unit" && HOME="$unit" exec sh -c "$SSH_ORIGINAL_COMMAND" ;;
   'hostname && { timeout 5 pio version 2>/dev/null || true; }')
     cat "$unit/hostname"
     test -e "$unit/no-version" || cat "$unit/version" 2>/dev/null || echo 24.3.10

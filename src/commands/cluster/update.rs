@@ -39,8 +39,9 @@ pub fn run(ctx: &Context, args: &ClusterUpdateArgs) -> Result<()> {
     refuse_flagged(&cluster, &names, Some(false))?;
     let timeout = Duration::from_secs_f64(args.timeout);
     let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, timeout)?;
-    // Asking a release is quick; each ask gets the time any command gives a unit.
-    let per_ask = Duration::from_secs_f64(crate::timeouts::PER_UNIT);
+    // Asking a release is quick; each ask gets the time any command gives a unit (less when
+    // --timeout is shorter).
+    let per_ask = Duration::from_secs_f64(crate::timeouts::PER_UNIT.min(args.timeout));
     let asker = crate::commands::remote(ctx, &inventory.config, Via::Auto, per_ask)?;
     let before = fanout::run(&names, 16, |u| asker.release(&cluster, u), |_, _| {});
     let mut units: Vec<Unit> = names

@@ -652,6 +652,7 @@ impl Connection {
 }
 
 mod sftp;
+mod stream;
 
 #[cfg(test)]
 mod tests;
