@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every unit in the inventory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a worker to the inventory (or update its address or state)')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove workers from the inventory, with their addresses')
             [CompletionResult]::new('set-active', 'set-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
             [CompletionResult]::new('update-active', 'update-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
@@ -114,6 +115,28 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Only edit config.ini; do not contact the worker')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the worker''s SSH password from stdin (first contact only)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the change to config.ini as a diff and write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr (which config.ini, which inventory and why, what is done)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pio;workers;replace' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the worker to appear on the network')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config.ini instead of looking it up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the worker''s SSH password from stdin (first contact only)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the archive and say what would be done, doing nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (a stable schema)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing on stderr except errors')
@@ -360,6 +383,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         'pio;workers;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every unit in the inventory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a worker to the inventory (or update its address or state)')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove workers from the inventory, with their addresses')
             [CompletionResult]::new('set-active', 'set-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Find workers on the network by mDNS')
@@ -376,6 +400,9 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;workers;help;add' {
+            break
+        }
+        'pio;workers;help;replace' {
             break
         }
         'pio;workers;help;remove' {
@@ -684,6 +711,7 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
         'pio;help;workers' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every unit in the inventory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a worker to the inventory (or update its address or state)')
+            [CompletionResult]::new('replace', 'replace', [CompletionResultType]::ParameterValue, 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove workers from the inventory, with their addresses')
             [CompletionResult]::new('set-active', 'set-active', [CompletionResultType]::ParameterValue, 'Make a worker active (1) or inactive (0)')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Find workers on the network by mDNS')
@@ -699,6 +727,9 @@ Register-ArgumentCompleter -Native -CommandName 'pio' -ScriptBlock {
             break
         }
         'pio;help;workers;add' {
+            break
+        }
+        'pio;help;workers;replace' {
             break
         }
         'pio;help;workers;remove' {

@@ -121,6 +121,9 @@ _pio() {
             pio__subcmd__help__subcmd__workers,remove)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__remove"
                 ;;
+            pio__subcmd__help__subcmd__workers,replace)
+                cmd="pio__subcmd__help__subcmd__workers__subcmd__replace"
+                ;;
             pio__subcmd__help__subcmd__workers,set-active)
                 cmd="pio__subcmd__help__subcmd__workers__subcmd__set__subcmd__active"
                 ;;
@@ -163,6 +166,9 @@ _pio() {
             pio__subcmd__workers,remove)
                 cmd="pio__subcmd__workers__subcmd__remove"
                 ;;
+            pio__subcmd__workers,replace)
+                cmd="pio__subcmd__workers__subcmd__replace"
+                ;;
             pio__subcmd__workers,set-active)
                 cmd="pio__subcmd__workers__subcmd__set__subcmd__active"
                 ;;
@@ -201,6 +207,9 @@ _pio() {
                 ;;
             pio__subcmd__workers__subcmd__help,remove)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__remove"
+                ;;
+            pio__subcmd__workers__subcmd__help,replace)
+                cmd="pio__subcmd__workers__subcmd__help__subcmd__replace"
                 ;;
             pio__subcmd__workers__subcmd__help,set-active)
                 cmd="pio__subcmd__workers__subcmd__help__subcmd__set__subcmd__active"
@@ -722,7 +731,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers)
-            opts="list add remove set-active discover assign unassign sync-configs status model update-model"
+            opts="list add replace remove set-active discover assign unassign sync-configs status model update-model"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,6 +843,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__help__subcmd__workers__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__help__subcmd__workers__subcmd__replace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1186,7 +1209,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add remove set-active update-active discover assign unassign sync-configs status model update-model help"
+            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --help --version list add replace remove set-active update-active discover assign unassign sync-configs status model update-model help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,7 +1349,7 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help)
-            opts="list add remove set-active discover assign unassign sync-configs status model update-model help"
+            opts="list add replace remove set-active discover assign unassign sync-configs status model update-model help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1452,6 +1475,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__help__subcmd__replace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1737,6 +1774,44 @@ _pio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pio__subcmd__workers__subcmd__replace)
+            opts="-y -p -q -v -h -V --yes --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pio__subcmd__workers__subcmd__set__subcmd__active)
             opts="-q -v -h -V --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version 1 0 yes no true false on off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1942,7 +2017,8 @@ fi
 
 # pio: unit names from this leader's inventory (`pio workers list --names`), and 1/0, where a
 # command asks for them: (command as typed | position | units, unit or state).
-_pio_unit_positions="workers remove|0|units
+_pio_unit_positions="workers replace|0|unit
+workers remove|0|units
 workers set-active|0|unit
 workers set-active|1|state
 workers update-active|0|unit

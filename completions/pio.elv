@@ -58,6 +58,7 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --version 'Print version'
             cand list 'List every unit in the inventory'
             cand add 'Add a worker to the inventory (or update its address or state)'
+            cand replace 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
             cand update-active 'Make a worker active (1) or inactive (0)'
@@ -108,6 +109,27 @@ set edit:completion:arg-completer[pio] = {|@words|
             cand --offline 'Only edit config.ini; do not contact the worker'
             cand --password-stdin 'Read the worker''s SSH password from stdin (first contact only)'
             cand --dry-run 'Show the change to config.ini as a diff and write nothing'
+            cand --json 'Print machine-readable JSON on stdout (a stable schema)'
+            cand -q 'Say nothing on stderr except errors'
+            cand --quiet 'Say nothing on stderr except errors'
+            cand -v 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand --verbose 'Say more on stderr (which config.ini, which inventory and why, what is done)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pio;workers;replace'= {
+            cand --timeout 'Seconds to wait for the worker to appear on the network'
+            cand -p 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin'
+            cand --password 'The worker''s SSH password (first contact only). Other users see it in `ps`, and it stays in shell history: prefer --password-stdin'
+            cand --config 'Use this config.ini instead of looking it up'
+            cand --color 'When to use colour'
+            cand --inventory 'Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader''s database through its web API (24.4 and later). Default: decided by evidence; see `-v`'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --password-stdin 'Read the worker''s SSH password from stdin (first contact only)'
+            cand --dry-run 'Check the archive and say what would be done, doing nothing'
             cand --json 'Print machine-readable JSON on stdout (a stable schema)'
             cand -q 'Say nothing on stderr except errors'
             cand --quiet 'Say nothing on stderr except errors'
@@ -337,6 +359,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;help'= {
             cand list 'List every unit in the inventory'
             cand add 'Add a worker to the inventory (or update its address or state)'
+            cand replace 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
             cand discover 'Find workers on the network by mDNS'
@@ -351,6 +374,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;workers;help;list'= {
         }
         &'pio;workers;help;add'= {
+        }
+        &'pio;workers;help;replace'= {
         }
         &'pio;workers;help;remove'= {
         }
@@ -631,6 +656,7 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers'= {
             cand list 'List every unit in the inventory'
             cand add 'Add a worker to the inventory (or update its address or state)'
+            cand replace 'Bring back a worker on a re-flashed SD card: forget its old host key, set it up again, restore its backup'
             cand remove 'Remove workers from the inventory, with their addresses'
             cand set-active 'Make a worker active (1) or inactive (0)'
             cand discover 'Find workers on the network by mDNS'
@@ -644,6 +670,8 @@ set edit:completion:arg-completer[pio] = {|@words|
         &'pio;help;workers;list'= {
         }
         &'pio;help;workers;add'= {
+        }
+        &'pio;help;workers;replace'= {
         }
         &'pio;help;workers;remove'= {
         }

@@ -92,6 +92,7 @@ fn dispatch(ctx: &Context, command: &Command, argv: &[OsString]) -> Result<()> {
         Command::Workers(w) => match w {
             WorkersCommand::List(args) => workers::list::run(ctx, args),
             WorkersCommand::Add(args) => workers::add::run(ctx, args),
+            WorkersCommand::Replace(args) => workers::replace::run(ctx, args),
             WorkersCommand::Remove(args) => workers::remove::run(ctx, args),
             WorkersCommand::SetActive(args) => workers::set_active::run(ctx, args),
             WorkersCommand::Status(args) => workers::status::run(ctx, args),

@@ -357,3 +357,94 @@ fn a_real_26_11_unit_is_backed_up_and_restored_through_its_own_web_app() {
     let steps = doc["steps"].as_array().unwrap().len();
     assert_eq!(steps, 2, "the unit reboots itself: {doc}");
 }
+
+#[test]
+fn a_reflashed_worker_is_replaced_from_its_backup() {
+    let lab = lab(135);
+    let dot = lab.unit_dir(1).join(".pioreactor");
+    fs::create_dir_all(&dot).unwrap();
+    fs::write(
+        dot.join("unit_config.ini"),
+        "[stirring.config]\ntarget_rpm=555\n",
+    )
+    .unwrap();
+    fs::write(dot.join("notes.txt"), "pio02's own\n").unwrap();
+    let archive = lab.env.dir.path().join("pio02.zip");
+    let archive_arg = archive.display().to_string();
+    lab.env.run(&["backup", "pio02", "-o", &archive_arg]).ok();
+    let before = snapshot(&dot);
+
+    // The card is re-flashed: a new host key (known_hosts still has the old card's), no key of
+    // this leader's, and a fresh ~/.pioreactor.
+    let known = lab.env.home().join(".ssh/known_hosts");
+    let old_card = lab.env.dir.path().join("old_card");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&old_card)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let old_key = fs::read_to_string(old_card.with_extension("pub")).unwrap();
+    let mut fields = old_key.split_whitespace();
+    let stale = format!(
+        "[{}]:{} {} {}\n",
+        lab.units[1].addr,
+        lab.ssh_port,
+        fields.next().unwrap(),
+        fields.next().unwrap()
+    );
+    let trusted = fs::read_to_string(&known).unwrap();
+    let others: String = trusted
+        .lines()
+        .filter(|l| !l.starts_with(&format!("[{}]", lab.units[1].addr)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&known, format!("{others}{stale}")).unwrap();
+    fs::remove_file(lab.unit_dir(1).join(".ssh/authorized_keys")).unwrap();
+    fs::remove_dir_all(&dot).unwrap();
+    fs::create_dir_all(&dot).unwrap();
+
+    // A plain add stops at the changed host key; replace forgets it first.
+    let run = lab.env.run(&["workers", "add", "pio02", "--no-reboot"]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    let run = lab
+        .env
+        .run(&["workers", "replace", "pio02", &archive_arg, "--dry-run"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("Would forget pio02's host keys"),
+        "{}",
+        run.stderr
+    );
+    let run = lab
+        .env
+        .run(&["workers", "replace", "pio02", &archive_arg, "--yes"]);
+    run.ok();
+    let leader_key = fs::read_to_string(lab.env.home().join(".ssh/id_ed25519.pub")).unwrap();
+    assert_eq!(
+        fs::read_to_string(lab.unit_dir(1).join(".ssh/authorized_keys")).unwrap(),
+        leader_key
+    );
+    assert_eq!(snapshot(&dot), before);
+    let known_now = fs::read_to_string(&known).unwrap();
+    assert!(!known_now.contains(stale.trim()), "{known_now}");
+    let sent = commands(&lab, 1);
+    let halt = sent
+        .iter()
+        .position(|c| c.starts_with("pio kill"))
+        .expect("halted");
+    let reboot = sent
+        .iter()
+        .rposition(|c| c == "sudo reboot")
+        .expect("rebooted");
+    assert!(halt < reboot, "{sent:?}");
+    // An archive of another unit is refused before anything is done.
+    let run = lab
+        .env
+        .run(&["workers", "replace", "pio05", &archive_arg, "--yes"]);
+    run.code(2);
+    // So is a unit that is not a worker.
+    lab.env
+        .run(&["workers", "replace", "leader1", &archive_arg, "--yes"])
+        .code(2);
+}

@@ -477,4 +477,28 @@ fn backup_and_restore_print_their_documented_schema() {
         .run(&["restore", "pio02", zip, "--yes", "--json"])
         .ok());
     assert!(done.ok && done.steps.len() == 3);
+    let plan: Replaced = doc(lab
+        .env
+        .run(&["workers", "replace", "pio02", zip, "--dry-run", "--json"])
+        .ok());
+    assert!(plan.dry_run && !plan.forgot_host_keys.is_empty());
+    let done: Replaced = doc(lab
+        .env
+        .run(&["workers", "replace", "pio02", zip, "--yes", "--json"])
+        .ok());
+    assert_eq!(
+        (done.command.as_str(), done.unit.as_str()),
+        ("workers replace", "pio02")
+    );
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Replaced {
+    command: String,
+    dry_run: bool,
+    unit: String,
+    file: String,
+    forgot_host_keys: Vec<String>,
 }

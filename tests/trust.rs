@@ -848,7 +848,20 @@ fn every_remote_command_ends_within_its_bound_on_a_unit_that_stalls_after_login(
     std::fs::write(lab.unit_dir(1).join("hang"), "").unwrap();
     let slack = Duration::from_millis(1500);
     let secs = Duration::from_secs;
-    let cases: [(&[&str], Duration); 16] = [
+    let cases: [(&[&str], Duration); 17] = [
+        // As `workers add`: --timeout, or 15 s after its SSH server greeted.
+        (
+            &[
+                "workers",
+                "replace",
+                "pio02",
+                &archive_arg,
+                "--yes",
+                "--timeout",
+                "3",
+            ],
+            secs(15),
+        ),
         (&["shutdown", "pio02", "--yes", "--timeout", "2"], secs(2)),
         (&["clock", "pio02", "--timeout", "2"], secs(2)),
         (&["repair", "pio02", "--timeout", "2"], secs(2)),

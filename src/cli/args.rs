@@ -449,6 +449,16 @@ pub struct AddArgs {
     #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::ADD, value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 
+    #[command(flatten)]
+    pub login: FirstLogin,
+
+    #[command(flatten)]
+    pub dry_run: DryRun,
+}
+
+/// The password of a worker's first login (a new image's), before this leader's key is on it.
+#[derive(Clone, Debug, Args)]
+pub struct FirstLogin {
     /// Read the worker's SSH password from stdin (first contact only)
     #[arg(long)]
     pub password_stdin: bool,
@@ -462,9 +472,32 @@ pub struct AddArgs {
         conflicts_with = "password_stdin"
     )]
     pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplaceArgs {
+    /// The worker's hostname
+    #[arg(value_name = "UNIT", value_hint = clap::ValueHint::Hostname)]
+    pub unit: String,
+
+    /// Its backup (`pio backup`'s zip, or the web page's export)
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: std::path::PathBuf,
+
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Seconds to wait for the worker to appear on the network
+    #[arg(long, value_name = "SECS", default_value_t = crate::timeouts::ADD, value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub timeout: f64,
 
     #[command(flatten)]
-    pub dry_run: DryRun,
+    pub login: FirstLogin,
+
+    /// Check the archive and say what would be done, doing nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -309,6 +309,23 @@ already listed exactly so changes nothing. The address goes to [cluster.addresse
 given with -a.")]
     Add(AddArgs),
 
+    /// Bring back a worker on a re-flashed SD card: forget its old host key, set it up again,
+    /// restore its backup
+    #[command(after_help = "\
+Examples:
+  pio backup pio03                                  before: its files, to pio03-<UTC>.zip
+  pio workers replace pio03 pio03-20261206T071500Z.zip --dry-run
+  echo \"$PW\" | pio workers replace pio03 pio03-20261206T071500Z.zip --password-stdin --yes
+
+For a worker already in the inventory whose card was re-flashed: the archive is checked first (it
+must be this unit's: `pio backup`'s, or the web page's export); then its old host key is
+forgotten (a re-flashed card has a new one), it is set up again as `pio workers add <unit>
+--no-reboot` does (this leader's key installed with the image's password, config.ini, its clock),
+and the archive is restored onto it as `pio restore` does (its jobs halted, its ~/.pioreactor put
+back, a reboot). Without a terminal and without --yes, pio refuses (exit code 5). After a
+failure, running the same replace again goes on.")]
+    Replace(ReplaceArgs),
+
     /// Remove workers from the inventory, with their addresses
     #[command(after_help = "\
 Examples:

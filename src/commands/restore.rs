@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
 /// The archive, opened as every local file is, and what it holds; refused (exit 2) when a
 /// member would land outside `~/.pioreactor`, or when it is another unit's without
 /// `--other-unit`.
-fn checked_archive(args: &RestoreArgs, unit: &str) -> Result<(std::fs::File, Found)> {
+pub(crate) fn checked_archive(args: &RestoreArgs, unit: &str) -> Result<(std::fs::File, Found)> {
     let path = &args.file;
     let refused =
         |why: String| Error::usage(format!("{}: {why}; nothing was sent", path.display()));
@@ -113,7 +113,7 @@ fn checked_archive(args: &RestoreArgs, unit: &str) -> Result<(std::fs::File, Fou
 }
 
 /// What the archive holds, and its size.
-struct Found {
+pub(crate) struct Found {
     inspected: Inspected,
     archive_len: u64,
 }

@@ -10,6 +10,17 @@ use serde::Serialize;
 use crate::cluster::Change;
 use crate::remote::{Outcome, Used};
 
+/// `workers replace --json`: the worker, its archive, and the host keys forgotten (or, dry, to
+/// forget); the add and the restore it ran narrate on stderr.
+#[derive(Serialize)]
+pub struct Replaced<'a> {
+    pub command: &'static str,
+    pub dry_run: bool,
+    pub unit: &'a str,
+    pub file: String,
+    pub forgot_host_keys: Vec<String>,
+}
+
 /// `cluster update --json`: the order it went in, and each unit's part.
 #[derive(Serialize)]
 pub struct Updated<'a> {

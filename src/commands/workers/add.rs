@@ -540,10 +540,10 @@ fn log_in_with_password(login: &Login) -> Result<Connection> {
              --password-stdin.",
         )
     };
-    let given = args.password.is_some() || args.password_stdin;
-    let first = if let Some(pw) = &args.password {
+    let given = args.login.password.is_some() || args.login.password_stdin;
+    let first = if let Some(pw) = &args.login.password {
         pw.clone()
-    } else if args.password_stdin {
+    } else if args.login.password_stdin {
         password_from_stdin().map_err(|e| step_failed(3, "log in", e))?
     } else {
         IMAGE_DEFAULT_PASSWORD.to_string()

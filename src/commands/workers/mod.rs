@@ -4,6 +4,7 @@ pub mod discover;
 pub mod list;
 pub mod model;
 pub mod remove;
+pub mod replace;
 pub mod set_active;
 pub mod status;
 pub mod sync_configs;
