@@ -66,6 +66,19 @@ fn a_failed_repair_is_named_and_a_dry_run_sends_nothing() {
     let run = lab.env.run(&["repair", "--all", "--dry-run"]);
     run.ok();
     assert!(run.stdout.contains("would repair pio02"), "{}", run.stdout);
+    let run = lab.env.run(&["--json", "repair", "--all", "--dry-run"]);
+    let plan: Value = serde_json::from_str(&run.ok().stdout).unwrap();
+    assert_eq!(
+        (&plan["command"], &plan["dry_run"]),
+        (&Value::from("repair"), &Value::from(true))
+    );
+    let planned: Vec<&Value> = plan["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| &u["unit"])
+        .collect();
+    assert_eq!(planned, [&Value::from("leader1"), &Value::from("pio02")]);
     assert!(
         lab.asked("pio repair", "POST /unit_api/system/repair")
             .is_empty()

@@ -10,6 +10,15 @@ use crate::output::schema::{Outcomes, UnitOutcome};
 use crate::output::{self, Narrator};
 use crate::remote::{Outcome, refuse_flagged, select_units};
 
+/// Planned as reboot and shutdown are (`--dry-run`, also as `--json`).
+const REPAIR: super::power::Power = super::power::Power {
+    command: "repair",
+    verb: "Repair",
+    done: "repaired (26.5 and later only)",
+    http: "POST /unit_api/system/repair",
+    ssh: crate::remote::commands::REPAIR,
+};
+
 pub fn run(ctx: &Context, args: &RepairArgs) -> Result<()> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let cluster = inventory.cluster(&ctx.hostname)?;
@@ -27,17 +36,8 @@ pub fn run(ctx: &Context, args: &RepairArgs) -> Result<()> {
     let timeout = Duration::from_secs_f64(args.remote.timeout);
     let remote = crate::commands::remote(ctx, &inventory.config, args.remote.via.into(), timeout)?;
     if args.dry_run {
-        let how = crate::remote::plan_action(
-            remote.via(),
-            "POST /unit_api/system/repair",
-            crate::remote::commands::REPAIR,
-        );
-        let text: String = units
-            .iter()
-            .map(|u| format!("would repair {u}: {how}\n"))
-            .collect();
-        Narrator::new(ctx).say("Dry run: nothing was repaired (26.5 and later only).");
-        return output::data(&text).map_err(super::stdout_error);
+        let units = units.iter();
+        return super::power::dry_run(ctx, &cluster, &remote, units, &REPAIR);
     }
     let outcomes = super::power::fan_out(ctx, &units, args.fanout, "repairing", |u| {
         remote.repair(&cluster, u)
