@@ -156,3 +156,33 @@ fn a_dry_run_shows_the_order_and_sends_nothing() {
     let run = lab.env.run(&["cluster", "leave"]);
     assert!(!run.stderr.contains("cluster update"), "{}", run.stderr);
 }
+
+#[test]
+fn a_unit_with_the_web_api_is_updated_through_it() {
+    let lab = Lab::start(&["leader1", "pio02"], 118, &[Web::Down, Web::Up]);
+    lab.trust_all();
+    lab.write_config("leader1");
+    for i in 0..2 {
+        fs::write(lab.unit_dir(i).join("version"), "26.7.2\n").unwrap();
+    }
+    let run = lab.env.run(TO_26_11_1);
+    run.ok();
+    assert_eq!(release_of(&lab, 1), "26.11.1");
+    // pio02 through its web API's task, leader1 (no web API) over SSH.
+    let asked = lab.asked(UPDATE, "POST /unit_api/system/update/app");
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    let over_ssh: Vec<String> = lab
+        .ssh_log()
+        .into_iter()
+        .filter(|(_, _, c)| c == UPDATE)
+        .map(|(_, a, _)| a)
+        .collect();
+    assert_eq!(over_ssh, [lab.units[0].addr.clone()]);
+    // Its task failing fails it (and the leader is not tried).
+    fs::write(lab.unit_dir(1).join("version"), "26.7.2\n").unwrap();
+    fs::write(lab.unit_dir(0).join("version"), "26.7.2\n").unwrap();
+    fs::write(lab.unit_dir(1).join("update-fails"), "").unwrap();
+    let run = lab.env.run(TO_26_11_1);
+    run.code(1);
+    assert_eq!(release_of(&lab, 0), "26.7.2");
+}

@@ -263,8 +263,10 @@ Examples:
   pio cluster update --version 26.11.1 --yes    every worker, then the leader, to 26.11.1
   pio cluster update --fanout 4 --yes           the latest release, four workers at a time
 
-The workers first, --fanout at a time, each running the Python CLI's `pio update app` over SSH and
-waited for (--timeout) until it answers with a new release (the one --version names); then the
+The workers first, --fanout at a time, each through its web API's update task (POST
+/unit_api/system/update/app, Pioreactor 25.8 and later) where it answers, else the Python CLI's
+`pio update app` over SSH, and waited for (--timeout) until it answers with a new release (the
+one --version names); then the
 leader, the same way, only when every worker was updated (updating the leader first stops its task
 queue, and a worker older than its leader misbehaves). Last, every unit's release is compared.
 The first failure stops the update: exit code 1, each unit said to be updated, failed or not

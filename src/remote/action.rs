@@ -108,16 +108,22 @@ impl<'c> Remote<'c> {
         )
     }
 
-    /// Updates the unit's Pioreactor software with the Python CLI's `pio update app` over SSH
-    /// (every release has it; the remote is made with `Via::Ssh`), by the remote's `--timeout`,
-    /// and forgets the release this run learnt of it.
+    /// Updates the unit's Pioreactor software: its web API's update task (25.8 and later),
+    /// followed until it ends, else the Python CLI's `pio update app` over SSH (every release
+    /// has it); all by the remote's `--timeout`. Forgets the release this run learnt of it.
     pub fn update_app(&self, cluster: &Cluster, name: &str, version: Option<&str>) -> Outcome {
         let command = commands::update_app(version);
-        let outcome = self.act(
+        let until = Instant::now() + self.timeout;
+        let outcome = self.until(until).act(
             cluster,
             name,
-            // The Python CLI's update over SSH is every release's; no web API is asked.
-            |_| Err(HttpError::Unreachable("updates go over SSH".to_string())),
+            |w| {
+                let task = w.update_app(version)?;
+                match task.task_id {
+                    Some(id) => follow_task(w, &id, until, "update"),
+                    None => Ok("update under way".to_string()),
+                }
+            },
             SshCommand::Fixed(&command),
             |_| Ok("updated".to_string()),
         );
@@ -149,7 +155,7 @@ impl<'c> Remote<'c> {
             |w| {
                 let task = w.repair()?;
                 match task.task_id {
-                    Some(id) => follow_repair(w, &id, until),
+                    Some(id) => follow_task(w, &id, until, "repair"),
                     None => Ok("repair under way".to_string()),
                 }
             },
@@ -372,21 +378,29 @@ enum SshCommand<'a> {
     ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
 }
 
-/// The repair's task until it ends, or `until`.
-fn follow_repair(web: &WebApi, id: &str, until: Instant) -> std::result::Result<String, HttpError> {
+/// A task the unit runs (`what`: `repair`, `update`) until it ends, or `until` (then it is
+/// said to be under way: asking again over SSH would start it twice).
+fn follow_task(
+    web: &WebApi,
+    id: &str,
+    until: Instant,
+    what: &str,
+) -> std::result::Result<String, HttpError> {
     use crate::transport::http::TaskState;
     loop {
         if Instant::now() >= until {
-            return Ok("repair under way (it did not end within --timeout)".to_string());
+            return Ok(format!(
+                "{what} under way (it did not end within --timeout)"
+            ));
         }
         match web.task_state(id)? {
             TaskState::Done(s) if s == "succeeded" || s == "complete" => {
-                return Ok("repaired".to_string());
+                return Ok(format!("{what} done"));
             }
             TaskState::Done(s) => {
                 return Err(HttpError::BadAnswer {
                     url: web.url(&format!("/unit_api/task_results/{id}")),
-                    why: format!("the repair ended '{}'", crate::text::escape_line(&s)),
+                    why: format!("the {what} ended '{}'", crate::text::escape_line(&s)),
                 });
             }
             TaskState::Pending => std::thread::sleep(std::time::Duration::from_millis(200)),

@@ -258,6 +258,28 @@ impl WebApi {
         })
     }
 
+    /// `POST /unit_api/system/update/app` (25.8 and later; 404 before): the Python CLI's update of
+    /// the unit's software, to `version` else its default (the latest), as a task.
+    pub fn update_app(&self, version: Option<&str>) -> Result<Task, HttpError> {
+        let path = "/unit_api/system/update/app";
+        let url = self.url(path);
+        let options = match version {
+            Some(v) => serde_json::json!({"version": v}),
+            None => serde_json::json!({}),
+        };
+        let body = serde_json::json!({"options": options, "args": [], "env": {}}).to_string();
+        let req = self
+            .client
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let v = self.send(req, &url, &[200, 202])?;
+        Ok(Task {
+            status: v["status"].as_str().unwrap_or("accepted").to_string(),
+            task_id: v["task_id"].as_str().map(str::to_string),
+        })
+    }
+
     /// A string field of the JSON a GET answers.
     fn get_field(&self, path: &str, field: &str) -> Result<String, HttpError> {
         let v = self.get(path)?;

@@ -390,6 +390,31 @@ impl Lab {
                         200,
                         r#"{"settings": {"versions": "{\"app\": \"26.11.1\", \"rpi_machine\": \"Raspberry Pi 4 Model B Rev 1.4\"}", "wlan_mac_address": "d8:3a:dd:61:01:59", "eth_mac_address": "Not available", "button_down": "0"}}"#.to_string(),
                     ),
+                    // The update's task, as 26.x runs it: the unit answers with the release asked
+                    // for (else its update-to, else 26.11.1) unless it fails (update-fails).
+                    (_, "POST", "/unit_api/system/update/app") => {
+                        let asked: serde_json::Value =
+                            serde_json::from_str(&body).unwrap_or_default();
+                        let to = asked["options"]["version"].as_str().map(str::to_string);
+                        let to = to
+                            .or_else(|| fs::read_to_string(dir.join("update-to")).ok())
+                            .unwrap_or_else(|| "26.11.1".into());
+                        if !dir.join("update-fails").exists() {
+                            fs::write(dir.join("version"), to.trim()).unwrap();
+                        }
+                        (
+                            202,
+                            r#"{"status": "accepted", "task_id": "t-update"}"#.to_string(),
+                        )
+                    }
+                    (_, "GET", "/unit_api/task_results/t-update") if dir.join("update-fails").exists() => (
+                        200,
+                        r#"{"status": "failed", "error": "the test refuses this update"}"#.to_string(),
+                    ),
+                    (_, "GET", "/unit_api/task_results/t-update") => (
+                        200,
+                        r#"{"status": "succeeded", "result": true}"#.to_string(),
+                    ),
                     (_, "POST", "/unit_api/system/repair") => (
                         202,
                         r#"{"status": "accepted", "task_id": "t-repair", "result_url_path": "/unit_api/task_results/t-repair"}"#.to_string(),

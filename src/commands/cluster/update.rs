@@ -1,7 +1,9 @@
 //! `pio cluster update`: every unit's Pioreactor software, in the order that keeps the cluster
 //! working. The workers first (a worker older than its leader misbehaves), a few at a time, each
 //! waited for until it answers with its new release; then the leader (updating it first stops its
-//! task queue), only when every worker was updated; then every unit's release compared.
+//! task queue), only when every worker was updated; then every unit's release compared. Each
+//! unit through its web API's update task where it has one (25.8 and later), else the Python
+//! CLI's `pio update app` over SSH.
 
 use std::time::{Duration, Instant};
 
@@ -38,7 +40,7 @@ pub fn run(ctx: &Context, args: &ClusterUpdateArgs) -> Result<()> {
     let names = in_order(&cluster);
     refuse_flagged(&cluster, &names, Some(false))?;
     let timeout = Duration::from_secs_f64(args.timeout);
-    let remote = crate::commands::remote(ctx, &inventory.config, Via::Ssh, timeout)?;
+    let remote = crate::commands::remote(ctx, &inventory.config, Via::Auto, timeout)?;
     // Asking a release is quick; each ask gets the time any command gives a unit (less when
     // --timeout is shorter).
     let per_ask = Duration::from_secs_f64(crate::timeouts::PER_UNIT.min(args.timeout));
@@ -178,7 +180,8 @@ fn plan(ctx: &Context, args: &ClusterUpdateArgs, units: &[Unit]) -> Result<()> {
     let leader = units.iter().find(|u| u.leader).expect("the leader is last");
     let text = format!(
         "1. the workers, {} at a time: {}\n2. the leader, once every worker is updated: {} ({})\n\
-         3. every unit's release, compared\neach unit runs `{command}` over SSH\n",
+         3. every unit's release, compared\neach unit is updated through its web API (POST \
+         /unit_api/system/update/app, 25.8 and later) where it answers, else by `{command}` over SSH\n",
         args.fanout,
         if workers.is_empty() {
             "none".to_string()
