@@ -5,6 +5,11 @@
 #   bash packaging/deb.sh aarch64-unknown-linux-gnu       # arm64: the 64-bit images
 #   bash packaging/deb.sh x86_64-unknown-linux-gnu        # amd64
 #
+# Several targets at once (.ci/run builds all three so): one cargo build for all of them, which
+# compiles what runs on the build machine (build scripts, macros) once and keeps every core busy
+# (one target's link-time optimisation is single-threaded); then a package for each, and their
+# paths, one a line, in the order given.
+#
 # The binary is built with cargo-zigbuild against glibc 2.31 (bullseye), so that one package
 # installs on bullseye and bookworm images alike; cargo-zigbuild and zig come from PyPI
 # (`pip install cargo-zigbuild ziglang`; .ci/run installs them). The package installs pio where
@@ -13,13 +18,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-triple=${1:?usage: bash packaging/deb.sh <target-triple>}
-case $triple in
-  armv7-unknown-linux-gnueabihf) arch=armhf ;;
-  aarch64-unknown-linux-gnu) arch=arm64 ;;
-  x86_64-unknown-linux-gnu) arch=amd64 ;;
-  *) echo "deb.sh: no package for $triple (armv7-unknown-linux-gnueabihf, aarch64-unknown-linux-gnu, x86_64-unknown-linux-gnu)" >&2; exit 2 ;;
-esac
+[ $# -gt 0 ] || { echo "usage: bash packaging/deb.sh <target-triple>..." >&2; exit 2; }
+arch_of() {
+  case $1 in
+    armv7-unknown-linux-gnueabihf) echo armhf ;;
+    aarch64-unknown-linux-gnu) echo arm64 ;;
+    x86_64-unknown-linux-gnu) echo amd64 ;;
+    *) echo "deb.sh: no package for $1 (armv7-unknown-linux-gnueabihf, aarch64-unknown-linux-gnu, x86_64-unknown-linux-gnu)" >&2; return 2 ;;
+  esac
+}
+for triple in "$@"; do arch_of "$triple" >/dev/null || exit 2; done
 glibc=2.31
 package=pio-rs
 for tool in cargo-zigbuild dpkg-deb python3 gzip; do
@@ -30,13 +38,21 @@ version=$(cargo metadata --no-deps --format-version 1 --locked |
   python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "pio"))')
 target_dir=$(cargo metadata --no-deps --format-version 1 --locked | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
-echo "deb.sh: building pio $version for $triple (glibc $glibc)" >&2
+echo "deb.sh: building pio $version for $* (glibc $glibc)" >&2
 # No unwind tables: with panic=abort nothing unwinds (they served only a panic's backtrace), and
 # they were about 0.6 MB of the binary; C code (OpenSSL, libssh2, zlib) likewise.
-ctarget=${triple//-/_}
 export RUSTFLAGS="${RUSTFLAGS:-} -C force-unwind-tables=no"
-export "CFLAGS_$ctarget=-fno-asynchronous-unwind-tables -fno-unwind-tables"
-cargo zigbuild --release --locked --bin pio --target "$triple.$glibc" >&2
+targets=()
+for triple in "$@"; do
+  export "CFLAGS_${triple//-/_}=-fno-asynchronous-unwind-tables -fno-unwind-tables"
+  targets+=(--target "$triple.$glibc")
+done
+cargo zigbuild --release --locked --bin pio "${targets[@]}" >&2
+
+# Packages the binary built for $1 and prints the .deb's path.
+package_for() {
+local triple=$1 arch bin root doc page depends size_kb out
+arch=$(arch_of "$triple")
 bin=$target_dir/$triple/release/pio
 
 root=$target_dir/deb/$triple/${package}_${version}_$arch
@@ -88,3 +104,6 @@ CONTROL
 out=$target_dir/deb/${package}_${version}_$arch.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >&2
 echo "$out"
+}
+
+for triple in "$@"; do package_for "$triple"; done
