@@ -107,19 +107,44 @@ fn yaml_in(dir: &Path) -> Option<PathBuf> {
 /// `pcb_led_pin` of a gpio.yaml: a BCM pin, 0-27.
 fn pcb_led_pin(file: &Path) -> Result<Option<u8>, String> {
     let text = read_small(file)?;
-    let docs = yaml_rust2::YamlLoader::load_from_str(&text)
-        .map_err(|e| format!("{}: not YAML: {e}", file.display()))?;
-    let Some(doc) = docs.first() else {
-        return Ok(None);
-    };
-    match &doc["pcb_led_pin"] {
-        yaml_rust2::Yaml::BadValue | yaml_rust2::Yaml::Null => Ok(None),
-        yaml_rust2::Yaml::Integer(n) if (0..=27).contains(n) => Ok(Some(*n as u8)),
-        other => Err(format!(
-            "{}: pcb_led_pin is {other:?}, not a BCM pin (0-27)",
+    top_level_int(&text, "pcb_led_pin").map_err(|said| {
+        format!(
+            "{}: pcb_led_pin is {said}, not a BCM pin (0-27)",
             file.display()
-        )),
+        )
+    })
+}
+
+/// A top-level key of a flat YAML mapping (what a Pioreactor gpio.yaml is: one `key: value` a
+/// line, `#` comments), as YAML reads a plain integer 0-27: `None` when the key is absent or
+/// null (`~`, `null`, nothing), else the value or, when it is not such an integer (a quoted
+/// string, another number), what it is. A hand-written reader of this one shape, not a YAML
+/// parser: a YAML crate would be about 47 KB of the 5 MB binary for one key.
+fn top_level_int(text: &str, key: &str) -> Result<Option<u8>, String> {
+    for line in text.lines() {
+        // Indented lines belong to a nested mapping, not the top level.
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            continue;
+        };
+        // A comment starts at ` #` (or at the value's start).
+        let value = match value.find(" #").or(value.find("\t#")) {
+            Some(at) => &value[..at],
+            None => value,
+        };
+        let value = value.trim();
+        let value = if value.starts_with('#') { "" } else { value };
+        return match value {
+            "" | "~" | "null" | "Null" | "NULL" => Ok(None),
+            v => match v.parse::<u8>() {
+                Ok(n) if n <= 27 && !(v.len() > 1 && v.starts_with('0')) => Ok(Some(n)),
+                _ => Err(format!("'{}'", crate::text::escape_line(v))),
+            },
+        };
     }
+    Ok(None)
 }
 
 /// A regular file of at most [`MAX_YAML`] bytes, never a device or a FIFO, nor reached through
@@ -196,6 +221,39 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(led_pin(&unit(None, empty.path())).unwrap().bcm, 23);
         assert!(led_pin(&unit(Some(&new), empty.path())).is_err());
+    }
+
+    #[test]
+    fn a_top_level_key_is_read_as_yaml_reads_a_plain_integer() {
+        let read = |text: &str| top_level_int(text, "pcb_led_pin");
+        assert_eq!(read("pcb_led_pin: 17\npcb_button_pin: 4\n"), Ok(Some(17)));
+        assert_eq!(
+            read("# LED\npcb_led_pin:   5   # the blue one\n"),
+            Ok(Some(5))
+        );
+        assert_eq!(read("pcb_led_pin: 0\n"), Ok(Some(0)));
+        for absent in [
+            "sda_pin: 2\n",
+            "pcb_led_pin:\n",
+            "pcb_led_pin: ~\n",
+            "pcb_led_pin: null\n",
+            "",
+        ] {
+            assert_eq!(read(absent), Ok(None), "{absent:?}");
+        }
+        // Nested, it is another key; a pin that is none is said as written.
+        assert_eq!(read("leds:\n  pcb_led_pin: 5\n"), Ok(None));
+        for bad in [
+            "pcb_led_pin: 99\n",
+            "pcb_led_pin: '5'\n",
+            "pcb_led_pin: 5.0\n",
+            "pcb_led_pin: -1\n",
+            "pcb_led_pin: 05\n",
+        ] {
+            assert!(read(bad).is_err(), "{bad:?}");
+        }
+        // A longer key that starts the same is not it.
+        assert_eq!(read("pcb_led_pin_b: 5\n"), Ok(None));
     }
 
     #[test]
