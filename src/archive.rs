@@ -265,29 +265,6 @@ fn read_member(file: &mut File, m: &Member) -> io::Result<Vec<u8>> {
     }
 }
 
-/// `t` in UTC twice: `20261206T153000Z` for file names, `2026-12-06T15:30:00Z` for people.
-pub fn utc_stamps(t: std::time::SystemTime) -> (String, String) {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since the epoch (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, mi, s) = (rest / 3600, rest % 3600 / 60, rest % 60);
-    (
-        format!("{y:04}{m:02}{d:02}T{h:02}{mi:02}{s:02}Z"),
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
-    )
-}
-
 /// zlib's allocator, as a C caller would give it (libz-sys's fields are not nullable).
 extern "C" fn z_alloc(
     _: libz_sys::voidpf,
@@ -371,14 +348,6 @@ mod tests {
         let mut f = File::open(path).unwrap();
         let len = f.metadata().unwrap().len();
         inspect(&mut f, len)
-    }
-
-    #[test]
-    fn stamps_are_utc() {
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_532_400);
-        let (compact, iso) = utc_stamps(t);
-        assert_eq!(compact, "20261124T150000Z");
-        assert_eq!(iso, "2026-11-24T15:00:00Z");
     }
 
     #[test]

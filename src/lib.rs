@@ -43,6 +43,7 @@ pub mod remote;
 pub mod text;
 pub mod timeouts;
 pub mod transport;
+pub mod utc;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -24,7 +24,7 @@ pub fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
         args.via.into(),
         Duration::from_secs_f64(args.timeout),
     )?;
-    let (stamp, when) = archive::utc_stamps(SystemTime::now());
+    let (stamp, when) = crate::utc::stamps(SystemTime::now());
     let file = args
         .output
         .clone()

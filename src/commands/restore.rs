@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     steps.push(("halt", halted));
     if halted_ok {
         let len = found.archive_len;
-        let (stamp, _) = archive::utc_stamps(SystemTime::now());
+        let (stamp, _) = crate::utc::stamps(SystemTime::now());
         let restored = remote.restore(&cluster, &unit, (&file, len), other, (deadline, &stamp));
         narrator.say(&restored.outcome.describe());
         let reboot = restored.outcome.ok() && !restored.reboots_itself && !args.no_reboot;

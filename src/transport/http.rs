@@ -81,52 +81,6 @@ pub struct Health {
     pub asked_at: std::time::SystemTime,
 }
 
-/// An ISO 8601 UTC time as the Pioreactor software writes it (`2026-11-24T15:00:00.123Z`, or
-/// with `+00:00`).
-pub fn parse_utc(s: &str) -> Option<std::time::SystemTime> {
-    let s = s.trim();
-    let (date, time) = s.split_once(['T', ' '])?;
-    // The offset east of UTC: `Z`, `+HH:MM`, `-HH:MM`, or none (UTC).
-    let (time, offset) = match time.rfind(['Z', '+', '-']) {
-        Some(i) if &time[i..] == "Z" => (&time[..i], 0),
-        Some(i) => {
-            let sign = if time.as_bytes()[i] == b'-' { -1 } else { 1 };
-            let (oh, om) = time[i + 1..]
-                .split_once(':')
-                .unwrap_or((&time[i + 1..], "0"));
-            (
-                &time[..i],
-                sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60),
-            )
-        }
-        None => (time, 0),
-    };
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
-    let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
-    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
-        return None;
-    }
-    let digits: String = frac
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .take(9)
-        .collect();
-    let nanos = format!("{digits:0<9}").parse::<u32>().ok()?;
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days * 86_400 + h * 3600 + min * 60 + sec - offset).ok()?;
-    Some(std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos))
-}
-
 /// A unit's clock as its web API read it (`GET /unit_api/system/utc_clock`), with this machine's
 /// clock halfway through the request.
 #[derive(Clone, Copy, Debug)]
@@ -302,7 +256,7 @@ impl WebApi {
         let midpoint = sent + received.duration_since(sent).unwrap_or_default() / 2;
         Ok(Health {
             unit: v["pioreactor_unit"].as_str().map(str::to_string),
-            utc_time: v["utc_time"].as_str().and_then(parse_utc),
+            utc_time: v["utc_time"].as_str().and_then(crate::utc::parse),
             asked_at: midpoint,
         })
     }
@@ -317,7 +271,7 @@ impl WebApi {
         let midpoint = epoch_seconds(sent) + round_trip.as_secs_f64() / 2.0;
         let theirs = v["clock_time"]
             .as_str()
-            .and_then(parse_utc)
+            .and_then(crate::utc::parse)
             .ok_or_else(|| HttpError::BadAnswer {
                 url: url.clone(),
                 why: "no \"clock_time\" in ISO 8601 in the answer".to_string(),
@@ -494,32 +448,5 @@ impl WebApi {
             status: answer["status"].as_str().unwrap_or("accepted").to_string(),
             task_id: answer["task_id"].as_str().map(str::to_string),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::{Duration, UNIX_EPOCH};
-
-    #[test]
-    fn pioreactor_timestamps_parse() {
-        let t = |s| parse_utc(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap());
-        assert_eq!(t("1970-01-01T00:00:00Z"), Some(Duration::ZERO));
-        assert_eq!(
-            t("2026-11-24T15:00:00.5Z"),
-            Some(Duration::new(1_795_532_400, 500_000_000))
-        );
-        assert_eq!(
-            t("2000-03-01T00:00:00+00:00"),
-            Some(Duration::from_secs(951_868_800))
-        );
-        assert_eq!(
-            t("2026-11-24T16:00:00.5+01:00"),
-            t("2026-11-24T15:00:00.5Z")
-        );
-        assert_eq!(t("2026-11-24T14:30:00-00:30"), t("2026-11-24T15:00:00Z"));
-        assert_eq!(t("2026-13-01T00:00:00Z"), None);
-        assert_eq!(t("yesterday"), None);
     }
 }

@@ -108,26 +108,13 @@ fn free_port(addrs: &[String], taken: &[u16]) -> u16 {
 /// This machine's time moved by `skew` seconds, as the Pioreactor software writes it
 /// (`2026-11-24T15:00:00.123Z`).
 pub fn utc_time(skew: i64) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    let secs = now.as_secs() as i64 + skew;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60,
-        now.subsec_millis()
-    )
+    let now = SystemTime::now();
+    let moved = if skew >= 0 {
+        now + Duration::from_secs(skew as u64)
+    } else {
+        now - Duration::from_secs(skew.unsigned_abs())
+    };
+    pio::utc::iso_millis(moved)
 }
 
 impl Lab {
