@@ -175,6 +175,35 @@ impl serde::Serialize for Release {
 #[derive(Clone, Copy, Debug)]
 struct Since([u32; 3]);
 
+/// As people write a release: `26.5`, `25.8.14`.
+impl fmt::Display for Since {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [y, m, d] = self.0;
+        match d {
+            0 => write!(f, "{y}.{m}"),
+            _ => write!(f, "{y}.{m}.{d}"),
+        }
+    }
+}
+
+/// What commands name by the release that brought it, in plans and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// `pio repair` and its web API task.
+    Repair,
+    /// The web API's update task (`cluster update`).
+    UpdateTask,
+}
+
+/// The first release with `feature`, as people write it.
+pub fn first_with(feature: Feature) -> String {
+    match feature {
+        Feature::Repair => SINCE.repair,
+        Feature::UpdateTask => SINCE.update_task,
+    }
+    .to_string()
+}
+
 /// The releases where what a unit needs changed (Pioreactor's CHANGELOG and sources).
 struct Boundaries {
     /// The login is `pioreactor` (before: `pi`).
@@ -210,6 +239,9 @@ struct Boundaries {
     /// one (`POST /unit_api/import_zipped_dot_pioreactor`, which refuses another unit's). 25.9.18
     /// exports without naming the unit, which pio cannot restore safely: SSH before 25.11.12.
     system_archive: Since,
+    /// `POST /unit_api/system/update/app`: the update as a task of the web API (the earliest
+    /// release whose web API pio has read it in; pio falls back to SSH on a 404 anyway).
+    update_task: Since,
 }
 
 const SINCE: Boundaries = Boundaries {
@@ -227,6 +259,7 @@ const SINCE: Boundaries = Boundaries {
     model_on_unit: Release::at(26, 11, 0),
     repair: Release::at(26, 5, 0),
     system_archive: Release::at(25, 11, 12),
+    update_task: Release::at(25, 8, 14),
 };
 
 /// What a unit of one release needs (see [`Release::needs`]).
@@ -398,6 +431,12 @@ pub fn mismatch_advice(worker: &Release, leader: &Release) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_are_named_by_their_first_release() {
+        assert_eq!(first_with(Feature::Repair), "26.5");
+        assert_eq!(first_with(Feature::UpdateTask), "25.8.14");
+    }
 
     fn r(s: &str) -> Release {
         Release::parse(s).unwrap_or_else(|| panic!("{s} parses"))

@@ -1,5 +1,5 @@
-//! `pio repair`: the web page's "Repair" of a unit's Pioreactor files and services (26.5 and
-//! later), on the units named, or every worker.
+//! `pio repair`: the web page's "Repair" of a unit's Pioreactor files and services (the releases
+//! that have it: `release::Feature::Repair`), on the units named, or every worker.
 
 use std::time::Duration;
 
@@ -8,13 +8,14 @@ use crate::context::Context;
 use crate::error::{Error, Kind, Result};
 use crate::output::schema::{Outcomes, UnitOutcome};
 use crate::output::{self, Narrator};
+use crate::release::{self, Feature};
 use crate::remote::{Outcome, refuse_flagged, select_units};
 
 /// Planned as reboot and shutdown are (`--dry-run`, also as `--json`).
 const REPAIR: super::power::Power = super::power::Power {
     command: "repair",
     verb: "Repair",
-    done: "repaired (26.5 and later only)",
+    done: "repaired",
     http: "POST /unit_api/system/repair",
     ssh: crate::remote::commands::REPAIR,
 };
@@ -36,6 +37,10 @@ pub fn run(ctx: &Context, args: &RepairArgs) -> Result<()> {
     let timeout = Duration::from_secs_f64(args.remote.timeout);
     let remote = crate::commands::remote(ctx, &inventory.config, args.remote.via.into(), timeout)?;
     if args.dry_run {
+        let since = release::first_with(Feature::Repair);
+        Narrator::new(ctx).say(&format!(
+            "Only units of Pioreactor {since} and later have a repair."
+        ));
         let units = units.iter();
         return super::power::dry_run(ctx, &cluster, &remote, units, &REPAIR);
     }

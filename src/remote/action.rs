@@ -145,7 +145,10 @@ impl<'c> Remote<'c> {
                 unit: name.to_string(),
                 address: self.address(cluster, name).ok(),
                 via: None,
-                result: Err(format!("it runs {r}, which has no repair (26.5 and later)")),
+                result: Err(format!(
+                    "it runs {r}, which has no repair ({} and later)",
+                    crate::release::first_with(crate::release::Feature::Repair)
+                )),
                 fell_back: false,
             };
         }

@@ -2,7 +2,7 @@
 //! working. The workers first (a worker older than its leader misbehaves), a few at a time, each
 //! waited for until it answers with its new release; then the leader (updating it first stops its
 //! task queue), only when every worker was updated; then every unit's release compared. Each
-//! unit through its web API's update task where it has one (25.8 and later), else the Python
+//! unit through its web API's update task where it has one (see `release::Feature::UpdateTask`), else the Python
 //! CLI's `pio update app` over SSH.
 
 use std::time::{Duration, Instant};
@@ -181,7 +181,7 @@ fn plan(ctx: &Context, args: &ClusterUpdateArgs, units: &[Unit]) -> Result<()> {
     let text = format!(
         "1. the workers, {} at a time: {}\n2. the leader, once every worker is updated: {} ({})\n\
          3. every unit's release, compared\neach unit is updated through its web API (POST \
-         /unit_api/system/update/app, 25.8 and later) where it answers, else by `{command}` over SSH\n",
+         /unit_api/system/update/app, {since} and later) where it answers, else by `{command}` over SSH\n",
         args.fanout,
         if workers.is_empty() {
             "none".to_string()
@@ -190,6 +190,7 @@ fn plan(ctx: &Context, args: &ClusterUpdateArgs, units: &[Unit]) -> Result<()> {
         },
         leader.name,
         release(leader),
+        since = crate::release::first_with(crate::release::Feature::UpdateTask),
     );
     Narrator::new(ctx).say("Dry run: nothing was updated.");
     output::data(&text).map_err(super::super::stdout_error)
