@@ -381,33 +381,24 @@ enum SshCommand<'a> {
     ByRelease(&'a dyn Fn(Option<&crate::release::Release>) -> String),
 }
 
-/// A task the unit runs (`what`: `repair`, `update`) until it ends, or `until` (then it is
-/// said to be under way: asking again over SSH would start it twice).
+/// A task the unit runs (`what`: `repair`, `update`) until it ends, or `until` (then it is said
+/// to be under way: asking again over SSH would start it twice).
 fn follow_task(
     web: &WebApi,
     id: &str,
     until: Instant,
     what: &str,
 ) -> std::result::Result<String, HttpError> {
-    use crate::transport::http::TaskState;
-    loop {
-        if Instant::now() >= until {
-            return Ok(format!(
-                "{what} under way (it did not end within --timeout)"
-            ));
-        }
-        match web.task_state(id)? {
-            TaskState::Done(s) if s == "succeeded" || s == "complete" => {
-                return Ok(format!("{what} done"));
-            }
-            TaskState::Done(s) => {
-                return Err(HttpError::BadAnswer {
-                    url: web.url(&format!("/unit_api/task_results/{id}")),
-                    why: format!("the {what} ended '{}'", crate::text::escape_line(&s)),
-                });
-            }
-            TaskState::Pending => std::thread::sleep(std::time::Duration::from_millis(200)),
-        }
+    use crate::transport::http::TaskEnd;
+    match web.wait_task(id, until)? {
+        TaskEnd::Succeeded => Ok(format!("{what} done")),
+        TaskEnd::Failed(s) => Err(HttpError::BadAnswer {
+            url: web.url(&format!("/unit_api/task_results/{id}")),
+            why: format!("the {what} ended '{}'", crate::text::escape_line(&s)),
+        }),
+        TaskEnd::NotYet => Ok(format!(
+            "{what} under way (it did not end within --timeout)"
+        )),
     }
 }
 

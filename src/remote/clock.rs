@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::cluster::Cluster;
 use crate::release::ClockSync;
-use crate::transport::http::{TaskState, WebApi, epoch_seconds};
+use crate::transport::http::{TaskEnd, WebApi, epoch_seconds};
 use crate::transport::ssh::Connection;
 
 use super::{Outcome, Remote, Used, Via, commands, run_checked};
@@ -203,28 +203,17 @@ fn follow_sync(web: &WebApi, deadline: Instant) -> Result<String, String> {
     let Some(id) = task.task_id else {
         return Ok(format!("asked to sync by chrony ({ASKED})"));
     };
-    loop {
-        match web.task_state(&id) {
-            Ok(TaskState::Done(s)) if s == "succeeded" || s == "complete" => {
-                return Ok(format!("synced by chrony ({ASKED})"));
-            }
-            Ok(TaskState::Done(s)) => {
-                return Err(format!(
-                    "its sync by chrony ended '{}' ({ASKED})",
-                    crate::text::escape_line(&s)
-                ));
-            }
-            Ok(TaskState::Pending) => {}
-            // A release that cannot say how its task went: the second reading will.
-            Err(_) => return Ok(format!("asked to sync by chrony ({ASKED})")),
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left < Duration::from_millis(250) {
-            return Err(format!(
-                "its sync by chrony did not finish in time ({ASKED})"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(200));
+    match web.wait_task(&id, deadline) {
+        Ok(TaskEnd::Succeeded) => Ok(format!("synced by chrony ({ASKED})")),
+        Ok(TaskEnd::Failed(s)) => Err(format!(
+            "its sync by chrony ended '{}' ({ASKED})",
+            crate::text::escape_line(&s)
+        )),
+        Ok(TaskEnd::NotYet) => Err(format!(
+            "its sync by chrony did not finish in time ({ASKED})"
+        )),
+        // A release that cannot say how its task went: the second reading will.
+        Err(_) => Ok(format!("asked to sync by chrony ({ASKED})")),
     }
 }
 

@@ -110,6 +110,15 @@ pub enum TaskState {
     Done(String),
 }
 
+/// How a task the unit ran ended, or that it had not by the time given ([`WebApi::wait_task`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskEnd {
+    Succeeded,
+    /// What the unit said instead of `succeeded`.
+    Failed(String),
+    NotYet,
+}
+
 /// A background task the unit accepted (reboot, shutdown, halting jobs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
@@ -291,7 +300,7 @@ impl WebApi {
 
     /// `GET /unit_api/task_results/<id>`: 202 while the task runs, 200 with its `status` once
     /// done. Task ids the unit gave are used only when made of letters, digits, `-` and `_`.
-    pub fn task_state(&self, task_id: &str) -> Result<TaskState, HttpError> {
+    fn task_state(&self, task_id: &str) -> Result<TaskState, HttpError> {
         let path = format!("/unit_api/task_results/{task_id}");
         let url = self.url(&path);
         if task_id.is_empty()
@@ -329,6 +338,29 @@ impl WebApi {
             },
             Err(HttpError::Status { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The task `task_id`, asked every 200 ms until it ends or less than 250 ms is left before
+    /// `until` ([`TaskEnd::NotYet`]).
+    pub fn wait_task(
+        &self,
+        task_id: &str,
+        until: std::time::Instant,
+    ) -> Result<TaskEnd, HttpError> {
+        loop {
+            match self.task_state(task_id)? {
+                TaskState::Done(s) if s == "succeeded" || s == "complete" => {
+                    return Ok(TaskEnd::Succeeded);
+                }
+                TaskState::Done(s) => return Ok(TaskEnd::Failed(s)),
+                TaskState::Pending => {}
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left < Duration::from_millis(250) {
+                return Ok(TaskEnd::NotYet);
+            }
+            std::thread::sleep(Duration::from_millis(200));
         }
     }
 
