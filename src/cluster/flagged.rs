@@ -100,6 +100,15 @@ pub struct Flagged {
     pub hint: String,
 }
 
+/// Each flagged line once, in file order: a `[DEFAULT]` line is flagged in each section that
+/// reads it, with one message.
+pub fn each_line<'f>(flagged: impl IntoIterator<Item = &'f Flagged>) -> Vec<&'f Flagged> {
+    let mut lines: Vec<&Flagged> = flagged.into_iter().collect();
+    lines.sort_by_key(|f| f.line);
+    lines.dedup_by(|a, b| a.message == b.message);
+    lines
+}
+
 impl Cluster<'_> {
     /// The flagged lines about any of `units` that a command reaching them would use: their
     /// addresses, and a unit written twice. A bad state is no obstacle to reaching a unit named,

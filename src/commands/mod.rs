@@ -152,13 +152,7 @@ pub fn warn_flagged(ctx: &Context, config: &Config, cluster: &Cluster) {
             e.hint.as_deref().unwrap_or("")
         ));
     }
-    let mut said: Vec<&str> = Vec::new();
-    for f in &cluster.flagged {
-        // A [DEFAULT] line is flagged in each section that reads it: said once.
-        if said.contains(&f.message.as_str()) {
-            continue;
-        }
-        said.push(&f.message);
+    for f in crate::cluster::flagged::each_line(&cluster.flagged) {
         narrator.warn(&format!("{} ({})", f.message, f.hint));
     }
 }

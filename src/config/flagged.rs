@@ -248,11 +248,7 @@ impl Config {
 /// The error of a command that would use flagged lines ([`Config::flagged`]): each named
 /// (file:line and why), in file order, the hints said once each; nothing was sent or changed.
 pub fn refuse_flagged(flagged: &[&Flagged]) -> Error {
-    // In file order, each line once (a [DEFAULT] line is flagged in each section that reads it).
-    let mut flagged = flagged.to_vec();
-    flagged.sort_by_key(|f| f.line);
-    flagged.dedup_by(|a, b| a.message == b.message);
-    let flagged = &flagged[..];
+    let flagged = &crate::cluster::flagged::each_line(flagged.iter().copied())[..];
     let mut hints: Vec<&str> = Vec::new();
     for f in flagged {
         if !f.hint.is_empty() && !hints.contains(&f.hint.as_str()) {

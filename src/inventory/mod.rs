@@ -295,9 +295,12 @@ impl Inventory {
         self.refuse_flagged(&cluster, &planned, contacts)?;
         let mut sent = self.backend.send(&cluster, planned, dry_run)?;
         // The edit goes ahead; the lines it did not need are still to fix.
-        let flagged = cluster.flagged.iter();
-        sent.warnings
-            .extend(flagged.map(|f| format!("{} ({})", f.message, f.hint)));
+        let flagged = crate::cluster::flagged::each_line(&cluster.flagged);
+        sent.warnings.extend(
+            flagged
+                .iter()
+                .map(|f| format!("{} ({})", f.message, f.hint)),
+        );
         drop(cluster);
         let lock = if dry_run {
             None

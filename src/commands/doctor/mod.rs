@@ -94,27 +94,22 @@ fn config_check(ctx: &Context, checks: &mut Vec<Check>) -> Option<Config> {
                 checks.push(check(here, "config.ini line", Verdict::Fail, message, hint));
             }
             // Each line pio cannot use, under its unit; the rest of the cluster is checked.
-            let mut said: Vec<String> = Vec::new();
-            for f in flagged {
-                if said.contains(&f.message) {
-                    continue;
-                }
-                said.push(f.message.clone());
+            for f in crate::cluster::flagged::each_line(&flagged) {
                 // A [DEFAULT] line is Python's reading, not a mistake: a warning.
                 let verdict = if f.flaw == crate::cluster::Flaw::Default {
                     Verdict::Warn
                 } else {
                     Verdict::Fail
                 };
-                let unit = f
-                    .unit
-                    .unwrap_or_else(|| crate::cluster::name::shown(&f.key).into_owned());
+                // (The key is shown already: escaped, and cut short when long.)
+                let unit = f.unit.clone().unwrap_or_else(|| f.key.clone());
                 let what = if f.in_inventory {
                     "inventory line"
                 } else {
                     "address line"
                 };
-                checks.push(check(&unit, what, verdict, f.message, Some(f.hint)));
+                let (message, hint) = (f.message.clone(), Some(f.hint.clone()));
+                checks.push(check(&unit, what, verdict, message, hint));
             }
             Some(c)
         }
