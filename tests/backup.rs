@@ -52,13 +52,23 @@ fn populate(dot: &Path) {
     fs::set_permissions(dot.join("secret"), fs::Permissions::from_mode(0o600)).unwrap();
     std::os::unix::fs::symlink("/etc/hostname", dot.join("escape")).unwrap();
     let db = dot.join("storage/local_persistent_pioreactor_metadata.sqlite");
+    python(
+        "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nc.execute('pragma journal_mode=wal')\n\
+         c.execute('create table t(x)')\nc.executemany('insert into t values (?)',[(i,) for i in range(500)])\nc.commit()",
+        &db,
+    );
+    Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dot)
+        .status()
+        .unwrap();
+}
+
+/// Runs a Python script on `path`: its stdout, or a failed test with what it printed.
+fn python(script: &str, path: &Path) -> String {
     let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nc.execute('pragma journal_mode=wal')\n\
-             c.execute('create table t(x)')\nc.executemany('insert into t values (?)',[(i,) for i in range(500)])\nc.commit()",
-        ])
-        .arg(&db)
+        .args(["-c", script])
+        .arg(path)
         .output()
         .unwrap();
     assert!(
@@ -66,11 +76,7 @@ fn populate(dot: &Path) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Command::new("chmod")
-        .args(["-R", "a+rwX"])
-        .arg(dot)
-        .status()
-        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Every file under `dir` (links as links), with its bytes and mode, databases by their rows.
@@ -88,12 +94,12 @@ fn snapshot(dir: &Path) -> Vec<(String, String)> {
             } else if meta.file_type().is_symlink() {
                 out.push((rel, "link".into()));
             } else if rel.ends_with(".sqlite") {
-                let rows = Command::new("python3")
-                    .args(["-c", "import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute('select count(*),sum(x) from t').fetchone())"])
-                    .arg(&p)
-                    .output()
-                    .unwrap();
-                out.push((rel, String::from_utf8_lossy(&rows.stdout).into_owned()));
+                // A database that cannot be read fails the test: its rows are what is compared.
+                let rows = python(
+                    "import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute('select count(*),sum(x) from t').fetchone())",
+                    &p,
+                );
+                out.push((rel, rows));
             } else if !rel.ends_with("-wal") && !rel.ends_with("-shm") {
                 let mode = meta.permissions().mode() & 0o777;
                 out.push((rel, format!("{mode:o} {:?}", fs::read(&p).unwrap())));
@@ -220,16 +226,7 @@ fn a_hostile_archive_is_refused_before_anything_is_sent() {
         let script = format!(
             "import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],'w')\nz.writestr('pioreactor_export_metadata.json',json.dumps({{'name':'pio02'}}))\nz.writestr({info},'x')\nz.close()"
         );
-        let out = Command::new("python3")
-            .args(["-c", &script])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        python(&script, &path);
         let before = lab.ssh_log().len();
         let run = lab.env.run(&[
             "restore",
