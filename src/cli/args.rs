@@ -24,7 +24,7 @@ pub struct RemoteArgs {
     pub timeout: f64,
 }
 
-/// The units of a command that acts on every unit unless told which.
+// The units of a command that acts on every unit unless told which.
 #[derive(Debug, Args)]
 pub struct UnitsOrExperiments {
     /// Units (default: every unit in the inventory)
@@ -120,7 +120,7 @@ pub struct RenameArgs {
     pub dry_run: bool,
 }
 
-/// What `reboot` and `shutdown` share: the units, the confirmation, the fan-out, the transport.
+// What `reboot` and `shutdown` share: the units, the confirmation, the fan-out, the transport.
 #[derive(Debug, Args)]
 pub struct PowerArgs {
     #[command(flatten)]
@@ -456,7 +456,7 @@ pub struct AddArgs {
     pub dry_run: DryRun,
 }
 
-/// The password of a worker's first login (a new image's), before this leader's key is on it.
+// The password of a worker's first login (a new image's), before this leader's key is on it.
 #[derive(Clone, Debug, Args)]
 pub struct FirstLogin {
     /// Read the worker's SSH password from stdin (first contact only)

@@ -85,7 +85,11 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Each subcommand's arguments are built only when it is the one being parsed (`defer`): building
+/// every command's arguments took more than half of start-up. Help, man pages and completions
+/// build the whole tree.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Manage the workers in the cluster's inventory
     #[command(subcommand)]
@@ -254,6 +258,7 @@ without one and without --yes it refuses (exit code 5).")]
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ClusterCommand {
     /// Update the Pioreactor software of every unit: the workers first, then the leader
     #[command(
@@ -282,6 +287,7 @@ terminal and without --yes, pio refuses (exit code 5).",
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum WorkersCommand {
     /// List every unit in the inventory
     #[command(after_help = "\
