@@ -57,6 +57,8 @@ if [ -f "$bin" ]; then
   header=$(readelf -h "$bin")
   grep -q "Machine:.*$machine" <<<"$header" || fault "the binary is not for $machine: $(grep Machine: <<<"$header")"
   grep -q 'Type:.*DYN' <<<"$header" || fault "the binary is not position-independent: $(grep Type: <<<"$header")"
+  needed=$(readelf -d "$bin" | grep NEEDED || true)
+  if grep -q 'libm\.so' <<<"$needed"; then fault "the binary loads the system's libm (src/main.rs defines pow)"; fi
   floor=$(readelf --dyn-syms -W "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
   echo "$deb: highest GLIBC_ symbol version $floor" >&2
   [ "$(printf '%s\n%s\n' "$floor" "$max_glibc" | sort -V | tail -1)" = "$max_glibc" ] ||
