@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub const HOSTNAME: &str = "leader1";
 
@@ -155,6 +156,24 @@ impl Env {
         )
         .unwrap();
         dir.display().to_string()
+    }
+
+    /// Runs `f` (which runs pio once) and times it: what it returned, how long it took, and
+    /// what starting and ending pio cost here meanwhile: the longer of two `pio --version` runs,
+    /// just before and just after. A loaded machine stretches starting the debug binary to
+    /// seconds; a deadline test adds that cost to its margin, so a command that hangs, or waits
+    /// out a timeout once more than it should, still fails it.
+    pub fn timed<T>(&self, f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+        let cost = || {
+            let start = Instant::now();
+            self.run(&["--version"]).ok();
+            start.elapsed()
+        };
+        let before = cost();
+        let start = Instant::now();
+        let out = f();
+        let took = start.elapsed();
+        (out, took, before.max(cost()))
     }
 
     pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
