@@ -32,8 +32,12 @@ impl Config {
             for (entry, from_default) in self.read_in(section) {
                 // A [DEFAULT] line is named as such, whichever section reads it.
                 let label = if from_default { DEFAULT } else { section };
-                let value = doc.value(entry);
-                let active = value.as_deref().and_then(python_bool);
+                // Only an inventory line has a state (an address read as one costs a lot here).
+                let active = if in_inventory {
+                    doc.value(entry).as_deref().and_then(python_bool)
+                } else {
+                    None
+                };
                 let mut flag = |flaw, e: Error| {
                     let unit =
                         (flaw != Flaw::Name).then(|| ini::fold_key(doc.key(entry)).into_owned());
@@ -51,7 +55,7 @@ impl Config {
                 };
                 if let Err(e) = self.unit_name(label, entry) {
                     flag(Flaw::Name, e);
-                } else if !in_inventory && let Err(e) = self.address(label, entry) {
+                } else if !in_inventory && let Err(e) = self.address_value(label, entry) {
                     flag(Flaw::Address, e);
                 } else if in_inventory && active.is_none() {
                     flag(Flaw::State, self.bad_state(label, entry));

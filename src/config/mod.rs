@@ -384,6 +384,11 @@ impl Config {
     /// address (see [`check_static_address`]).
     fn address(&self, section: &str, entry: &Entry) -> Result<&str> {
         self.unit_name(section, entry)?;
+        self.address_value(section, entry)
+    }
+
+    /// The value of an entry of `[cluster.addresses]` whose key is known to be a unit name.
+    fn address_value(&self, section: &str, entry: &Entry) -> Result<&str> {
         let value = self.single_line(section, entry)?;
         self.check_address(section, entry, value)?;
         Ok(value)
