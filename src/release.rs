@@ -175,6 +175,25 @@ impl serde::Serialize for Release {
 #[derive(Clone, Copy, Debug)]
 struct Since([u32; 3]);
 
+impl Since {
+    /// The release just before `since` (`26.10` before `26.11`, `24.5.0` before `24.5.1`).
+    fn before(since: Since) -> Since {
+        match since.0 {
+            [y, m, d] if d > 0 => Since([y, m, d - 1]),
+            [y, m, _] if m > 1 => Since([y, m - 1, 0]),
+            [y, _, _] => Since([y - 1, 12, 0]),
+        }
+    }
+
+    fn release(self) -> Release {
+        let [y, m, d] = self.0;
+        Release {
+            parts: self.0,
+            text: format!("{y}.{m}.{d}"),
+        }
+    }
+}
+
 /// As people write a release: `26.5`, `25.8.14`.
 impl fmt::Display for Since {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -193,6 +212,10 @@ pub enum Feature {
     Repair,
     /// The web API's update task (`cluster update`).
     UpdateTask,
+    /// The inventory in the leader's database, with each worker's model and experiment.
+    LeaderDatabase,
+    /// A unit that owns its `unit_config.ini`.
+    UnitOwnsUnitConfig,
 }
 
 /// The first release with `feature`, as people write it.
@@ -200,8 +223,35 @@ pub fn first_with(feature: Feature) -> String {
     match feature {
         Feature::Repair => SINCE.repair,
         Feature::UpdateTask => SINCE.update_task,
+        Feature::LeaderDatabase => SINCE.database_inventory,
+        Feature::UnitOwnsUnitConfig => SINCE.unit_owns_unit_config,
     }
     .to_string()
+}
+
+/// The spans of releases across which a new worker's setup differs (the config files it is
+/// given, how it gets the leader's time), newest first: each span's name, as people write it
+/// (`26.4 to 26.10`), and a release in it.
+pub fn setup_spans() -> Vec<(String, Release)> {
+    let starts = [
+        SINCE.cluster_join,
+        SINCE.unit_owns_unit_config,
+        SINCE.chrony_line,
+    ];
+    let mut spans: Vec<(String, Release)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let name = match i {
+                0 => format!("{start} and later"),
+                _ => format!("{start} to {}", Since::before(starts[i - 1])),
+            };
+            (name, start.release())
+        })
+        .collect();
+    let oldest = starts[starts.len() - 1];
+    spans.push((format!("before {oldest}"), Since::before(oldest).release()));
+    spans
 }
 
 /// The releases where what a unit needs changed (Pioreactor's CHANGELOG and sources).
@@ -433,9 +483,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn setup_spans_are_named_by_their_bounds_and_each_sets_a_worker_up_its_own_way() {
+        let spans = setup_spans();
+        let names: Vec<&str> = spans.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "26.11 and later",
+                "26.4 to 26.10",
+                "24.5.1 to 26.3",
+                "before 24.5.1"
+            ]
+        );
+        for pair in spans.windows(2) {
+            let (newer, older) = (pair[0].1.needs(), pair[1].1.needs());
+            assert!(pair[0].1 > pair[1].1);
+            assert!(
+                (newer.unit_config, newer.time_source) != (older.unit_config, older.time_source),
+                "{} and {} set a worker up alike",
+                pair[0].0,
+                pair[1].0
+            );
+        }
+    }
+
+    #[test]
     fn features_are_named_by_their_first_release() {
         assert_eq!(first_with(Feature::Repair), "26.5");
         assert_eq!(first_with(Feature::UpdateTask), "25.8.14");
+        assert_eq!(first_with(Feature::LeaderDatabase), "24.4");
+        assert_eq!(first_with(Feature::UnitOwnsUnitConfig), "26.4");
     }
 
     fn r(s: &str) -> Release {

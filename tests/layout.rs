@@ -53,6 +53,54 @@ fn code(text: &str) -> Vec<&str> {
     lines
 }
 
+/// A Pioreactor release written in a line (`26.4`, `24.5.1`: a two-digit year from 15, a
+/// month), not part of a longer number or name (`127.0.0.1`, `v1.26.4`).
+fn release_number(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || b"._".contains(&bytes[i - 1])));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let end = (i..bytes.len())
+            .find(|&j| !(bytes[j].is_ascii_digit() || bytes[j] == b'.'))
+            .unwrap_or(bytes.len());
+        let run = line[i..end].trim_end_matches('.');
+        let parts: Vec<&str> = run.split('.').collect();
+        let number = |k: usize| parts.get(k).and_then(|p| p.parse::<u32>().ok());
+        let is_release = (2..=3).contains(&parts.len())
+            && parts[0].len() == 2
+            && number(0).is_some_and(|y| y >= 15)
+            && number(1).is_some_and(|m| (1..=12).contains(&m))
+            && parts[1].len() <= 2;
+        if is_release {
+            return Some(run);
+        }
+        i = end;
+    }
+    None
+}
+
+#[test]
+fn release_numbers_are_found_where_written() {
+    assert_eq!(release_number(r#"by_release("26.11.0"),"#), Some("26.11.0"));
+    assert_eq!(release_number("(Pioreactor 24.4 or later)"), Some("24.4"));
+    assert_eq!(release_number("a 26.4 unit."), Some("26.4"));
+    for none in [
+        "127.0.0.1",
+        "60.0",
+        "Duration::from_secs(30)",
+        "v1.26.4",
+        "1.5 s",
+        "x26.4",
+    ] {
+        assert_eq!(release_number(none), None, "{none}");
+    }
+}
+
 /// `crate::<module>` named in a file's code.
 fn imports(text: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -146,6 +194,10 @@ fn commands_are_their_steps() {
         for line in code(&text) {
             for b in branches {
                 assert!(!line.contains(b), "{rel}: `{b}` in `{}`", line.trim());
+            }
+            // Releases are named by the release table (`release::first_with`, `setup_spans`).
+            if let Some(release) = release_number(line) {
+                panic!("{rel}: the release {release} written in `{}`", line.trim());
             }
         }
         // No function over 80 lines.

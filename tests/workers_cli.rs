@@ -241,6 +241,28 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
 }
 
 #[test]
+fn verified_add_dry_run_plans_each_release_span_its_own_way() {
+    let env = Env::new();
+    env.write_config(CONFIG);
+    let run = env.run(&["workers", "add", "pio09", "-a", "127.0.9.9", "--dry-run"]);
+    run.ok();
+    let spans: Vec<&str> = run
+        .stderr
+        .lines()
+        .chain(run.stdout.lines())
+        .map(str::trim)
+        .filter(|l| l.contains(": copy config.ini"))
+        .collect();
+    assert_eq!(spans.len(), 4, "{}{}", run.stdout, run.stderr);
+    // Newest first: 26.11 joins, 26.4 owns its unit_config.ini, 24.5.1 gets a chrony source.
+    assert!(spans[0].starts_with("26.11 and later") && spans[0].contains("cluster join"));
+    assert!(spans[1].starts_with("26.4 to 26.10") && spans[1].contains("it owns"));
+    assert!(spans[2].starts_with("24.5.1 to 26.3") && spans[2].contains("iburst prefer"));
+    assert!(spans[3].starts_with("before 24.5.1") && !spans[3].contains("chrony"));
+    assert_eq!(env.read_config(), CONFIG);
+}
+
+#[test]
 fn removing_the_leader_keeps_its_address() {
     let env = Env::new();
     env.write_config(CONFIG);

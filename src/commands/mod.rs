@@ -239,8 +239,9 @@ pub fn unknown_release(unit: &str, learnt: &Learnt, assumed: &Release) -> Option
         Learnt::Unknown(why) => Some(format!(
             "{unit}'s release could not be learnt ({why}); treating it as {assumed}, as this \
              leader's release implies, except that its unit_config.ini is neither sent nor \
-             fetched (a 26.4 unit owns it): `pio workers sync-configs {unit} --specific` once \
-             `pio version` answers there"
+             fetched (a {owner} unit owns it): `pio workers sync-configs {unit} --specific` once \
+             `pio version` answers there",
+            owner = crate::release::first_with(crate::release::Feature::UnitOwnsUnitConfig)
         )),
     }
 }

@@ -266,21 +266,16 @@ fn add_plan(
     };
     let t = remote.ssh_target(name.as_str(), &address);
     let leader_address = leader_address(inventory, ctx)?;
-    let by_release = |release: &str| {
-        let release = crate::release::Release::parse(release).expect("a release");
-        format!(
-            "copy {}; {}",
-            files::copy_plan(&release),
-            join::join_plan(&release, &leader_address, model_of(args))
-        )
-    };
-    let clock = format!(
-        "\n       26.11 and later: {}\n       26.4 to 26.10: {}\n       24.5.1 to 26.3: {}\n       before 24.5.1: {}",
-        by_release("26.11.0"),
-        by_release("26.4.0"),
-        by_release("24.5.1"),
-        by_release("24.5.0"),
-    );
+    let clock: String = crate::release::setup_spans()
+        .iter()
+        .map(|(span, release)| {
+            format!(
+                "\n       {span}: copy {}; {}",
+                files::copy_plan(release),
+                join::join_plan(release, &leader_address, model_of(args))
+            )
+        })
+        .collect();
     Ok(format!(
         "Dry run: a verified add would\n\
          \x20 1. use the address {address} ({source})\n\

@@ -20,8 +20,9 @@ fn worker<'a>(
 ) -> Result<(&'a LeaderApi, String)> {
     let Some(api) = inventory.api() else {
         return Err(Error::usage(format!(
-            "`pio workers {command}` needs the leader's database (Pioreactor 24.4 or later); \
+            "`pio workers {command}` needs the leader's database (Pioreactor {} or later); \
              this cluster's inventory is config.ini ({}), and that release has no per-worker experiment assignment",
+            crate::release::first_with(crate::release::Feature::LeaderDatabase),
             inventory.why
         ))
         .with_hint("On those releases every active worker takes part in every experiment."));

@@ -60,10 +60,11 @@ fn set_model(ctx: &Context, unit: &str, name: &str, version: &str) -> Result<()>
 fn registered(ctx: &Context, unit: &str) -> Result<(LeaderApi, ApiWorker)> {
     let inventory = crate::commands::open_inventory(ctx)?;
     let Some(api) = inventory.api() else {
-        return Err(Error::usage(
-            "this cluster's inventory is config.ini (Pioreactor 24.3 or older), which keeps no worker models",
-        )
-        .with_hint("Models came with the leader's database in Pioreactor 24.4."));
+        let since = crate::release::first_with(crate::release::Feature::LeaderDatabase);
+        return Err(Error::usage(format!(
+            "this cluster's inventory is config.ini (Pioreactor before {since}), which keeps no worker models"
+        ))
+        .with_hint(format!("Models came with the leader's database in Pioreactor {since}.")));
     };
     let key = crate::cluster::UnitName::parse(unit)
         .map_err(|e| Error::usage(e.to_string()).with_hint(e.hint))?;
