@@ -36,4 +36,21 @@ fn main() {
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
+    // Rust's std links libgcc_s for unwinding (backtraces); loading it costs every start about
+    // 0.15 ms. Linked from GCC's static libgcc_eh instead, when the C linker is GCC's (zig, which
+    // links the packages, brings its own unwinder and needs no libgcc_s already).
+    let gnu = std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
+    let custom_linker = std::env::var_os("RUSTC_LINKER").is_some();
+    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
+    if gnu && !custom_linker {
+        println!("cargo:rustc-link-lib=static:+whole-archive,-bundle=gcc_eh");
+    }
+    // Release builds pack the code every command runs together (packaging/hot-text.sh says why).
+    let release = std::env::var("PROFILE").as_deref() == Ok("release");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux");
+    if release && linux {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/hot-text.ld");
+        println!("cargo:rerun-if-changed={}", script.display());
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
+    }
 }

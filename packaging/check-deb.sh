@@ -7,7 +7,8 @@
 # Contents (dpkg-deb -c): the binary off PATH, every man page, the bash, zsh and fish
 # completions, README, CHANGELOG, config.ini.sample; nothing at /usr/bin/pio or /usr/local/bin/pio.
 # The binary: built for the target's machine, position-independent (ELF type DYN, for ASLR),
-# needing no glibc symbol newer than 2.31 (bullseye), no larger than its target's budget.
+# needing no glibc symbol newer than 2.31 (bullseye), no system OpenSSL, no larger than its
+# target's budget, with the start-up code packed together (packaging/hot-text.ld).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deb=${1:?usage: check-deb.sh <file.deb> <target-triple>}
@@ -21,6 +22,7 @@ case $triple in
 esac
 package=pio-rs
 max_glibc=2.31
+min_hot_bytes=262144
 faults=0
 fault() { echo "FAIL $deb: $*" >&2; faults=$((faults + 1)); }
 
@@ -59,6 +61,14 @@ if [ -f "$bin" ]; then
   grep -q 'Type:.*DYN' <<<"$header" || fault "the binary is not position-independent: $(grep Type: <<<"$header")"
   needed=$(readelf -d "$bin" | grep NEEDED || true)
   if grep -q 'libm\.so' <<<"$needed"; then fault "the binary loads the system's libm (src/main.rs defines pow)"; fi
+  if grep -q 'libssl\|libcrypto' <<<"$needed"; then fault "the binary loads a system OpenSSL: $needed"; fi
+  # The code every command runs, packed together by packaging/hot-text.ld: its patterns must
+  # still name this target's functions (about 0.5 MB of them when generated).
+  hot_hex=$(readelf -SW "$bin" | sed -n 's/.*\] \.text\.hot *PROGBITS *[0-9a-f]* [0-9a-f]* \([0-9a-f]*\).*/\1/p')
+  hot=$((16#${hot_hex:-0}))
+  echo "$deb: .text.hot $hot bytes" >&2
+  [ "$hot" -ge "$min_hot_bytes" ] ||
+    fault "the packed start-up code (.text.hot) is $hot bytes, under $min_hot_bytes: run packaging/hot-text.sh"
   floor=$(readelf --dyn-syms -W "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
   echo "$deb: highest GLIBC_ symbol version $floor" >&2
   [ "$(printf '%s\n%s\n' "$floor" "$max_glibc" | sort -V | tail -1)" = "$max_glibc" ] ||

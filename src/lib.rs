@@ -49,9 +49,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use cli::{Cli, ClusterCommand, Command, ModelCommand, WorkersCommand};
+use cli::{ClusterCommand, Command, ModelCommand, WorkersCommand};
 use commands::workers;
 use context::{Context, Env};
 use error::Result;
@@ -60,7 +58,7 @@ use error::Result;
 /// A command that belongs to the Python CLI replaces this process and never returns.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
-    let cli = match Cli::try_parse_from(cli::python_spellings(&args)) {
+    let cli = match cli::parse(cli::python_spellings(&args)) {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // Two programs answer to `pio`: say which one this is, and where the other is.

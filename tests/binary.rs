@@ -20,20 +20,36 @@ fn pio_is_a_position_independent_executable() {
     assert_eq!(e_type, ET_DYN);
 }
 
-/// The system's libm is not loaded at start (0.3 MB of memory and 50 us on every run): `pow`,
-/// the one maths function pio calls, comes from the `libm` crate (src/main.rs).
-#[test]
-fn pio_does_not_load_the_system_libm() {
+/// Fails when the binary names `library` among the shared libraries it needs (readelf's NEEDED).
+fn assert_not_needed(library: &str) {
     let out = std::process::Command::new("readelf")
         .args(["-d", env!("CARGO_BIN_EXE_pio")])
         .output()
         .expect("readelf (binutils) runs");
     assert!(out.status.success(), "{out:?}");
     let dynamic = String::from_utf8_lossy(&out.stdout);
-    let needed: Vec<&str> = dynamic.lines().filter(|l| l.contains("(NEEDED)")).collect();
+    let needed: Vec<String> = dynamic
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .map(str::to_string)
+        .collect();
     assert!(!needed.is_empty(), "no NEEDED entries read: {dynamic}");
     assert!(
-        needed.iter().all(|l| !l.contains("libm.so")),
-        "pio needs the system's libm: {needed:?}"
+        needed.iter().all(|l| !l.contains(library)),
+        "pio needs {library}: {needed:?}"
     );
+}
+
+/// The system's libm is not loaded at start (0.3 MB of memory and 50 us on every run): `pow`,
+/// the one maths function pio calls, comes from the `libm` crate (src/main.rs).
+#[test]
+fn pio_does_not_load_the_system_libm() {
+    assert_not_needed("libm.so");
+}
+
+/// Nor is libgcc_s (0.15 ms on every start): the unwinder Rust's std needs for backtraces is
+/// linked from GCC's static libgcc_eh (build.rs).
+#[test]
+fn pio_does_not_load_libgcc_s() {
+    assert_not_needed("libgcc_s");
 }

@@ -774,3 +774,30 @@ fn a_link_planted_at_a_temporary_name_on_a_worker_is_not_written_through() {
     }
     assert_eq!(temporary_files(&lab, 1), planted.map(String::from));
 }
+
+/// SSH reads no OpenSSL config file: one that `$OPENSSL_CONF` names (an environment pio does not
+/// vet) would change which algorithms it offers. This one allows only FIPS algorithms, which pio's
+/// OpenSSL has none of: read, it would make every SSH connection fail (src/main.rs).
+#[test]
+fn ssh_ignores_an_openssl_config_file() {
+    let lab = lab_with_leader(2, 245, Web::Down);
+    lab.trust_all();
+    let conf = lab.env.home().join("openssl.cnf");
+    fs::write(
+        &conf,
+        "openssl_conf = init\n[init]\nalg_section = evp\n[evp]\ndefault_properties = fips=yes\n",
+    )
+    .unwrap();
+    let conf = conf.to_str().unwrap();
+    let run = lab.env.run_with(
+        &["workers", "set-active", "pio02", "0"],
+        &[("OPENSSL_CONF", conf)],
+    );
+    run.ok();
+    assert!(run.stderr.contains("(via ssh)"), "{}", run.stderr);
+    let commands: Vec<String> = lab.ssh_log().into_iter().map(|(_, _, c)| c).collect();
+    assert!(
+        commands.contains(&"pio kill --all-jobs".to_string()),
+        "{commands:?}"
+    );
+}
