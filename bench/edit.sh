@@ -27,20 +27,25 @@ for size in 10 1000 10000; do
   list="$pio --config $cfg workers list"
   version="$pio --version"
   true_=/bin/true
-  # Its warnings about outliers (a busy machine) are left out; its errors are shown.
-  hyperfine -N --style none --warmup 5 --runs "$runs" --export-json "$tmp/times.json" \
-    --prepare "$reset" "$set_active" "$sed_i" "$list" "$version" "$true_" >/dev/null 2>"$tmp/err" ||
-    { cat "$tmp/err" >&2; exit 1; }
+  # In five rounds, so that a machine whose speed drifts (shared cores) slows every command
+  # alike: each command's median is taken over all its runs. Hyperfine's warnings about outliers
+  # (a busy machine) are left out; its errors are shown.
+  for round in 1 2 3 4 5; do
+    hyperfine -N --style none --warmup 3 --runs $(((runs + 4) / 5)) \
+      --export-json "$tmp/times-$round.json" \
+      --prepare "$reset" "$set_active" "$sed_i" "$list" "$version" "$true_" >/dev/null 2>"$tmp/err" ||
+      { cat "$tmp/err" >&2; exit 1; }
+  done
   # The edit must really have happened (and sed's too, or it timed nothing).
   $reset; $set_active; grep -qx "$target=1" "$cfg" || { echo "set-active did not write" >&2; exit 1; }
   $reset; $sed_i; grep -qx "$target=1" "$cfg" || { echo "sed did not write" >&2; exit 1; }
-  python3 - "$tmp/times.json" "$size" "$(rss "$set_active")" "$(rss "$sed_i")" "$(rss "$list")" \
+  python3 - "$tmp" "$size" "$(rss "$set_active")" "$(rss "$sed_i")" "$(rss "$list")" \
     "$(rss "$version")" "$(rss "$true_")" <<'PY' || status=1
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
+import json, statistics, sys
+rounds = [json.load(open(f"{sys.argv[1]}/times-{r}.json"))["results"] for r in range(1, 6)]
 size = int(sys.argv[2])
 rss = [int(x) for x in sys.argv[3:8]]
-med = [r["median"] * 1000 for r in results]
+med = [statistics.median(t for r in rounds for t in r[i]["times"]) * 1000 for i in range(5)]
 names = ["pio workers set-active", "sed -i", "pio workers list", "pio --version", "/bin/true"]
 # Each pio row against its yardstick: the edit against sed -i, start-up against /bin/true.
 base = [med[1], None, med[4], med[4], None]
