@@ -7,11 +7,12 @@
 #
 #   bash packaging/hot-text.sh        # after changing what every command runs; commit the result
 #
-# The functions are those callgrind sees run in the release build, linked with its symbols (in
-# target/hot-text; the first run builds it from scratch), for a set of local commands on inventories of 10 and 10000 workers. The script names
-# them by pattern, without the hashes and crate disambiguators that differ between builds and
-# targets, so that one script serves every target (check-deb.sh checks that it still matches on
-# each). A function missing from it only costs memory; nothing depends on it for correctness.
+# The functions are those callgrind sees run in the release build linked with its symbols (in
+# target/hot-text; the first run builds it from scratch), for a set of local commands on
+# inventories of 10 and 10000 workers. The script names them by pattern, without the hashes and
+# crate disambiguators that differ between builds and targets, so that one script serves every
+# target (check-deb.sh checks that it still matches on each). A function missing from it only
+# costs memory; nothing depends on it for correctness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "hot-text.sh needs valgrind (apt-get install valgrind)" >&2; exit 2; }
@@ -22,28 +23,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PIO_HOSTNAME=pio00000 PIO_MDNS=0
 
-inventory() { # SIZE FILE
-  python3 - "$1" "$2" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-with open(path, "w") as f:
-    f.write("[cluster.topology]\nleader_hostname=pio00000\nleader_address=pio00000.local\n\n[cluster.inventory]\n")
-    f.writelines(f"pio{i:05d}={0 if i == n // 2 else 1}\n" for i in range(n))
-    f.write("\n[cluster.addresses]\n")
-    f.writelines(f"pio{i:05d}=10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n" for i in range(0, n, 2))
-PY
-}
-
 run=0
 trace() { # pio arguments...
   run=$((run + 1))
   valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/cg.$run" "$pio" "$@" \
     >/dev/null 2>&1 || true
 }
+# The benchmark's inventories (bench/common.sh): $cfg, $target.
+. bench/common.sh
 for size in 10 10000; do
-  cfg=$tmp/config-$size.ini
-  inventory "$size" "$cfg"
-  target=$(printf 'pio%05d' $((size / 2)))
+  bench_inventory "$size"
   trace --config "$cfg" workers list
   trace --config "$cfg" workers list --json
   trace -q --config "$cfg" workers set-active "$target" 1 --offline
