@@ -24,10 +24,10 @@ trap 'rm -rf "$tmp"' EXIT
 export PIO_HOSTNAME=pio00000 PIO_MDNS=0
 
 run=0
-trace() { # pio arguments...
+trace() { # pio arguments... (each must succeed, or it traced an error path)
   run=$((run + 1))
   valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/cg.$run" "$pio" "$@" \
-    >/dev/null 2>&1 || true
+    >/dev/null 2>"$tmp/err" || { echo "hot-text.sh: pio $* failed:" >&2; cat "$tmp/err" >&2; exit 1; }
 }
 # The benchmark's inventories (bench/common.sh): $cfg, $target.
 . bench/common.sh

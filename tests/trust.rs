@@ -81,10 +81,6 @@ fn status_via_ssh(lab: &Lab, unit: &str) -> Run {
         .run(&["workers", "status", unit, "--via", "ssh", "--timeout", "5"])
 }
 
-fn ssh_commands(lab: &Lab) -> Vec<String> {
-    lab.ssh_log().into_iter().map(|(_, _, c)| c).collect()
-}
-
 /// Runs pio, killing it (and failing) if it is still running after `limit`.
 fn run_bounded(mut cmd: Command, limit: Duration) -> (Run, Duration) {
     let start = Instant::now();
@@ -191,7 +187,7 @@ fn a_stored_key_of_another_type_is_not_yet_known_never_changed() {
     let run = status_via_ssh(&lab, "pio02");
     run.code(1);
     assert!(run.stderr.contains("@revoked"), "{}", run.stderr);
-    assert!(!ssh_commands(&lab).iter().any(|c| c == "hostname"));
+    assert!(!lab.ssh_commands().iter().any(|c| c == "hostname"));
 }
 
 #[test]
@@ -313,7 +309,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
         "{}",
         run.stderr
     );
-    assert!(ssh_commands(&lab).is_empty(), "{:?}", ssh_commands(&lab));
+    assert!(lab.ssh_commands().is_empty(), "{:?}", lab.ssh_commands());
 
     // A block for the bare name only is not the host ssh is given (`ssh pioreactor@<address>`
     // would not apply it either): it is named, never passed over in silence.
@@ -348,7 +344,7 @@ fn proxy_command_include_and_match_are_honoured_or_named() {
     .unwrap();
     status_via_ssh(&lab, "pio02").ok();
     assert_eq!(fs::read_to_string(&mark).unwrap(), "relayed\n");
-    assert_eq!(ssh_commands(&lab), [STATUS_COMMAND, STATUS_COMMAND]);
+    assert_eq!(lab.ssh_commands(), [STATUS_COMMAND, STATUS_COMMAND]);
 }
 
 #[test]
@@ -757,13 +753,13 @@ fn known_hosts_is_read_once_per_run_however_many_units_and_lines() {
     assert_eq!(opens, 1, "{path} opened {opens} times");
     // pio logged in everywhere, so it read the keys.
     assert_eq!(
-        ssh_commands(&lab)
+        lab.ssh_commands()
             .iter()
             .filter(|c| *c == STATUS_COMMAND)
             .count(),
         names.len(),
         "{:?}",
-        ssh_commands(&lab)
+        lab.ssh_commands()
     );
 }
 

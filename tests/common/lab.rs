@@ -643,6 +643,11 @@ impl Lab {
             .collect()
     }
 
+    /// The command of every SSH request, in order.
+    pub fn ssh_commands(&self) -> Vec<String> {
+        self.ssh_log().into_iter().map(|(_, _, c)| c).collect()
+    }
+
     /// (time, unit address, "METHOD /path") for every HTTP request.
     pub fn http_log(&self) -> Vec<(u128, String, String)> {
         self.http_log.lock().unwrap().clone()

@@ -36,12 +36,8 @@ pub fn run(ctx: &Context, args: &SetActiveArgs) -> Result<()> {
     let narrator = Narrator::new(ctx);
     // The worker's name as the inventory writes it: from the change made, else looked up (at
     // 10,000 workers a second reading of the cluster is a tenth of the edit's time).
-    let changed = applied.changes.iter().find_map(|c| match c {
-        Change::SetActive { name, .. } => Some(name.clone()),
-        _ => None,
-    });
-    let unit = match changed {
-        Some(unit) => unit,
+    let unit = match applied.changes.first() {
+        Some(change) => change.unit().to_string(),
         None => inventory
             .cluster(&ctx.hostname)?
             .worker(name)
