@@ -283,24 +283,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__backup)
-            opts="-q -v -o -h -V --config --json --color --quiet --verbose --inventory --output --via --timeout --dry-run --help --version"
+            opts="-o -q -v -h -V --output --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -339,20 +327,6 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__clock)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --tolerance --sync --fanout --via --timeout --dry-run --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -365,6 +339,20 @@ _pio() {
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__clock)
+            opts="-q -v -h -V --units --all --experiments --experiment --tolerance --sync --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -391,6 +379,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -469,24 +469,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__cluster__subcmd__update)
-            opts="-q -v -y -h --config --json --color --quiet --verbose --inventory --version --yes --fanout --timeout --dry-run --help"
+            opts="-y -q -v -h --version --yes --fanout --timeout --dry-run --config --json --color --quiet --verbose --inventory --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -499,20 +487,6 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__doctor)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --experiments --experiment --fanout --timeout --strict --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -525,6 +499,20 @@ _pio() {
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__doctor)
+            opts="-q -v -h -V --experiments --experiment --fanout --timeout --strict --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --experiment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -539,6 +527,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -941,24 +941,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__identify)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --duration --roll-call --pause --fanout --timeout --help --version"
+            opts="-q -v -h -V --units --all --experiments --experiment --duration --roll-call --pause --fanout --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -987,20 +975,6 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__reboot)
-            opts="-q -v -y -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --yes --fanout --via --wait --timeout --dry-run --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1013,6 +987,20 @@ _pio() {
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__reboot)
+            opts="-y -q -v -h -V --units --all --experiments --experiment --yes --fanout --via --wait --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1035,6 +1023,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1045,12 +1045,16 @@ _pio() {
             return 0
             ;;
         pio__subcmd__rename)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --timeout --no-wait --dry-run --help --version"
+            opts="-q -v -h -V --timeout --no-wait --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1061,10 +1065,6 @@ _pio() {
                     ;;
                 --inventory)
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1075,24 +1075,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__repair)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --fanout --via --timeout --dry-run --help --version"
+            opts="-q -v -h -V --units --all --experiments --experiment --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1115,6 +1103,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1125,12 +1125,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__restore)
-            opts="-q -v -y -h -V --config --json --color --quiet --verbose --inventory --other-unit --yes --no-reboot --via --timeout --dry-run --help --version"
+            opts="-y -q -v -h -V --other-unit --yes --no-reboot --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1141,14 +1149,6 @@ _pio() {
                     ;;
                 --inventory)
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                --via)
-                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1159,24 +1159,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__shutdown)
-            opts="-q -v -y -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --yes --fanout --via --timeout --dry-run --help --version"
+            opts="-y -q -v -h -V --units --all --experiments --experiment --yes --fanout --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1199,6 +1187,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1235,24 +1235,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__add)
-            opts="-q -v -a -m -p -h -V --config --json --color --quiet --verbose --inventory --address --inactive --active --model-name --model-version --no-reboot --offline --timeout --password-stdin --password --dry-run --help --version"
+            opts="-a -m -p -q -v -h -V --address --inactive --active --model-name --model-version --no-reboot --offline --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1283,6 +1271,18 @@ _pio() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1319,12 +1319,16 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__discover)
-            opts="-q -v -t -h -V --config --json --color --quiet --verbose --inventory --timeout --new --terminate --help --version"
+            opts="-t -q -v -h -V --timeout --new --terminate --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1335,10 +1339,6 @@ _pio() {
                     ;;
                 --inventory)
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1573,12 +1573,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__list)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --active --inactive --names --releases --via --timeout --help --version"
+            opts="-q -v -h -V --active --inactive --names --releases --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1589,14 +1597,6 @@ _pio() {
                     ;;
                 --inventory)
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                --via)
-                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1741,12 +1741,20 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__remove)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --keep-running --offline --via --timeout --dry-run --help --version"
+            opts="-q -v -h -V --keep-running --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --via)
+                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1757,14 +1765,6 @@ _pio() {
                     ;;
                 --inventory)
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
-                --via)
-                    COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1775,24 +1775,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__replace)
-            opts="-q -v -y -p -h -V --config --json --color --quiet --verbose --inventory --yes --timeout --password-stdin --password --dry-run --help --version"
+            opts="-y -p -q -v -h -V --yes --timeout --password-stdin --password --dry-run --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1805,20 +1793,6 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__workers__subcmd__set__subcmd__active)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --offline --via --timeout --dry-run --help --version 1 0 yes no true false on off"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1831,12 +1805,38 @@ _pio() {
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__set__subcmd__active)
+            opts="-q -v -h -V --offline --via --timeout --dry-run --config --json --color --quiet --verbose --inventory --help --version 1 0 yes no true false on off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --via)
                     COMPREPLY=($(compgen -W "auto ssh http" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1847,24 +1847,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__status)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --experiments --experiment --fanout --via --timeout --help --version"
+            opts="-q -v -h -V --experiments --experiment --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --experiment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1885,20 +1873,6 @@ _pio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pio__subcmd__workers__subcmd__sync__subcmd__configs)
-            opts="-q -v -h -V --config --json --color --quiet --verbose --inventory --units --all --experiments --experiment --shared --specific --fanout --via --timeout --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1911,6 +1885,20 @@ _pio() {
                     COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pio__subcmd__workers__subcmd__sync__subcmd__configs)
+            opts="-q -v -h -V --units --all --experiments --experiment --shared --specific --fanout --via --timeout --config --json --color --quiet --verbose --inventory --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --units)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1933,6 +1921,18 @@ _pio() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1969,24 +1969,12 @@ _pio() {
             return 0
             ;;
         pio__subcmd__workers__subcmd__update__subcmd__model)
-            opts="-q -v -m -h -V --config --json --color --quiet --verbose --inventory --model-name --model-version --help --version"
+            opts="-m -q -v -h -V --model-name --model-version --config --json --color --quiet --verbose --inventory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --inventory)
-                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
-                    return 0
-                    ;;
                 --model-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1997,6 +1985,18 @@ _pio() {
                     ;;
                 --model-version)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -W "config api" -- "${cur}"))
                     return 0
                     ;;
                 *)

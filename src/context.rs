@@ -264,11 +264,10 @@ fn system_hostname() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn ctx(args: &[&str], vars: &[(&str, &str)]) -> Context {
         let cli =
-            crate::cli::Cli::parse_from(["pio"].iter().chain(args).chain(&["workers", "list"]));
+            crate::cli::parse(["pio"].iter().chain(args).chain(&["workers", "list"])).unwrap();
         let env = Env {
             vars: vars
                 .iter()

@@ -1,7 +1,6 @@
 //! Error kinds, their hints, and the exit-code table (a contract: scripts depend on it).
 
 use std::fmt;
-use std::process::ExitCode;
 
 /// What went wrong, at the granularity a script can act on. Each kind has one exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,8 +91,8 @@ impl Error {
         }
     }
 
-    pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(self.kind.exit_code())
+    pub fn exit_code(&self) -> u8 {
+        self.kind.exit_code()
     }
 }
 

@@ -47,7 +47,6 @@ pub mod utc;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::process::ExitCode;
 
 use cli::{ClusterCommand, Command, ModelCommand, WorkersCommand};
 use commands::workers;
@@ -56,28 +55,28 @@ use error::Result;
 
 /// Runs pio with these arguments and environment, printing errors, and returns the exit code.
 /// A command that belongs to the Python CLI replaces this process and never returns.
-pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> ExitCode {
+pub fn run(args: impl IntoIterator<Item = OsString>, env: &Env) -> u8 {
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match cli::parse(cli::python_spellings(&args)) {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayVersion => {
             // Two programs answer to `pio`: say which one this is, and where the other is.
             let _ = writeln!(std::io::stdout(), "{}", handoff::version(&env.python_cli()));
-            return ExitCode::SUCCESS;
+            return 0;
         }
         Err(e) => {
             // --help is not an error; everything else clap reports is a usage error.
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(error::Kind::Usage.exit_code())
+                error::Kind::Usage.exit_code()
             } else {
-                ExitCode::SUCCESS
+                0
             };
         }
     };
     let ctx = Context::resolve(&cli.global, env);
     match dispatch(&ctx, &cli.command, &args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             output::error(&e, ctx.color_stderr);
             e.exit_code()

@@ -511,7 +511,7 @@ fn nul_in_arguments() {
     ] {
         let code = std::panic::catch_unwind(|| pio::run(args.iter().map(Into::into), &vars))
             .unwrap_or_else(|_| panic!("{args:?} panicked"));
-        assert_eq!(code, std::process::ExitCode::from(2), "{args:?}");
+        assert_eq!(code, 2, "{args:?}");
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{parse_pause, parse_seconds, state_parser};
+use super::{WithGlobal, parse_pause, parse_seconds, state_parser};
 
 /// How pio reaches units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -286,13 +286,13 @@ pub struct UnassignArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
     /// Print a worker's model as JSON ({"model_name", "model_version"}), as the Python CLI does
-    Get(ModelGetArgs),
+    Get(WithGlobal<ModelGetArgs>),
 
     /// Set a worker's model
     #[command(after_help = "\
 Examples:
   pio workers model set pio02 pioreactor_20ml 1.1")]
-    Set(ModelSetArgs),
+    Set(WithGlobal<ModelSetArgs>),
 }
 
 #[derive(Debug, Args)]

@@ -38,69 +38,172 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "pio", version, about, after_help = AFTER_HELP)]
 #[command(propagate_version = true, disable_help_subcommand = false)]
+#[command(args = GlobalArgs::options())]
 pub struct Cli {
-    #[command(flatten)]
+    /// The global options of every level, merged by [`parse`] (clap's own `Cli::parse_from`
+    /// leaves them at their defaults).
+    #[arg(skip)]
     pub global: GlobalArgs,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Parses the command line as `Cli::try_parse_from` does, but leaves the command tree clap built
-/// for it to the end of the process: freeing its hundreds of small allocations (every global
-/// option copied into every subcommand) was a tenth of `workers list`'s instructions, for memory
-/// the exit frees anyway.
+/// Parses the command line as `Cli::try_parse_from` does, with the global options given at any
+/// level of it merged into `Cli::global` (see [`WithGlobal`]). It leaves the command tree clap
+/// built to the end of the process: freeing its many small allocations cost a tenth of `workers
+/// list`'s instructions, for memory the exit frees anyway.
 pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut command = Cli::command();
+    use clap::FromArgMatches;
+    let mut command = command();
     let parsed = match command.try_get_matches_from_mut(args) {
-        Ok(mut matches) => {
-            Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
-        }
+        Ok(mut matches) => global_options(&command, &matches)
+            .and_then(|global| {
+                let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
+                cli.global = global;
+                Ok(cli)
+            })
+            .map_err(|e| e.format(&mut command)),
         Err(e) => Err(e),
     };
     std::mem::forget(command);
     parsed
 }
 
+/// The global options of every level of the command line (`pio -v workers list --json`): a
+/// value given deeper (nearer the command) overrides one given before it, as with clap's global
+/// arguments; `--quiet` anywhere conflicts with `--verbose` anywhere.
+fn global_options(
+    command: &clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<GlobalArgs, clap::Error> {
+    use clap::parser::ValueSource;
+    let mut global = GlobalArgs::read(matches);
+    let (mut command, mut level) = (command, matches);
+    while let Some((name, sub)) = level.subcommand() {
+        // A command handed to the Python CLI has no options of pio's: the walk ends there.
+        let Some(sub_command) = command
+            .find_subcommand(name)
+            .filter(|c| c.get_arguments().any(|a| a.get_id() == "json"))
+        else {
+            break;
+        };
+        (command, level) = (sub_command, sub);
+        let given = |id: &str| level.value_source(id) == Some(ValueSource::CommandLine);
+        let (config, color, inventory) = (given("config"), given("color"), given("inventory"));
+        let here = GlobalArgs::read(level);
+        if config {
+            global.config = here.config;
+        }
+        if color {
+            global.color = here.color;
+        }
+        if inventory {
+            global.inventory = here.inventory;
+        }
+        global.json |= here.json;
+        global.quiet |= here.quiet;
+        global.verbose |= here.verbose;
+    }
+    if global.quiet && global.verbose {
+        return Err(clap::Error::raw(
+            clap::error::ErrorKind::ArgumentConflict,
+            "the argument '--quiet' cannot be used with '--verbose'",
+        ));
+    }
+    Ok(global)
+}
+
+// A command's own arguments and the global options. Each level of the command line (`pio`,
+// `pio workers`, `pio workers list`) takes the global options as its own arguments, so that
+// they may follow any command word, and `parse` merges them. (clap's `global = true` did
+// that by copying every global option into every subcommand at each start: a fifth of
+// `workers list`'s instructions.) Derefs to the command's own arguments. (No doc comment:
+// clap would take it for the command's description.)
+#[derive(Debug, Args)]
+#[command(args = GlobalArgs::options())]
+pub struct WithGlobal<T: Args> {
+    #[command(flatten)]
+    pub args: T,
+}
+
+impl<T: Args> std::ops::Deref for WithGlobal<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.args
+    }
+}
+
 /// Global options are listed under their own heading, after a command's own.
 const GLOBAL: &str = "Global options";
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 #[command(next_help_heading = GLOBAL)]
 pub struct GlobalArgs {
     /// Use this config.ini instead of looking it up
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Print machine-readable JSON on stdout (a stable schema)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
 
     /// When to use colour
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Say nothing on stderr except errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Say more on stderr (which config.ini, which inventory and why, what is done)
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
 
     /// Where the inventory lives: config.ini (Pioreactor up to 24.3) or the leader's database
     /// through its web API (24.4 and later). Default: decided by evidence; see `-v`
-    #[arg(long, global = true, value_name = "WHERE", value_parser = ["config", "api"])]
+    #[arg(long, value_name = "WHERE", value_parser = ["config", "api"])]
     pub inventory: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+impl GlobalArgs {
+    /// The global options given at one level of the command line. (clap's `from_arg_matches`
+    /// would copy the level's matches, and every level below it, first.)
+    fn read(level: &clap::ArgMatches) -> GlobalArgs {
+        GlobalArgs {
+            config: level.get_one::<PathBuf>("config").cloned(),
+            json: level.get_flag("json"),
+            color: level.get_one("color").copied().unwrap_or_default(),
+            quiet: level.get_flag("quiet"),
+            verbose: level.get_flag("verbose"),
+            inventory: level.get_one::<String>("inventory").cloned(),
+        }
+    }
+
+    /// The global options as arguments, for each level of the command line (`pio`, `pio
+    /// workers`, the command): built once and copied (building a clap argument costs about five
+    /// times as much as copying one).
+    pub fn options() -> Vec<clap::Arg> {
+        static OPTIONS: std::sync::OnceLock<Vec<clap::Arg>> = std::sync::OnceLock::new();
+        OPTIONS
+            .get_or_init(|| {
+                Self::augment_args(clap::Command::new("options"))
+                    .get_arguments()
+                    .cloned()
+                    .collect()
+            })
+            .clone()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -130,7 +233,7 @@ address (static or mDNS, and how long that took), SSH (reachable, host key known
 this leader's key accepted, the right hostname), the web API on the [ui] port, its software
 version against this unit's, its clock against this unit's (warn past 2 s, fail past 60 s), and
 in the config.ini era what its own config.ini says of it. Exit code 0 when nothing failed.")]
-    Doctor(DoctorArgs),
+    Doctor(WithGlobal<DoctorArgs>),
 
     /// Blink a unit's blue LED, to find it at the bench
     #[command(after_help = "\
@@ -145,7 +248,7 @@ the LED's GPIO pin itself: BCM 23 up to Pioreactor 25.9, from 25.11 the pcb_led_
 hardware description (~/.pioreactor/hardware/.../gpio.yaml); [identify] led_bcm_pin in config.ini
 overrides it. Ctrl-C stops and leaves the LED off. Other units run `pio identify` over SSH, or the Python stack's `pio blink` where
 this pio is not installed.")]
-    Identify(IdentifyArgs),
+    Identify(WithGlobal<IdentifyArgs>),
 
     /// Rename a worker: its hostname, its config.ini entries, then a reboot
     #[command(after_help = "\
@@ -160,7 +263,7 @@ flag, comments intact), rename config_pio07.ini beside config.ini, forget pio07'
 entries, reboot it, and wait (--timeout) until it answers as pio12. A failure says which steps
 happened and what finishes or undoes them; running the same rename again continues it.
 The leader cannot be renamed this way: that means rebuilding the cluster.")]
-    Rename(RenameArgs),
+    Rename(WithGlobal<RenameArgs>),
 
     /// Reboot units (in parallel; the leader last)
     #[command(after_help = "\
@@ -177,7 +280,7 @@ terminal and without --yes, pio refuses (exit code 5) instead of asking.
 --wait: after asking, wait (--timeout, default 180 s) until each unit has really restarted (its
 boot id changed, or it went away) and answers again over the transport that rebooted it; exit
 code 1 names the units not back in time.")]
-    Reboot(RebootArgs),
+    Reboot(WithGlobal<RebootArgs>),
 
     /// Repair units' Pioreactor files and services (Pioreactor 26.5 and later)
     #[command(after_help = "\
@@ -190,7 +293,7 @@ and starts its Pioreactor services that are not running, through its web API (PO
 /unit_api/system/repair, the task followed until it ends) where it answers, else `pio repair`
 over SSH. A unit of a release before 26.5 has no repair: it is named as failed and sent nothing.
 Exit code 1 names the units not repaired.")]
-    Repair(RepairArgs),
+    Repair(WithGlobal<RepairArgs>),
 
     /// The whole cluster at once (`cluster join` and `leave` are the Python CLI's)
     #[command(subcommand)]
@@ -212,7 +315,7 @@ shutdown -h now`, every release). Without a terminal and without --yes, pio refu
 5) instead of asking. Exit code 1 names the units that did not accept (unlike `pios shutdown`,
 a failed unit is never silent). A unit that is off can only be started again at its power
 switch.")]
-    Shutdown(ShutdownArgs),
+    Shutdown(WithGlobal<ShutdownArgs>),
 
     /// Each unit's clock against the leader's; --sync brings them to it
     #[command(after_help = "\
@@ -239,7 +342,7 @@ clock of the unit pio runs on. Then it reads them again.
 --timeout bounds each step of a unit: reading, syncing, reading again. Exit code 1 when a clock
 could not be read, is beyond the tolerance (after --sync, as read again), or could not be
 synced.")]
-    Clock(ClockArgs),
+    Clock(WithGlobal<ClockArgs>),
     /// Save a unit's ~/.pioreactor (the leader's database included) to a zip on this machine
     #[command(after_help = "\
 Examples:
@@ -255,7 +358,7 @@ Python script zips ~/.pioreactor and takes every SQLite database through SQLite'
 never copying a live file. The file is written under a temporary name, checked (no member outside
 ~/.pioreactor, no links; at most 4 GiB), then given its name with mode 0600: it holds the unit's
 credentials. An existing file is never replaced.")]
-    Backup(BackupArgs),
+    Backup(WithGlobal<BackupArgs>),
 
     /// Replace a unit's ~/.pioreactor with an archive from `pio backup` or the web UI
     #[command(after_help = "\
@@ -271,7 +374,7 @@ put the archive in place (from Pioreactor 25.11.12 through its web API's import,
 the unit itself; else over SSH, where the old folder is kept as ~/.pioreactor.before-restore-<UTC
 time>); reboot it (--no-reboot skips that over SSH). On a terminal pio asks first unless --yes;
 without one and without --yes it refuses (exit code 5).")]
-    Restore(RestoreArgs),
+    Restore(WithGlobal<RestoreArgs>),
 
     /// Any other command: handed to the Python CLI.
     #[command(external_subcommand)]
@@ -300,7 +403,7 @@ tried. `pio update app` alone still updates this unit only, through the Python C
 terminal and without --yes, pio refuses (exit code 5).",
         disable_version_flag = true
     )]
-    Update(ClusterUpdateArgs),
+    Update(WithGlobal<ClusterUpdateArgs>),
 
     /// Any other cluster command: handed to the Python CLI.
     #[command(external_subcommand)]
@@ -316,7 +419,7 @@ Examples:
   pio workers list
   pio workers list --active --names     names of active workers, one per line
   pio workers list --json | jq '.[] | select(.active) | .name'")]
-    List(ListArgs),
+    List(WithGlobal<ListArgs>),
 
     /// Add a worker to the inventory (or update its address or state)
     #[command(after_help = "\
@@ -336,7 +439,7 @@ with the model; else `sudo date`, and from 24.5.1 the leader as chrony source); 
 5, running the same add again finishes it. --offline does step 5 only. Adding a worker that is
 already listed exactly so changes nothing. The address goes to [cluster.addresses] only when
 given with -a.")]
-    Add(AddArgs),
+    Add(WithGlobal<AddArgs>),
 
     /// Bring back a worker on a re-flashed SD card: forget its old host key, set it up again,
     /// restore its backup
@@ -353,7 +456,7 @@ forgotten (a re-flashed card has a new one), it is set up again as `pio workers 
 and the archive is restored onto it as `pio restore` does (its jobs halted, its ~/.pioreactor put
 back, a reboot). Without a terminal and without --yes, pio refuses (exit code 5). After a
 failure, running the same replace again goes on.")]
-    Replace(ReplaceArgs),
+    Replace(WithGlobal<ReplaceArgs>),
 
     /// Remove workers from the inventory, with their addresses
     #[command(after_help = "\
@@ -364,7 +467,7 @@ Examples:
 
 All or nothing: if any name is not in the inventory, nothing is removed. Reachable workers have
 their jobs halted first (unless --keep-running); their known_hosts entries are deleted.")]
-    Remove(RemoveArgs),
+    Remove(WithGlobal<RemoveArgs>),
 
     /// Make a worker active (1) or inactive (0)
     #[command(
@@ -378,7 +481,7 @@ Examples:
 Inactive workers stay in the inventory but run nothing: set-active 0 also halts every job on
 the worker. If it cannot be reached, config.ini still changes and pio exits with 1."
     )]
-    SetActive(SetActiveArgs),
+    SetActive(WithGlobal<SetActiveArgs>),
 
     /// Find workers on the network by mDNS
     #[command(after_help = "\
@@ -388,7 +491,7 @@ Examples:
   pio workers discover --new --json | jq -r '.[].name'
 
 Browses for _pio-worker._tcp.local. and stops after --timeout: it never hangs in a script.")]
-    Discover(DiscoverArgs),
+    Discover(WithGlobal<DiscoverArgs>),
 
     /// Assign a worker to an experiment (Pioreactor 24.4 and later)
     #[command(after_help = "\
@@ -398,7 +501,7 @@ Examples:
 
 The experiment must exist (the web UI creates experiments). A worker takes part in one
 experiment at a time. Releases up to 24.3 have no per-worker assignment (exit code 2).")]
-    Assign(AssignArgs),
+    Assign(WithGlobal<AssignArgs>),
 
     /// Unassign a worker from its experiment (Pioreactor 24.4 and later)
     #[command(after_help = "\
@@ -407,7 +510,7 @@ Examples:
   pio workers unassign pio02 'Trial 3'  only if it is in Trial 3
 
 The leader halts that experiment's jobs on the worker.")]
-    Unassign(UnassignArgs),
+    Unassign(WithGlobal<UnassignArgs>),
 
     /// Copy this leader's config.ini (and config_<unit>.ini) to units
     #[command(after_help = "\
@@ -422,7 +525,7 @@ sent, and is fetched into config_<unit>.ini as this leader's snapshot of it. pio
 unit's release from the unit (`pio version`).
 The leader itself is skipped: its config.ini is the source. Exit code 1 names the units that
 could not be reached.")]
-    SyncConfigs(SyncConfigsArgs),
+    SyncConfigs(WithGlobal<SyncConfigsArgs>),
 
     /// Check which units answer, and how
     #[command(after_help = "\
@@ -431,7 +534,7 @@ Examples:
   pio workers status 'pio[01-04]' --json
 
 Exit code 0 only if every active unit answered.")]
-    Status(StatusArgs),
+    Status(WithGlobal<StatusArgs>),
 
     /// A worker's model: where the leader's database keeps it (26.11 and later: the unit does,
     /// and the leader passes a change on to it)
@@ -442,7 +545,7 @@ Exit code 0 only if every active unit answered.")]
     #[command(after_help = "\
 Examples:
   pio workers update-model pio02 -m pioreactor_40ml -v 1.5")]
-    UpdateModel(UpdateModelArgs),
+    UpdateModel(WithGlobal<UpdateModelArgs>),
 
     /// Any other workers command: handed to the Python CLI.
     #[command(external_subcommand)]
@@ -529,16 +632,109 @@ pub fn python_spellings(args: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> 
     out
 }
 
-/// The clap command, for parsing and for completions and man pages.
+/// The clap command, for parsing and for completions and man pages. The groups of commands
+/// (`pio workers`, `pio cluster`, `pio workers model`) take the global options when they are
+/// parsed, as each command does (`WithGlobal`), not at every start.
 pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    // Deferred as clap defers each command's own arguments; `mut_subcommands` keeps the order.
+    fn with_global_options(group: clap::Command) -> clap::Command {
+        group.args(GlobalArgs::options())
+    }
+    fn group_takes_global_options(sub: clap::Command) -> clap::Command {
+        match sub.get_name() {
+            "workers" | "cluster" | "model" => sub
+                .defer(with_global_options)
+                .mut_subcommands(group_takes_global_options),
+            _ => sub,
+        }
+    }
+    <Cli as clap::CommandFactory>::command().mut_subcommands(group_takes_global_options)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{ColorChoice, GlobalArgs};
+
     #[test]
     fn definitions_are_consistent() {
         super::command().debug_assert();
+    }
+
+    fn global(args: &[&str]) -> Result<GlobalArgs, clap::Error> {
+        super::parse(std::iter::once("pio").chain(args.iter().copied())).map(|cli| cli.global)
+    }
+
+    /// Each level of the command line takes the global options; a deeper one overrides.
+    #[test]
+    fn global_options_follow_any_command_word() {
+        for args in [
+            &["--json", "workers", "list"][..],
+            &["workers", "--json", "list"],
+            &["workers", "list", "--json"],
+            &["workers", "model", "--json", "get", "pio02"],
+            &["workers", "model", "get", "pio02", "--json"],
+            &["cluster", "--json", "update", "--dry-run"],
+            &["doctor", "--json"],
+        ] {
+            assert!(global(args).unwrap().json, "{args:?}");
+        }
+        assert!(!global(&["workers", "list"]).unwrap().json);
+
+        let g = global(&["--config", "/a", "--color", "always", "workers", "list"]).unwrap();
+        assert_eq!(g.config, Some("/a".into()));
+        assert_eq!(g.color, ColorChoice::Always);
+        let g = global(&[
+            "--config",
+            "/a",
+            "--inventory",
+            "api",
+            "workers",
+            "--config",
+            "/b",
+            "list",
+            "--color",
+            "never",
+            "-v",
+        ])
+        .unwrap();
+        assert_eq!(g.config, Some("/b".into()));
+        assert_eq!(g.color, ColorChoice::Never);
+        assert_eq!(g.inventory.as_deref(), Some("api"));
+        assert!(g.verbose && !g.quiet);
+        // A default deeper down does not undo a choice made before it.
+        let g = global(&["--color", "never", "workers", "list"]).unwrap();
+        assert_eq!(g.color, ColorChoice::Never);
+        assert_eq!(
+            global(&["workers", "list"]).unwrap().color,
+            ColorChoice::Auto
+        );
+    }
+
+    /// `-q` and `-v` conflict wherever each is given (they did only side by side).
+    #[test]
+    fn quiet_and_verbose_conflict_across_levels() {
+        for args in [
+            &["-q", "workers", "list", "-v"][..],
+            &["-q", "workers", "-v", "list"],
+            &["workers", "-v", "list", "--quiet"],
+            &["workers", "list", "-q", "-v"],
+        ] {
+            let e = global(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{args:?}"
+            );
+        }
+    }
+
+    /// The words after a command handed to the Python CLI are its own, global-looking or not.
+    #[test]
+    fn python_cli_commands_keep_their_words() {
+        let g = global(&["-v", "run", "stirring", "--json", "-q"]).unwrap();
+        assert!(g.verbose && !g.json && !g.quiet);
+        let g = global(&["workers", "--json", "frobnicate", "-q", "--config", "/x"]).unwrap();
+        assert!(g.json && !g.quiet && g.config.is_none());
     }
 
     /// Help that names a time limit names the one the code uses.
