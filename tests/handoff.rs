@@ -192,6 +192,44 @@ fn unknown_workers_subcommands_are_handed_off() {
     handed_off_as_is(&["--json", "workers", "purge-cache", "pio02", "exp 1"]);
 }
 
+/// Started with stdout and stderr closed (cron, a careless script), pio opens /dev/null on them
+/// first, as Rust's own start does: no file pio opens takes their place (it would receive what
+/// pio prints), and the Python CLI it hands a command to finds them open.
+#[test]
+fn closed_stdout_and_stderr_are_reopened_on_dev_null() {
+    use std::os::unix::process::CommandExt;
+    let env = Env::new();
+    let dir = env.dir.path().join("fds");
+    fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("pio");
+    // The stand-in is the process pio becomes (exec): its descriptors are pio's.
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nout=$(readlink /proc/$$/fd/1) err=$(readlink /proc/$$/fd/2)\n\
+             printf '%s\\n%s\\n' \"$out\" \"$err\" > '{}/fds'\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = env.command(&["run", "stirring"]);
+    cmd.env("PIO_PYTHON_CLI", &script);
+    // SAFETY: close(2) is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(1);
+            libc::close(2);
+            Ok(())
+        });
+    }
+    assert!(cmd.status().unwrap().success());
+    assert_eq!(
+        fs::read_to_string(dir.join("fds")).unwrap(),
+        "/dev/null\n/dev/null\n"
+    );
+}
+
 #[test]
 fn pio_python_cli_beats_path() {
     let env = Env::new();
