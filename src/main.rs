@@ -13,8 +13,12 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     // As Rust's start does: a closed pipe is an error to report (EPIPE), not a silent death.
     // SAFETY: setting a signal's disposition to ignore it, before any thread starts.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    let code = pio::run(std::env::args_os(), &pio::context::Env::from_process());
-    std::process::exit(code.into())
+    // A panic cannot unwind out of a C function: as Rust's start does, it ends the process with
+    // exit code 101 (after the panic hook has said what happened). Release builds abort instead.
+    let run = std::panic::catch_unwind(|| {
+        pio::run(std::env::args_os(), &pio::context::Env::from_process())
+    });
+    std::process::exit(run.map_or(101, i32::from))
 }
 
 /// As Rust's start does: stdin, stdout and stderr each open, on /dev/null where one was closed,

@@ -643,7 +643,8 @@ fn a_closed_stderr_mid_fan_out_leaves_no_unit_unasked() {
         .stderr(writer)
         .status()
         .unwrap();
-    assert_ne!(status.code(), Some(101), "panicked");
+    // An exit code of pio's own: not a panic (101), nor death by a signal (an abort).
+    assert!(matches!(status.code(), Some(c) if c != 101), "{status}");
     let asked = lab.asked("sudo reboot", "POST /unit_api/system/reboot");
     for unit in ["pio02", "pio03", "pio04", "pio05"] {
         assert!(asked.contains_key(unit), "{unit} was not asked: {asked:?}");

@@ -61,13 +61,19 @@ where
     use clap::FromArgMatches;
     let mut command = command();
     let parsed = match command.try_get_matches_from_mut(args) {
-        Ok(mut matches) => global_options(&command, &matches)
-            .and_then(|global| {
-                let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
-                cli.global = global;
-                Ok(cli)
-            })
-            .map_err(|e| e.format(&mut command)),
+        Ok(mut matches) => match global_options(&command, &matches) {
+            Ok(global) => Cli::from_arg_matches_mut(&mut matches)
+                .map(|cli| Cli { global, ..cli })
+                .map_err(|e| e.format(&mut command)),
+            // Said with the usage of the command given, as clap says its own conflicts.
+            Err((e, path)) => {
+                let mut at = &mut command;
+                for name in &path {
+                    at = at.find_subcommand_mut(name).expect("a level just parsed");
+                }
+                Err(e.format(at))
+            }
+        },
         Err(e) => Err(e),
     };
     std::mem::forget(command);
@@ -77,22 +83,24 @@ where
 /// The global options of every level of the command line (`pio -v workers list --json`): a
 /// value given deeper (nearer the command) overrides one given before it, as with clap's global
 /// arguments; `--quiet` anywhere conflicts with `--verbose` anywhere.
+/// On a conflict, the error and the names of the commands given (for their usage line).
 fn global_options(
     command: &clap::Command,
     matches: &clap::ArgMatches,
-) -> Result<GlobalArgs, clap::Error> {
+) -> Result<GlobalArgs, (clap::Error, Vec<String>)> {
     use clap::parser::ValueSource;
     let mut global = GlobalArgs::read(matches);
-    let (mut command, mut level) = (command, matches);
+    let (mut command, mut level, mut path) = (command, matches, Vec::new());
     while let Some((name, sub)) = level.subcommand() {
         // A command handed to the Python CLI has no options of pio's: the walk ends there.
         let Some(sub_command) = command
             .find_subcommand(name)
-            .filter(|c| c.get_arguments().any(|a| a.get_id() == "json"))
+            .filter(|c| GlobalArgs::taken_by(c))
         else {
             break;
         };
         (command, level) = (sub_command, sub);
+        path.push(name.to_string());
         let given = |id: &str| level.value_source(id) == Some(ValueSource::CommandLine);
         let (config, color, inventory) = (given("config"), given("color"), given("inventory"));
         let here = GlobalArgs::read(level);
@@ -110,10 +118,11 @@ fn global_options(
         global.verbose |= here.verbose;
     }
     if global.quiet && global.verbose {
-        return Err(clap::Error::raw(
+        let e = clap::Error::raw(
             clap::error::ErrorKind::ArgumentConflict,
             "the argument '--quiet' cannot be used with '--verbose'",
-        ));
+        );
+        return Err((e, path));
     }
     Ok(global)
 }
@@ -172,7 +181,14 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// The global options given at one level of the command line. (clap's `from_arg_matches`
+    /// Whether a command takes every global option (each level of pio's own commands does).
+    fn taken_by(command: &clap::Command) -> bool {
+        ["config", "json", "color", "quiet", "verbose", "inventory"]
+            .iter()
+            .all(|id| command.get_arguments().any(|a| a.get_id() == id))
+    }
+
+    /// The global options given at one level of the command line (see [`GlobalArgs::taken_by`]). (clap's `from_arg_matches`
     /// would copy the level's matches, and every level below it, first.)
     fn read(level: &clap::ArgMatches) -> GlobalArgs {
         GlobalArgs {
@@ -725,6 +741,8 @@ mod tests {
                 clap::error::ErrorKind::ArgumentConflict,
                 "{args:?}"
             );
+            // With the usage of the command given, as clap's own conflicts are said.
+            assert!(e.to_string().contains("Usage: pio workers list"), "{e}");
         }
     }
 
