@@ -28,11 +28,7 @@ fn assert_not_needed(library: &str) {
         .expect("readelf (binutils) runs");
     assert!(out.status.success(), "{out:?}");
     let dynamic = String::from_utf8_lossy(&out.stdout);
-    let needed: Vec<String> = dynamic
-        .lines()
-        .filter(|l| l.contains("(NEEDED)"))
-        .map(str::to_string)
-        .collect();
+    let needed: Vec<&str> = dynamic.lines().filter(|l| l.contains("(NEEDED)")).collect();
     assert!(!needed.is_empty(), "no NEEDED entries read: {dynamic}");
     assert!(
         needed.iter().all(|l| !l.contains(library)),

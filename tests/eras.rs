@@ -560,7 +560,7 @@ fn verified_add_registers_copies_joins_and_reboots() {
     let unit = lab.unit_dir(1).join(".pioreactor");
     assert_eq!(fs::read_to_string(unit.join("config.ini")).unwrap(), now);
     assert!(!unit.join("unit_config.ini").exists());
-    let mut commands: Vec<String> = lab.ssh_commands();
+    let mut commands = lab.ssh_commands();
     commands.dedup();
     assert_eq!(commands.len(), 6, "{commands:?}");
     assert_eq!(commands[2], "pio version", "{commands:?}");
@@ -585,7 +585,7 @@ fn verified_add_gives_a_pre_26_11_worker_the_clock_and_chrony_source_and_may_ski
         .env
         .run(&["workers", "add", "newbie", "-a", &addr, "--no-reboot"]);
     assert!(run.ok().stderr.contains("not rebooted"), "{}", run.stderr);
-    let mut commands: Vec<String> = lab.ssh_commands();
+    let mut commands = lab.ssh_commands();
     commands.dedup();
     assert_eq!(commands.len(), 6, "{commands:?}");
     assert_eq!(commands[2], "pio version", "{commands:?}");

@@ -54,7 +54,7 @@ fn waits_for_units_that_really_restart() {
         run.stderr
     );
     // The boot id was read before the reboot, and again after.
-    let asked: Vec<String> = lab.ssh_commands();
+    let asked = lab.ssh_commands();
     assert!(
         asked.iter().filter(|c| c.contains("boot_id")).count() >= 4,
         "{asked:?}"

@@ -28,7 +28,7 @@ fn lab(base: u8) -> (Lab, String) {
 
 /// The SSH requests, in order (each file copied is one SFTP session: counted once).
 fn commands(lab: &Lab) -> Vec<String> {
-    let mut c: Vec<String> = lab.ssh_commands();
+    let mut c = lab.ssh_commands();
     c.dedup();
     c
 }

@@ -101,18 +101,14 @@ fn global_options(
         };
         (command, level) = (sub_command, sub);
         path.push(name.to_string());
-        let given = |id: &str| level.value_source(id) == Some(ValueSource::CommandLine);
-        let (config, color, inventory) = (given("config"), given("color"), given("inventory"));
         let here = GlobalArgs::read(level);
-        if config {
-            global.config = here.config;
-        }
-        if color {
+        // `--color` has a default, which must not undo a choice made before; the others are
+        // set only where given.
+        if level.value_source("color") == Some(ValueSource::CommandLine) {
             global.color = here.color;
         }
-        if inventory {
-            global.inventory = here.inventory;
-        }
+        global.config = here.config.or(global.config);
+        global.inventory = here.inventory.or(global.inventory);
         global.json |= here.json;
         global.quiet |= here.quiet;
         global.verbose |= here.verbose;
@@ -188,8 +184,9 @@ impl GlobalArgs {
             .all(|id| command.get_arguments().any(|a| a.get_id() == id))
     }
 
-    /// The global options given at one level of the command line (see [`GlobalArgs::taken_by`]). (clap's `from_arg_matches`
-    /// would copy the level's matches, and every level below it, first.)
+    /// The global options given at one level of the command line, one that takes them all
+    /// ([`GlobalArgs::taken_by`]). (clap's `from_arg_matches` would first copy the level's
+    /// matches, and every level below it.)
     fn read(level: &clap::ArgMatches) -> GlobalArgs {
         GlobalArgs {
             config: level.get_one::<PathBuf>("config").cloned(),
